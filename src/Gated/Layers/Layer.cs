@@ -1,0 +1,83 @@
+using Gated.Tensors;
+
+namespace Gated.Layers;
+
+/// <summary>
+/// A layer owns its parameters, a Forward that keeps what its Backward needs, and a Backward that returns the
+/// input gradient and adds into its parameters' gradients. Shapes exclude the batch axis.
+/// </summary>
+public abstract class Layer
+{
+    private readonly List<Parameter> _parameters = [];
+    private int[]? _inputShape;
+    private int[]? _outputShape;
+
+    /// <summary>Layer kind as shown by Summary() and stored in model files ("GRU", "Dense").</summary>
+    public abstract string TypeName { get; }
+
+    /// <summary>Per-sample input shape (no batch axis); null until built.</summary>
+    public int[] InputShape => _inputShape ?? throw NotBuilt();
+
+    /// <summary>Per-sample output shape (no batch axis); null until built.</summary>
+    public int[] OutputShape => _outputShape ?? throw NotBuilt();
+
+    public bool IsBuilt => _outputShape is not null;
+
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    public long ParameterCount => _parameters.Sum(p => (long)p.Length);
+
+    /// <summary>Creates and initialises the parameters for inputs of the given per-sample shape.</summary>
+    public void Build(int[] inputShape, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ArgumentNullException.ThrowIfNull(random);
+        if (IsBuilt)
+        {
+            throw new InvalidOperationException($"{TypeName} layer is already built for input {Tensor.FormatShape(InputShape)}.");
+        }
+
+        _inputShape = (int[])inputShape.Clone();
+        _outputShape = BuildCore(_inputShape, random);
+    }
+
+    /// <summary>Runs the layer on a batch. With training, keeps what Backward needs.</summary>
+    public abstract Tensor Forward(Tensor input, bool training = false);
+
+    /// <summary>Given dLoss/dOutput of the last training Forward, adds parameter gradients and returns dLoss/dInput.</summary>
+    public abstract Tensor Backward(Tensor outputGradient);
+
+    /// <summary>The layer's hyper-parameters, enough to rebuild it (stored in model files).</summary>
+    public abstract IReadOnlyDictionary<string, string> GetConfig();
+
+    protected abstract int[] BuildCore(int[] inputShape, SeededRandom random);
+
+    protected Parameter AddParameter(string name, params int[] shape)
+    {
+        var parameter = new Parameter(name, shape);
+        _parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Checks a batch against the built per-sample shape and returns its batch size.</summary>
+    protected int CheckInput(Tensor input, string argumentName = "input")
+    {
+        ArgumentNullException.ThrowIfNull(input, argumentName);
+        int[] expected = InputShape;
+        bool ok = input.Rank == expected.Length + 1;
+        for (int i = 0; ok && i < expected.Length; i++)
+        {
+            ok = input.Shape[i + 1] == expected[i];
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"{TypeName} expects input (batch, {string.Join(", ", expected)}), got {Tensor.FormatShape(input.Shape)}.", argumentName);
+        }
+
+        return input.Shape[0];
+    }
+
+    private InvalidOperationException NotBuilt() => new($"{TypeName} layer is not built yet; add it to a model or call Build.");
+}

@@ -1,0 +1,42 @@
+namespace Gated.Layers;
+
+/// <summary>
+/// A named trainable tensor of a layer. Its values and gradients are views into buffers that a model may
+/// replace with slices of one flat buffer (so optimizers run one loop over all parameters).
+/// </summary>
+public sealed class Parameter
+{
+    private float[] _values;
+    private float[] _gradients;
+    private int _offset;
+
+    internal Parameter(string name, int[] shape)
+    {
+        Name = name;
+        Shape = shape;
+        Length = Tensors.Tensor.ShapeLength(shape);
+        _values = new float[Length];
+        _gradients = new float[Length];
+    }
+
+    /// <summary>Keras-style name within its layer: kernel, recurrent_kernel, bias, recurrent_bias.</summary>
+    public string Name { get; }
+
+    public int[] Shape { get; }
+
+    public int Length { get; }
+
+    public Span<float> Values => _values.AsSpan(_offset, Length);
+
+    public Span<float> Gradients => _gradients.AsSpan(_offset, Length);
+
+    /// <summary>Moves this parameter into slices of shared buffers, keeping its current values and gradients.</summary>
+    internal void MoveTo(float[] values, float[] gradients, int offset)
+    {
+        Values.CopyTo(values.AsSpan(offset, Length));
+        Gradients.CopyTo(gradients.AsSpan(offset, Length));
+        _values = values;
+        _gradients = gradients;
+        _offset = offset;
+    }
+}
