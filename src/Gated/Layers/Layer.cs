@@ -50,6 +50,9 @@ public abstract class Layer
     /// <summary>The layer's hyper-parameters, enough to rebuild it (stored in model files).</summary>
     public abstract IReadOnlyDictionary<string, string> GetConfig();
 
+    /// <summary>When true, the time axis of a (time, features) input may differ from the one built for.</summary>
+    protected virtual bool AcceptsAnySequenceLength => false;
+
     protected abstract int[] BuildCore(int[] inputShape, SeededRandom random);
 
     protected Parameter AddParameter(string name, params int[] shape)
@@ -67,13 +70,14 @@ public abstract class Layer
         bool ok = input.Rank == expected.Length + 1;
         for (int i = 0; ok && i < expected.Length; i++)
         {
-            ok = input.Shape[i + 1] == expected[i];
+            ok = input.Shape[i + 1] == expected[i] || (i == 0 && expected.Length > 1 && AcceptsAnySequenceLength && input.Shape[1] > 0);
         }
 
         if (!ok)
         {
+            string time = AcceptsAnySequenceLength && expected.Length > 1 ? "time" : expected[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw new ArgumentException(
-                $"{TypeName} expects input (batch, {string.Join(", ", expected)}), got {Tensor.FormatShape(input.Shape)}.", argumentName);
+                $"{TypeName} expects input (batch, {string.Join(", ", [time, .. expected[1..].Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))])}), got {Tensor.FormatShape(input.Shape)}.", argumentName);
         }
 
         return input.Shape[0];

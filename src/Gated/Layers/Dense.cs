@@ -1,0 +1,119 @@
+using System.Globalization;
+using Gated.Kernels;
+using Gated.Layers.Initializers;
+using Gated.Tensors;
+
+namespace Gated.Layers;
+
+/// <summary>
+/// Fully connected layer on the last axis: y = x · kernel + bias, kernel (F, U), bias (U).
+/// Input (B, F) or (B, T, F); a 3-D input is applied at every step, as Keras's Dense does.
+/// </summary>
+public sealed class Dense : Layer
+{
+    private Parameter? _kernel;
+    private Parameter? _bias;
+    private Tensor? _lastInput;
+
+    public Dense(int units, WeightInit init = WeightInit.Keras)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
+        if (!Enum.IsDefined(init))
+        {
+            throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown weight initialisation.");
+        }
+
+        Units = units;
+        Init = init;
+    }
+
+    public override string TypeName => "Dense";
+
+    public int Units { get; }
+
+    public WeightInit Init { get; }
+
+    public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
+    {
+        ["units"] = Units.ToString(CultureInfo.InvariantCulture),
+        ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
+    };
+
+    public override Tensor Forward(Tensor input, bool training = false)
+    {
+        CheckInput(input);
+        int features = InputShape[^1];
+        int rows = input.Length / features;
+        int[] shape = (int[])input.Shape.Clone();
+        shape[^1] = Units;
+        var output = new Tensor(shape);
+        var y = output.Data.AsSpan();
+        for (int i = 0; i < rows; i++)
+        {
+            _bias!.Values.CopyTo(y.Slice(i * Units, Units));
+        }
+
+        // x (rows, F) · kernel (F, U) + bias → y (rows, U)
+        Gemm.Multiply(false, false, rows, Units, features, 1f, input.Data, features, _kernel!.Values, Units, 1f, y, Units);
+        _lastInput = training ? input : null;
+        return output;
+    }
+
+    public override Tensor Backward(Tensor outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _lastInput ?? throw new InvalidOperationException("Dense Backward needs a Forward with training: true first.");
+        int features = InputShape[^1];
+        int rows = input.Length / features;
+        if (outputGradient.Length != rows * Units)
+        {
+            throw new ArgumentException(
+                $"Dense output gradient must have {rows * Units} values, got {Tensor.FormatShape(outputGradient.Shape)}.", nameof(outputGradient));
+        }
+
+        var dy = outputGradient.Data.AsSpan();
+        Gemm.Multiply(true, false, features, Units, rows, 1f, input.Data, features, dy, Units, 1f, _kernel!.Gradients, Units);
+        var dBias = _bias!.Gradients;
+        for (int i = 0; i < rows; i++)
+        {
+            var row = dy.Slice(i * Units, Units);
+            for (int j = 0; j < Units; j++)
+            {
+                dBias[j] += row[j];
+            }
+        }
+
+        var dx = new Tensor(input.Shape);
+        Gemm.Multiply(false, true, rows, features, Units, 1f, dy, Units, _kernel.Values, Units, 0f, dx.Data, features);
+        return dx;
+    }
+
+    protected override bool AcceptsAnySequenceLength => true;
+
+    protected override int[] BuildCore(int[] inputShape, SeededRandom random)
+    {
+        if (inputShape.Length is < 1 or > 2 || inputShape[^1] < 1)
+        {
+            throw new ArgumentException($"Dense expects per-sample input (features) or (time, features), got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+        }
+
+        int features = inputShape[^1];
+        _kernel = AddParameter("kernel", features, Units);
+        _bias = AddParameter("bias", Units);
+        if (Init == WeightInit.Keras)
+        {
+            WeightInitializers.GlorotUniform(_kernel.Values, features, Units, random);
+        }
+        else
+        {
+            // PyTorch nn.Linear: kaiming_uniform(a=√5) on the weight and U(±1/√fan_in) on the bias both reduce to this.
+            float limit = 1f / MathF.Sqrt(features);
+            WeightInitializers.Uniform(_kernel.Values, limit, random);
+            WeightInitializers.Uniform(_bias.Values, limit, random);
+        }
+
+        int[] output = (int[])inputShape.Clone();
+        output[^1] = Units;
+        return output;
+    }
+}

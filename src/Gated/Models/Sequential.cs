@@ -1,0 +1,354 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Gated.Layers;
+using Gated.Tensors;
+using Gated.Training;
+
+namespace Gated.Models;
+
+/// <summary>
+/// A stack of layers trained as one, with the Keras workflow: Build, Compile, Fit, Evaluate, Predict.
+/// After Build, all parameters live in one flat buffer (and all gradients in another), so an optimizer
+/// update is one loop.
+/// </summary>
+public sealed class Sequential
+{
+    private readonly List<Layer> _layers = [];
+    private float[] _parameters = [];
+    private float[] _gradients = [];
+    private int[]? _inputShape;
+
+    public Sequential(params IEnumerable<Layer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        foreach (var layer in layers)
+        {
+            Add(layer);
+        }
+    }
+
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>Per-sample input shape (no batch axis) given to Build.</summary>
+    public int[] InputShape => _inputShape ?? throw new InvalidOperationException("The model is not built; call Build first.");
+
+    public int[] OutputShape => _layers.Count == 0 ? InputShape : _layers[^1].OutputShape;
+
+    public bool IsBuilt => _inputShape is not null;
+
+    public Optimizer? Optimizer { get; private set; }
+
+    public Loss? Loss { get; private set; }
+
+    public long ParameterCount => _parameters.Length;
+
+    /// <summary>Every parameter, layer by layer in the order of <see cref="Layer.Parameters"/>.</summary>
+    public Span<float> ParameterValues => _parameters;
+
+    public Span<float> ParameterGradients => _gradients;
+
+    public void Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (IsBuilt)
+        {
+            throw new InvalidOperationException("Cannot add layers to a model that is already built.");
+        }
+
+        if (_layers.Contains(layer))
+        {
+            throw new ArgumentException("This layer is already in the model.", nameof(layer));
+        }
+
+        _layers.Add(layer);
+    }
+
+    /// <summary>Builds every layer for inputs of the given per-sample shape, initialising weights from seed.</summary>
+    public void Build(int[] inputShape, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (IsBuilt)
+        {
+            throw new InvalidOperationException("The model is already built.");
+        }
+
+        if (_layers.Count == 0)
+        {
+            throw new InvalidOperationException("The model has no layers.");
+        }
+
+        if (inputShape.Length == 0 || inputShape.Any(d => d < 1))
+        {
+            throw new ArgumentException($"Input shape must have positive dimensions, got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+        }
+
+        var random = new SeededRandom(seed);
+        int[] shape = inputShape;
+        foreach (var layer in _layers)
+        {
+            layer.Build(shape, random);
+            shape = layer.OutputShape;
+        }
+
+        _inputShape = (int[])inputShape.Clone();
+        int total = checked((int)_layers.Sum(l => l.ParameterCount));
+        _parameters = new float[total];
+        _gradients = new float[total];
+        int offset = 0;
+        foreach (var parameter in _layers.SelectMany(l => l.Parameters))
+        {
+            parameter.MoveTo(_parameters, _gradients, offset);
+            offset += parameter.Length;
+        }
+    }
+
+    public void Compile(Optimizer optimizer, Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        Optimizer = optimizer;
+        Loss = loss;
+    }
+
+    /// <summary>Runs the model on x (N, ...) in batches; returns (N, ...output).</summary>
+    public Tensor Predict(Tensor x, int batchSize = 32)
+    {
+        CheckInputs(x, nameof(x));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int n = x.Shape[0];
+        int[] outputShape = [n, .. OutputShape];
+        if (x.Shape.Length > 1 && outputShape.Length > 1 && _inputShape!.Length > 1 && IsSequenceOutput())
+        {
+            outputShape[1] = x.Shape[1];
+        }
+
+        var output = new Tensor(outputShape);
+        int perSample = output.Length / Math.Max(n, 1);
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int count = Math.Min(batchSize, n - start);
+            var batch = Slice(x, start, count);
+            var y = ForwardAll(batch, training: false);
+            y.Data.AsSpan().CopyTo(output.Data.AsSpan(start * perSample, count * perSample));
+        }
+
+        return output;
+    }
+
+    /// <summary>Mean loss over x, y computed in batches (sample-weighted, so it does not depend on batchSize).</summary>
+    public double Evaluate(Tensor x, Tensor y, int batchSize = 32)
+    {
+        var loss = Loss ?? throw new InvalidOperationException("Compile the model before Evaluate.");
+        CheckPairs(x, y);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int n = x.Shape[0];
+        double sum = 0;
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int count = Math.Min(batchSize, n - start);
+            var prediction = ForwardAll(Slice(x, start, count), training: false);
+            sum += loss.Compute(prediction.Data, Slice(y, start, count).Data, []) * count;
+        }
+
+        return sum / n;
+    }
+
+    /// <summary>One optimizer step on one batch; returns the batch's loss before the step.</summary>
+    public float TrainOnBatch(Tensor x, Tensor y)
+    {
+        var optimizer = Optimizer ?? throw new InvalidOperationException("Compile the model before training.");
+        CheckPairs(x, y);
+        Array.Clear(_gradients);
+        var prediction = ForwardAll(x, training: true);
+        var gradient = new Tensor(prediction.Shape);
+        double loss = Loss!.Compute(prediction.Data, y.Data, gradient.Data);
+        for (int i = _layers.Count - 1; i >= 0; i--)
+        {
+            gradient = _layers[i].Backward(gradient);
+        }
+
+        optimizer.Step(_parameters, _gradients);
+        return (float)loss;
+    }
+
+    /// <summary>
+    /// Trains for the given epochs with Keras semantics: validationSplit takes the last samples (before any
+    /// shuffling) for validation; the training part is reshuffled every epoch when shuffle is on, from seed.
+    /// </summary>
+    public History Fit(
+        Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
+        ulong seed = 0, FitCallback? callback = null)
+    {
+        if (Optimizer is null)
+        {
+            throw new InvalidOperationException("Compile the model before Fit.");
+        }
+
+        CheckPairs(x, y);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (!(validationSplit >= 0 && validationSplit < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Validation split must be in [0, 1).");
+        }
+
+        int n = x.Shape[0];
+        int trainCount = (int)Math.Floor(n * (1.0 - validationSplit));
+        int validationCount = n - trainCount;
+        if (trainCount == 0 || (validationSplit > 0 && validationCount == 0))
+        {
+            throw new ArgumentException(
+                $"Validation split {validationSplit} of {n} samples leaves {trainCount} for training and {validationCount} for validation; both must be at least 1.",
+                nameof(validationSplit));
+        }
+
+        Tensor? validationX = validationCount > 0 ? Slice(x, trainCount, validationCount) : null;
+        Tensor? validationY = validationCount > 0 ? Slice(y, trainCount, validationCount) : null;
+        int[] order = Enumerable.Range(0, trainCount).ToArray();
+        var random = new SeededRandom(seed);
+        int batches = (trainCount + batchSize - 1) / batchSize;
+        var history = new History();
+        callback?.OnTrainBegin(epochs, batches, trainCount, validationCount);
+
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            callback?.OnEpochBegin(epoch);
+            if (shuffle)
+            {
+                random.Shuffle(order);
+            }
+
+            double lossSum = 0;
+            int seen = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                int start = b * batchSize;
+                int count = Math.Min(batchSize, trainCount - start);
+                var indices = order.AsSpan(start, count);
+                float loss = TrainOnBatch(Gather(x, indices), Gather(y, indices));
+                if (!float.IsFinite(loss))
+                {
+                    throw new ArithmeticException(
+                        $"Training diverged: the loss became {loss} in epoch {epoch + 1}, batch {b + 1}. Try a smaller learning rate or gradient clipping.");
+                }
+
+                lossSum += (double)loss * count;
+                seen += count;
+                callback?.OnBatchEnd(epoch, b, lossSum / seen);
+            }
+
+            double? validationLoss = validationX is null ? null : Evaluate(validationX, validationY!, batchSize);
+            double seconds = clock.Elapsed.TotalSeconds;
+            history.Add(lossSum / seen, validationLoss, seconds);
+            callback?.OnEpochEnd(epoch, lossSum / seen, validationLoss, seconds);
+            if (callback?.StopTraining == true)
+            {
+                break;
+            }
+        }
+
+        return history;
+    }
+
+    /// <summary>A Keras-style table of layers, output shapes and parameter counts.</summary>
+    public string Summary()
+    {
+        var rows = new List<(string Name, string Shape, long Count)>();
+        var seen = new Dictionary<string, int>();
+        foreach (var layer in _layers)
+        {
+            string baseName = layer.TypeName.ToLowerInvariant();
+            int index = seen.TryGetValue(baseName, out int k) ? k : 0;
+            seen[baseName] = index + 1;
+            string name = index == 0 ? baseName : $"{baseName}_{index}";
+            string shape = layer.IsBuilt ? "(None, " + string.Join(", ", layer.OutputShape) + ")" : "?";
+            rows.Add(($"{name} ({layer.TypeName})", shape, layer.IsBuilt ? layer.ParameterCount : 0));
+        }
+
+        int nameWidth = Math.Max(20, rows.Max(r => r.Name.Length) + 2);
+        int shapeWidth = Math.Max(20, rows.Max(r => r.Shape.Length) + 2);
+        var text = new StringBuilder();
+        string rule = new('─', nameWidth + shapeWidth + 12);
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"Layer (type)".PadRight(nameWidth)}{"Output Shape".PadRight(shapeWidth)}{"Param #",12}");
+        text.AppendLine(rule);
+        foreach (var (name, shape, count) in rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{name.PadRight(nameWidth)}{shape.PadRight(shapeWidth)}{count,12:N0}");
+        }
+
+        text.AppendLine(rule);
+        text.AppendLine(CultureInfo.InvariantCulture, $"Total params: {rows.Sum(r => r.Count):N0}");
+        return text.ToString();
+    }
+
+    private bool IsSequenceOutput() => _layers[^1].OutputShape.Length > 1;
+
+    private Tensor ForwardAll(Tensor x, bool training)
+    {
+        var current = x;
+        foreach (var layer in _layers)
+        {
+            current = layer.Forward(current, training);
+        }
+
+        return current;
+    }
+
+    private void CheckInputs(Tensor x, string name)
+    {
+        ArgumentNullException.ThrowIfNull(x, name);
+        int[] expected = InputShape;
+        bool ok = x.Rank == expected.Length + 1 && x.Shape[^1] == expected[^1];
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"Model expects input (samples, {string.Join(", ", expected)}), got {Tensor.FormatShape(x.Shape)}.", name);
+        }
+    }
+
+    private void CheckPairs(Tensor x, Tensor y)
+    {
+        CheckInputs(x, nameof(x));
+        ArgumentNullException.ThrowIfNull(y);
+        if (y.Rank == 0 || y.Shape[0] != x.Shape[0])
+        {
+            throw new ArgumentException($"x has {x.Shape[0]} samples but y has shape {Tensor.FormatShape(y.Shape)}.", nameof(y));
+        }
+
+        int[] outputShape = OutputShape;
+        if (y.Rank != outputShape.Length + 1 || y.Shape[^1] != outputShape[^1])
+        {
+            throw new ArgumentException(
+                $"Targets must be (samples, {string.Join(", ", outputShape)}) to match the model's output, got {Tensor.FormatShape(y.Shape)}.", nameof(y));
+        }
+
+        if (x.Shape[0] == 0)
+        {
+            throw new ArgumentException("x has no samples.", nameof(x));
+        }
+    }
+
+    private static Tensor Slice(Tensor source, int start, int count)
+    {
+        int perSample = source.Length / source.Shape[0];
+        int[] shape = (int[])source.Shape.Clone();
+        shape[0] = count;
+        return new Tensor(source.Data.AsSpan(start * perSample, count * perSample).ToArray(), shape);
+    }
+
+    private static Tensor Gather(Tensor source, ReadOnlySpan<int> indices)
+    {
+        int perSample = source.Length / source.Shape[0];
+        int[] shape = (int[])source.Shape.Clone();
+        shape[0] = indices.Length;
+        var result = new Tensor(shape);
+        for (int i = 0; i < indices.Length; i++)
+        {
+            source.Data.AsSpan(indices[i] * perSample, perSample).CopyTo(result.Data.AsSpan(i * perSample, perSample));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,92 @@
+namespace Gated.Training;
+
+/// <summary>A loss averaged over every element of the batch, with its gradient with respect to the predictions.</summary>
+public abstract class Loss
+{
+    public static Loss MeanSquaredError { get; } = new MeanSquaredErrorLoss();
+
+    public static Loss MeanAbsoluteError { get; } = new MeanAbsoluteErrorLoss();
+
+    /// <summary>Short name as Keras spells it: "mse", "mae".</summary>
+    public abstract string Name { get; }
+
+    public static Loss FromName(string name) => name switch
+    {
+        "mse" or "mean_squared_error" => MeanSquaredError,
+        "mae" or "mean_absolute_error" => MeanAbsoluteError,
+        _ => throw new ArgumentException($"Unknown loss '{name}'; known: mse, mae.", nameof(name)),
+    };
+
+    /// <summary>
+    /// Returns the mean loss; when gradient is not empty, writes dLoss/dPrediction into it (same length as predictions).
+    /// </summary>
+    public double Compute(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient)
+    {
+        if (predictions.Length != targets.Length)
+        {
+            throw new ArgumentException($"Predictions have {predictions.Length} values but targets have {targets.Length}.", nameof(targets));
+        }
+
+        if (!gradient.IsEmpty && gradient.Length != predictions.Length)
+        {
+            throw new ArgumentException("Gradient must be empty or as long as the predictions.", nameof(gradient));
+        }
+
+        if (predictions.IsEmpty)
+        {
+            throw new ArgumentException("Cannot compute a loss over zero values.", nameof(predictions));
+        }
+
+        return ComputeCore(predictions, targets, gradient);
+    }
+
+    public override string ToString() => Name;
+
+    protected abstract double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient);
+
+    /// <summary>mean((p − t)²); gradient 2(p − t)/n.</summary>
+    private sealed class MeanSquaredErrorLoss : Loss
+    {
+        public override string Name => "mse";
+
+        protected override double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient)
+        {
+            double sum = 0;
+            float scale = 2f / predictions.Length;
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                float diff = predictions[i] - targets[i];
+                sum += (double)diff * diff;
+                if (!gradient.IsEmpty)
+                {
+                    gradient[i] = scale * diff;
+                }
+            }
+
+            return sum / predictions.Length;
+        }
+    }
+
+    /// <summary>mean(|p − t|); gradient sign(p − t)/n, zero where they are equal.</summary>
+    private sealed class MeanAbsoluteErrorLoss : Loss
+    {
+        public override string Name => "mae";
+
+        protected override double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient)
+        {
+            double sum = 0;
+            float scale = 1f / predictions.Length;
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                float diff = predictions[i] - targets[i];
+                sum += Math.Abs(diff);
+                if (!gradient.IsEmpty)
+                {
+                    gradient[i] = scale * MathF.Sign(diff);
+                }
+            }
+
+            return sum / predictions.Length;
+        }
+    }
+}
