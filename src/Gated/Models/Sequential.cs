@@ -128,7 +128,7 @@ public sealed class Sequential
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
-            var batch = Slice(x, start, count);
+            var batch = x.SliceBatch(start, count);
             var y = ForwardAll(batch, training: false);
             y.Data.AsSpan().CopyTo(output.Data.AsSpan(start * perSample, count * perSample));
         }
@@ -147,8 +147,8 @@ public sealed class Sequential
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
-            var prediction = ForwardAll(Slice(x, start, count), training: false);
-            sum += loss.Compute(prediction.Data, Slice(y, start, count).Data, []) * count;
+            var prediction = ForwardAll(x.SliceBatch(start, count), training: false);
+            sum += loss.Compute(prediction.Data, y.SliceBatch(start, count).Data, []) * count;
         }
 
         return sum / n;
@@ -203,8 +203,8 @@ public sealed class Sequential
                 nameof(validationSplit));
         }
 
-        Tensor? validationX = validationCount > 0 ? Slice(x, trainCount, validationCount) : null;
-        Tensor? validationY = validationCount > 0 ? Slice(y, trainCount, validationCount) : null;
+        Tensor? validationX = validationCount > 0 ? x.SliceBatch(trainCount, validationCount) : null;
+        Tensor? validationY = validationCount > 0 ? y.SliceBatch(trainCount, validationCount) : null;
         int[] order = Enumerable.Range(0, trainCount).ToArray();
         var random = new SeededRandom(seed);
         int batches = (trainCount + batchSize - 1) / batchSize;
@@ -328,14 +328,6 @@ public sealed class Sequential
         {
             throw new ArgumentException("x has no samples.", nameof(x));
         }
-    }
-
-    private static Tensor Slice(Tensor source, int start, int count)
-    {
-        int perSample = source.Length / source.Shape[0];
-        int[] shape = (int[])source.Shape.Clone();
-        shape[0] = count;
-        return new Tensor(source.Data.AsSpan(start * perSample, count * perSample).ToArray(), shape);
     }
 
     private static Tensor Gather(Tensor source, ReadOnlySpan<int> indices)

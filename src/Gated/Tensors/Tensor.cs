@@ -47,6 +47,20 @@ public sealed class Tensor
     /// <summary>The same values seen with another shape of equal length (no copy).</summary>
     public Tensor Reshape(params int[] shape) => new(Data, shape);
 
+    /// <summary>A copy of samples [start, start + count) along the first axis.</summary>
+    public Tensor SliceBatch(int start, int count)
+    {
+        if (Rank == 0 || start < 0 || count < 0 || start + count > Shape[0])
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Samples [{start}, {start + count}) are outside the first axis of {FormatShape(Shape)}.");
+        }
+
+        int perSample = Shape[0] == 0 ? 0 : Length / Shape[0];
+        int[] shape = (int[])Shape.Clone();
+        shape[0] = count;
+        return new Tensor(Data.AsSpan(start * perSample, count * perSample).ToArray(), shape);
+    }
+
     public override string ToString() => $"Tensor({string.Join(", ", Shape)})";
 
     public static int ShapeLength(ReadOnlySpan<int> shape)
