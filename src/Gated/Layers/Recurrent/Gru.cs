@@ -255,21 +255,7 @@ public sealed class Gru : Layer
         var n = _work.Candidates.AsSpan(t * block, block);
         var hn = _work.RecurrentCandidates.AsSpan(t * block, block);
         var gxStep = _work.InputGates.AsSpan(t * batch * h3, batch * h3);
-        for (int b = 0; b < batch; b++)
-        {
-            var gxRow = gxStep.Slice(b * h3, h3);
-            var ghRow = gh.Slice(b * h3, h3);
-            var zRow = z.Slice(b * h, h);
-            var rRow = r.Slice(b * h, h);
-            for (int j = 0; j < h; j++)
-            {
-                zRow[j] = gxRow[j] + ghRow[j];
-                rRow[j] = gxRow[h + j] + ghRow[h + j];
-            }
-        }
-
-        Activations.Sigmoid(z, z);
-        Activations.Sigmoid(r, r);
+        UpdateAndResetGates(gxStep, gh, z, r, batch, h);
         for (int b = 0; b < batch; b++)
         {
             var gxRow = gxStep.Slice(b * h3, h3);
@@ -301,19 +287,7 @@ public sealed class Gru : Layer
         var n = _work.Candidates.AsSpan(t * block, block);
         var rh = _work.ResetStates.AsSpan(t * block, block);
         var gxStep = _work.InputGates.AsSpan(t * batch * h3, batch * h3);
-        for (int b = 0; b < batch; b++)
-        {
-            var gxRow = gxStep.Slice(b * h3, h3);
-            var ghRow = gh.Slice(b * h3, h3);
-            for (int j = 0; j < h; j++)
-            {
-                z[(b * h) + j] = gxRow[j] + ghRow[j];
-                r[(b * h) + j] = gxRow[h + j] + ghRow[h + j];
-            }
-        }
-
-        Activations.Sigmoid(z, z);
-        Activations.Sigmoid(r, r);
+        UpdateAndResetGates(gxStep, gh, z, r, batch, h);
         for (int i = 0; i < block; i++)
         {
             rh[i] = r[i] * hPrev[i];
@@ -416,6 +390,27 @@ public sealed class Gru : Layer
         }
 
         Gemm.Multiply(false, true, batch, h, 2 * h, 1f, dgh, h3, u, h3, 1f, dh, h);
+    }
+
+    // z = σ(gx_z + gh_z), r = σ(gx_r + gh_r); gx and gh rows are (3H) with blocks z, r, n.
+    private static void UpdateAndResetGates(ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, Span<float> z, Span<float> r, int batch, int h)
+    {
+        int h3 = 3 * h;
+        for (int b = 0; b < batch; b++)
+        {
+            var gxRow = gx.Slice(b * h3, h3);
+            var ghRow = gh.Slice(b * h3, h3);
+            var zRow = z.Slice(b * h, h);
+            var rRow = r.Slice(b * h, h);
+            for (int j = 0; j < h; j++)
+            {
+                zRow[j] = gxRow[j] + ghRow[j];
+                rRow[j] = gxRow[h + j] + ghRow[h + j];
+            }
+        }
+
+        Activations.Sigmoid(z, z);
+        Activations.Sigmoid(r, r);
     }
 
     // h' = z ⊙ h + (1 − z) ⊙ n, written as n + z ⊙ (h − n).
