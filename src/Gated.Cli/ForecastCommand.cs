@@ -66,7 +66,8 @@ internal static class ForecastCommand
         var series = SeriesInput.Load(csv, column, line.Text("date-column"));
         CheckLength(series, options);
 
-        stdout.WriteLine($"Data: {series.Path}, column '{column}', {series.Values.Length} values ({series.Describe(0)} .. {series.Describe(series.Values.Length - 1)})");
+        string shownPath = line.Has("csv") ? series.Path : "data/chicago-daily-weather.csv (bundled)";
+        stdout.WriteLine($"Data: {shownPath}, column '{column}', {series.Values.Length} values ({series.Describe(0)} .. {series.Describe(series.Values.Length - 1)})");
         var model = SeriesForecaster.BuildModel(options);
         stdout.Write(model.Summary());
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
