@@ -39,10 +39,10 @@ internal sealed class ProgressBar(TextWriter output, bool interactive) : FitCall
         output.Write("\r" + Line(epoch, batch + 1, (now - _epochStart).TotalSeconds, $"loss: {meanLoss:F5}"));
     }
 
-    public override void OnEpochEnd(int epoch, double loss, double? validationLoss, double seconds)
+    public override void OnEpochEnd(EpochLogs logs)
     {
-        string losses = validationLoss is double v ? $"loss: {loss:F5} - val_loss: {v:F5}" : $"loss: {loss:F5}";
-        output.WriteLine((interactive ? "\r" : "") + Line(epoch, _batches, seconds, losses));
+        string values = string.Join(" - ", logs.Values.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.Value:F5}")));
+        output.WriteLine((interactive ? "\r" : "") + Line(logs.Epoch, _batches, logs.Seconds, values));
     }
 
     private string Line(int epoch, int done, double seconds, string losses)

@@ -86,7 +86,7 @@ public sealed class SeriesForecaster
         var model = BuildModel(options);
         model.Compile(new Adam(options.LearningRate), Loss.MeanSquaredError);
         var clock = Stopwatch.StartNew();
-        var history = model.Fit(trainInputs, trainTargets, options.Epochs, options.BatchSize, options.ValidationSplit, shuffle: true, options.Seed, callback);
+        var history = model.Fit(trainInputs, trainTargets, options.Epochs, options.BatchSize, options.ValidationSplit, shuffle: true, options.Seed, callback is null ? null : [callback]);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         var forecaster = new SeriesForecaster(model, scaler, window, horizon, column);

@@ -44,6 +44,18 @@ public abstract class Layer
     /// <summary>Runs the layer on a batch. With training, keeps what Backward needs.</summary>
     public abstract Tensor Forward(Tensor input, bool training = false);
 
+    /// <summary>
+    /// Runs the layer with the (B, T) mask (1 = real step, 0 = padding) that an earlier layer produced. Layers
+    /// that do not use masks run <see cref="Forward(Tensor, bool)"/>.
+    /// </summary>
+    public virtual Tensor ForwardMasked(Tensor input, Tensor? mask, bool training) => Forward(input, training);
+
+    /// <summary>
+    /// The mask of this layer's output, given its input and the input's mask. By default a mask passes through
+    /// while the output keeps its time axis, as in Keras.
+    /// </summary>
+    public virtual Tensor? ComputeMask(Tensor input, Tensor? mask) => mask is not null && OutputShape.Length >= 2 ? mask : null;
+
     /// <summary>Given dLoss/dOutput of the last training Forward, adds parameter gradients and returns dLoss/dInput.</summary>
     public abstract Tensor Backward(Tensor outputGradient);
 

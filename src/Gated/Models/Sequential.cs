@@ -103,12 +103,23 @@ public sealed class Sequential
         }
     }
 
-    public void Compile(Optimizer optimizer, Loss loss)
+    public IReadOnlyList<Metric> Metrics { get; private set; } = [];
+
+    public void Compile(Optimizer optimizer, Loss loss, params IEnumerable<Metric> metrics)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var list = metrics.ToList();
+        var names = list.Select(m => m.Name).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count || names.Contains("loss"))
+        {
+            throw new ArgumentException($"Metric names must be distinct and not 'loss': {string.Join(", ", names)}.", nameof(metrics));
+        }
+
         Optimizer = optimizer;
         Loss = loss;
+        Metrics = list;
     }
 
     /// <summary>Runs the model on x (N, ...) in batches; returns (N, ...output).</summary>
@@ -137,21 +148,40 @@ public sealed class Sequential
     }
 
     /// <summary>Mean loss over x, y computed in batches (sample-weighted, so it does not depend on batchSize).</summary>
-    public double Evaluate(Tensor x, Tensor y, int batchSize = 32)
+    public double Evaluate(Tensor x, Tensor y, int batchSize = 32) => EvaluateWithMetrics(x, y, batchSize)["loss"];
+
+    /// <summary>Loss and every compiled metric over x, y, keyed by name ("loss", "accuracy", ...).</summary>
+    public IReadOnlyDictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize = 32)
     {
         var loss = Loss ?? throw new InvalidOperationException("Compile the model before Evaluate.");
         CheckPairs(x, y);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         int n = x.Shape[0];
         double sum = 0;
+        foreach (var metric in Metrics)
+        {
+            metric.Reset();
+        }
+
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
             var prediction = ForwardAll(x.SliceBatch(start, count), training: false);
-            sum += loss.Compute(prediction.Data, y.SliceBatch(start, count).Data, []) * count;
+            var target = y.SliceBatch(start, count).Data;
+            sum += loss.Compute(prediction.Data, target, []) * count;
+            foreach (var metric in Metrics)
+            {
+                metric.Update(prediction.Data, target, count);
+            }
         }
 
-        return sum / n;
+        var results = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = sum / n };
+        foreach (var metric in Metrics)
+        {
+            results[metric.Name] = metric.Result();
+        }
+
+        return results;
     }
 
     /// <summary>One optimizer step on one batch; returns the batch's loss before the step.</summary>
@@ -163,6 +193,11 @@ public sealed class Sequential
         var prediction = ForwardAll(x, training: true);
         var gradient = new Tensor(prediction.Shape);
         double loss = Loss!.Compute(prediction.Data, y.Data, gradient.Data);
+        foreach (var metric in Metrics)
+        {
+            metric.Update(prediction.Data, y.Data, x.Shape[0]);
+        }
+
         for (int i = _layers.Count - 1; i >= 0; i--)
         {
             gradient = _layers[i].Backward(gradient);
@@ -175,10 +210,11 @@ public sealed class Sequential
     /// <summary>
     /// Trains for the given epochs with Keras semantics: validationSplit takes the last samples (before any
     /// shuffling) for validation; the training part is reshuffled every epoch when shuffle is on, from seed.
+    /// Training starts at initialEpoch when continuing a run restored from a checkpoint.
     /// </summary>
     public History Fit(
         Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
-        ulong seed = 0, FitCallback? callback = null)
+        ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0)
     {
         if (Optimizer is null)
         {
@@ -188,6 +224,12 @@ public sealed class Sequential
         CheckPairs(x, y);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
+        if (initialEpoch >= epochs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"Must be below epochs ({epochs}).");
+        }
+
         if (!(validationSplit >= 0 && validationSplit < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Validation split must be in [0, 1).");
@@ -203,21 +245,45 @@ public sealed class Sequential
                 nameof(validationSplit));
         }
 
+        callbacks ??= [];
         Tensor? validationX = validationCount > 0 ? x.SliceBatch(trainCount, validationCount) : null;
         Tensor? validationY = validationCount > 0 ? y.SliceBatch(trainCount, validationCount) : null;
-        int[] order = Enumerable.Range(0, trainCount).ToArray();
-        var random = new SeededRandom(seed);
+        // A fresh run starts from seed; a resumed one (initialEpoch > 0) continues the restored shuffling state.
+        var run = initialEpoch == 0
+            ? new TrainingRunState(seed, trainCount)
+            : TrainingRun ?? throw new InvalidOperationException($"Resuming at epoch {initialEpoch} needs TrainingRun restored from a checkpoint.");
+        if (run.Order.Length != trainCount || run.CompletedEpochs != initialEpoch)
+        {
+            throw new InvalidOperationException(
+                $"The restored run finished {run.CompletedEpochs} epochs over {run.Order.Length} training samples; this Fit starts at epoch {initialEpoch} with {trainCount}.");
+        }
+
+        TrainingRun = run;
         int batches = (trainCount + batchSize - 1) / batchSize;
         var history = new History();
-        callback?.OnTrainBegin(epochs, batches, trainCount, validationCount);
+        foreach (var callback in callbacks)
+        {
+            callback.Model = this;
+            callback.StopTraining = false;
+            callback.OnTrainBegin(epochs, batches, trainCount, validationCount);
+        }
 
-        for (int epoch = 0; epoch < epochs; epoch++)
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            callback?.OnEpochBegin(epoch);
+            foreach (var callback in callbacks)
+            {
+                callback.OnEpochBegin(epoch);
+            }
+
             if (shuffle)
             {
-                random.Shuffle(order);
+                run.Random.Shuffle(run.Order);
+            }
+
+            foreach (var metric in Metrics)
+            {
+                metric.Reset();
             }
 
             double lossSum = 0;
@@ -226,7 +292,7 @@ public sealed class Sequential
             {
                 int start = b * batchSize;
                 int count = Math.Min(batchSize, trainCount - start);
-                var indices = order.AsSpan(start, count);
+                var indices = run.Order.AsSpan(start, count);
                 float loss = TrainOnBatch(Gather(x, indices), Gather(y, indices));
                 if (!float.IsFinite(loss))
                 {
@@ -236,21 +302,54 @@ public sealed class Sequential
 
                 lossSum += (double)loss * count;
                 seen += count;
-                callback?.OnBatchEnd(epoch, b, lossSum / seen);
+                foreach (var callback in callbacks)
+                {
+                    callback.OnBatchEnd(epoch, b, lossSum / seen);
+                }
             }
 
-            double? validationLoss = validationX is null ? null : Evaluate(validationX, validationY!, batchSize);
-            double seconds = clock.Elapsed.TotalSeconds;
-            history.Add(lossSum / seen, validationLoss, seconds);
-            callback?.OnEpochEnd(epoch, lossSum / seen, validationLoss, seconds);
-            if (callback?.StopTraining == true)
+            var logs = new EpochLogs(epoch, 0);
+            logs.Set("loss", lossSum / seen);
+            foreach (var metric in Metrics)
+            {
+                logs.Set(metric.Name, metric.Result());
+            }
+
+            if (validationX is not null)
+            {
+                foreach (var (name, value) in EvaluateWithMetrics(validationX, validationY!, batchSize))
+                {
+                    logs.Set("val_" + name, value);
+                }
+            }
+
+            logs = logs.WithSeconds(clock.Elapsed.TotalSeconds);
+            run.CompletedEpochs = epoch + 1;
+            history.Add(logs);
+            foreach (var callback in callbacks)
+            {
+                callback.OnEpochEnd(logs);
+            }
+
+            if (callbacks.Any(c => c.StopTraining))
             {
                 break;
             }
         }
 
+        foreach (var callback in callbacks)
+        {
+            callback.OnTrainEnd();
+        }
+
         return history;
     }
+
+    /// <summary>
+    /// The shuffling state of the current Fit run (generator and sample order), kept so a checkpoint can resume
+    /// it; null before the first Fit. Set it (from a checkpoint) before calling Fit with initialEpoch.
+    /// </summary>
+    public TrainingRunState? TrainingRun { get; set; }
 
     /// <summary>A Keras-style table of layers, output shapes and parameter counts.</summary>
     public string Summary()
@@ -287,10 +386,14 @@ public sealed class Sequential
 
     private Tensor ForwardAll(Tensor x, bool training)
     {
+        // Masks flow as in Keras: a layer such as Embedding(maskZero) makes one, later layers use or pass it on.
         var current = x;
+        Tensor? mask = null;
         foreach (var layer in _layers)
         {
-            current = layer.Forward(current, training);
+            var nextMask = layer.ComputeMask(current, mask);
+            current = layer.ForwardMasked(current, mask, training);
+            mask = nextMask;
         }
 
         return current;

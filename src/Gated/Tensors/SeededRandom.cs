@@ -18,6 +18,21 @@ public sealed class SeededRandom
         _s3 = SplitMix(ref x);
     }
 
+    /// <summary>The full generator state, so a checkpoint can resume the same stream of numbers.</summary>
+    public ulong[] GetState() => [_s0, _s1, _s2, _s3, _spareGaussian is double d ? BitConverter.DoubleToUInt64Bits(d) : 0, _spareGaussian is null ? 0UL : 1UL];
+
+    /// <summary>Restores a state from <see cref="GetState"/>.</summary>
+    public void SetState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 6 || (state[0] | state[1] | state[2] | state[3]) == 0 || state[5] > 1)
+        {
+            throw new ArgumentException("Not a SeededRandom state.", nameof(state));
+        }
+
+        (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
+        _spareGaussian = state[5] == 1 ? BitConverter.UInt64BitsToDouble(state[4]) : null;
+    }
+
     public ulong NextUInt64()
     {
         ulong result = RotateLeft(_s1 * 5, 7) * 9;

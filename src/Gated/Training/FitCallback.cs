@@ -1,8 +1,13 @@
+using Gated.Models;
+
 namespace Gated.Training;
 
-/// <summary>Hooks into Fit, as Keras callbacks: progress display now, early stopping and checkpoints later.</summary>
+/// <summary>Hooks into Fit, as Keras callbacks: progress display, early stopping, checkpoints, learning-rate control.</summary>
 public abstract class FitCallback
 {
+    /// <summary>The model being trained; set by Fit before <see cref="OnTrainBegin"/>.</summary>
+    public Sequential? Model { get; internal set; }
+
     /// <summary>Set to true from a hook to end training after the current epoch.</summary>
     public bool StopTraining { get; set; }
 
@@ -19,8 +24,12 @@ public abstract class FitCallback
     {
     }
 
-    /// <summary>validationLoss is null when Fit has no validation split.</summary>
-    public virtual void OnEpochEnd(int epoch, double loss, double? validationLoss, double seconds)
+    /// <summary>After validation; logs hold loss, val_loss and the metrics.</summary>
+    public virtual void OnEpochEnd(EpochLogs logs)
+    {
+    }
+
+    public virtual void OnTrainEnd()
     {
     }
 }

@@ -1,29 +1,37 @@
 namespace Gated.Training;
 
-/// <summary>What Fit measured, one entry per epoch: loss, val_loss (when there is a validation split), seconds.</summary>
+/// <summary>What Fit measured, one entry per epoch under Keras's names: loss, val_loss, metrics, val_metrics.</summary>
 public sealed class History
 {
-    private readonly List<double> _loss = [];
-    private readonly List<double> _validationLoss = [];
+    private readonly Dictionary<string, List<double>> _values = new(StringComparer.Ordinal);
     private readonly List<double> _seconds = [];
 
-    public IReadOnlyList<double> Loss => _loss;
+    public IReadOnlyList<double> Loss => Get("loss");
 
     /// <summary>Empty when Fit had no validation data.</summary>
-    public IReadOnlyList<double> ValidationLoss => _validationLoss;
+    public IReadOnlyList<double> ValidationLoss => Get("val_loss");
 
     public IReadOnlyList<double> EpochSeconds => _seconds;
 
-    public int Epochs => _loss.Count;
+    public int Epochs => _seconds.Count;
 
-    internal void Add(double loss, double? validationLoss, double seconds)
+    public IEnumerable<string> Keys => _values.Keys;
+
+    /// <summary>The per-epoch values of one log entry; empty if it was never logged.</summary>
+    public IReadOnlyList<double> Get(string name) => _values.TryGetValue(name, out var list) ? list : [];
+
+    internal void Add(EpochLogs logs)
     {
-        _loss.Add(loss);
-        if (validationLoss is double v)
+        foreach (var (name, value) in logs.Values)
         {
-            _validationLoss.Add(v);
+            if (!_values.TryGetValue(name, out var list))
+            {
+                _values[name] = list = [];
+            }
+
+            list.Add(value);
         }
 
-        _seconds.Add(seconds);
+        _seconds.Add(logs.Seconds);
     }
 }
