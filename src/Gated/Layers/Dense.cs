@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gated.Kernels;
 using Gated.Layers.Initializers;
+using Gated.Serialization;
 using Gated.Tensors;
 
 namespace Gated.Layers;
@@ -9,7 +10,7 @@ namespace Gated.Layers;
 /// Fully connected layer on the last axis: y = x · kernel + bias, kernel (F, U), bias (U).
 /// Input (B, F) or (B, T, F); a 3-D input is applied at every step, as Keras's Dense does.
 /// </summary>
-public sealed class Dense : Layer
+public sealed class Dense : Layer, IConfigurableLayer
 {
     private Parameter? _kernel;
     private Parameter? _bias;
@@ -27,7 +28,12 @@ public sealed class Dense : Layer
         Init = init;
     }
 
-    public override string TypeName => "Dense";
+    public static string ConfigTypeName => "Dense";
+
+    public override string TypeName => ConfigTypeName;
+
+    public static Layer FromConfig(LayerConfig config) =>
+        new Dense(config.PositiveInt("units"), config.Choice("init", ("keras", WeightInit.Keras), ("pytorch", WeightInit.PyTorch)));
 
     public int Units { get; }
 

@@ -59,6 +59,9 @@ public abstract class Layer
     /// <summary>Given dLoss/dOutput of the last training Forward, adds parameter gradients and returns dLoss/dInput.</summary>
     public abstract Tensor Backward(Tensor outputGradient);
 
+    /// <summary>The generator behind the layer's randomness (dropout masks), if any; checkpoints save its state.</summary>
+    internal virtual SeededRandom? RandomStream => null;
+
     /// <summary>The layer's hyper-parameters, enough to rebuild it (stored in model files).</summary>
     public abstract IReadOnlyDictionary<string, string> GetConfig();
 

@@ -1,52 +1,37 @@
-using System.Globalization;
+using System.Collections.Frozen;
+using System.Reflection;
 using Gated.Layers;
-using Gated.Layers.Recurrent;
 
 namespace Gated.Serialization;
 
 /// <summary>Recreates a layer from the type name and configuration that <see cref="Layer.GetConfig"/> wrote.</summary>
-internal static class LayerFactory
+public static class LayerFactory
 {
-    public static Layer Create(string type, IReadOnlyDictionary<string, string> config, string sourceName) => type switch
+    private static readonly FrozenDictionary<string, Func<LayerConfig, Layer>> Factories = Discover();
+
+    public static IEnumerable<string> KnownTypes => Factories.Keys;
+
+    public static Layer Create(string type, IReadOnlyDictionary<string, string> config, string sourceName) =>
+        Factories.TryGetValue(type, out var factory)
+            ? factory(new LayerConfig(type, config, sourceName))
+            : throw new ModelFormatException($"{sourceName}: layer type '{type}' is unknown (known: {string.Join(", ", Factories.Keys.Order())}).");
+
+    // Every layer type implementing IConfigurableLayer registers itself; nothing to edit when one is added.
+    private static FrozenDictionary<string, Func<LayerConfig, Layer>> Discover()
     {
-        "GRU" => new Gru(
-            PositiveInt(config, "units", type, sourceName),
-            Bool(config, "return_sequences", type, sourceName),
-            Text(config, "variant", type, sourceName) switch
+        var factories = new Dictionary<string, Func<LayerConfig, Layer>>(StringComparer.Ordinal);
+        var register = typeof(LayerFactory).GetMethod(nameof(Register), BindingFlags.NonPublic | BindingFlags.Static)!;
+        foreach (var type in typeof(LayerFactory).Assembly.GetTypes())
+        {
+            if (!type.IsAbstract && typeof(IConfigurableLayer).IsAssignableFrom(type) && typeof(Layer).IsAssignableFrom(type))
             {
-                "reset_after" => GruVariant.ResetAfter,
-                "reset_before" => GruVariant.ResetBefore,
-                var other => throw new ModelFormatException($"{sourceName}: GRU variant '{other}' is unknown."),
-            },
-            Init(config, type, sourceName)),
-        "Dense" => new Dense(PositiveInt(config, "units", type, sourceName), Init(config, type, sourceName)),
-        _ => throw new ModelFormatException($"{sourceName}: layer type '{type}' is unknown."),
-    };
+                register.MakeGenericMethod(type).Invoke(null, [factories]);
+            }
+        }
 
-    private static string Text(IReadOnlyDictionary<string, string> config, string key, string type, string sourceName) =>
-        config.TryGetValue(key, out string? value) ? value : throw new ModelFormatException($"{sourceName}: {type} layer has no '{key}'.");
-
-    private static int PositiveInt(IReadOnlyDictionary<string, string> config, string key, string type, string sourceName)
-    {
-        string text = Text(config, key, type, sourceName);
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0 && value <= 1 << 20
-            ? value
-            : throw new ModelFormatException($"{sourceName}: {type} '{key}' is '{text}', not a positive integer.");
+        return factories.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private static bool Bool(IReadOnlyDictionary<string, string> config, string key, string type, string sourceName) =>
-        Text(config, key, type, sourceName) switch
-        {
-            "true" => true,
-            "false" => false,
-            var other => throw new ModelFormatException($"{sourceName}: {type} '{key}' is '{other}', not true or false."),
-        };
-
-    private static WeightInit Init(IReadOnlyDictionary<string, string> config, string type, string sourceName) =>
-        Text(config, "init", type, sourceName) switch
-        {
-            "keras" => WeightInit.Keras,
-            "pytorch" => WeightInit.PyTorch,
-            var other => throw new ModelFormatException($"{sourceName}: {type} init '{other}' is unknown."),
-        };
+    private static void Register<T>(Dictionary<string, Func<LayerConfig, Layer>> factories)
+        where T : IConfigurableLayer => factories.Add(T.ConfigTypeName, T.FromConfig);
 }

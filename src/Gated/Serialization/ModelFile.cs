@@ -17,7 +17,12 @@ public static class ModelFile
     /// <summary>Longest file we will read into memory (far above any model this library trains).</summary>
     public const long MaxFileBytes = 2L * 1024 * 1024 * 1024 - 1;
 
-    public static void Save(string path, Sequential model, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Prefix of extra tensors (optimizer moments, generator states) that a checkpoint stores beside the weights.</summary>
+    public const string StatePrefix = "state.";
+
+    public static void Save(
+        string path, Sequential model, IReadOnlyDictionary<string, string>? metadata = null,
+        IReadOnlyDictionary<string, SafeTensorsFile.Entry>? state = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!model.IsBuilt)
@@ -44,11 +49,16 @@ public static class ModelFile
             }
         }
 
+        foreach (var (name, entry) in state ?? new Dictionary<string, SafeTensorsFile.Entry>())
+        {
+            tensors.Add(new(StatePrefix + name, entry));
+        }
+
         AtomicFile.Write(path, stream => SafeTensorsFile.Write(stream, tensors, meta));
     }
 
-    /// <summary>Loads a model and the metadata saved with it; every failure is a ModelFormatException or FileNotFoundException.</summary>
-    public static (Sequential Model, IReadOnlyDictionary<string, string> Metadata) Load(string path)
+    /// <summary>Loads a model, the metadata and any extra state saved with it; every failure is a ModelFormatException or FileNotFoundException.</summary>
+    public static LoadedModel Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -127,14 +137,16 @@ public static class ModelFile
             }
         }
 
-        if (tensors.Count != expected)
+        var state = tensors.Where(p => p.Key.StartsWith(StatePrefix, StringComparison.Ordinal))
+            .ToDictionary(p => p.Key[StatePrefix.Length..], p => p.Value, StringComparer.Ordinal);
+        if (tensors.Count != expected + state.Count)
         {
-            string extra = tensors.Keys.First(k => !k.StartsWith("layers.", StringComparison.Ordinal) || !IsUsed(model, k));
+            string extra = tensors.Keys.First(k => !k.StartsWith(StatePrefix, StringComparison.Ordinal) && !IsUsed(model, k));
             throw new ModelFormatException($"{path}: tensor '{extra}' does not belong to the architecture.");
         }
 
         metadata.Remove(ArchitectureKey);
-        return (model, metadata);
+        return new LoadedModel(model, metadata, state);
     }
 
     private static bool IsUsed(Sequential model, string name)
@@ -148,6 +160,17 @@ public static class ModelFile
         }
 
         return false;
+    }
+
+    /// <summary>What a model file holds: the model, its metadata strings, and extra state tensors (names without the prefix).</summary>
+    public sealed record LoadedModel(
+        Sequential Model, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, SafeTensorsFile.Entry> State)
+    {
+        public void Deconstruct(out Sequential model, out IReadOnlyDictionary<string, string> metadata)
+        {
+            model = Model;
+            metadata = Metadata;
+        }
     }
 
     internal sealed class Architecture

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gated.Kernels;
 using Gated.Layers.Initializers;
+using Gated.Serialization;
 using Gated.Tensors;
 
 namespace Gated.Layers.Recurrent;
@@ -13,7 +14,7 @@ namespace Gated.Layers.Recurrent;
 /// Parameters (Keras layout, gate blocks z, r, n): kernel (I, 3H), recurrent_kernel (H, 3H), bias (3H) and,
 /// for reset after, recurrent_bias (3H).
 /// </summary>
-public sealed class Gru : Layer
+public sealed class Gru : Layer, IConfigurableLayer
 {
     private readonly GruWorkspace _work = new();
     private Parameter? _kernel;
@@ -42,7 +43,9 @@ public sealed class Gru : Layer
         Init = init;
     }
 
-    public override string TypeName => "GRU";
+    public static string ConfigTypeName => "GRU";
+
+    public override string TypeName => ConfigTypeName;
 
     /// <summary>H, the size of the hidden state.</summary>
     public int Units { get; }
@@ -67,6 +70,12 @@ public sealed class Gru : Layer
         ["variant"] = Variant == GruVariant.ResetAfter ? "reset_after" : "reset_before",
         ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
     };
+
+    public static Layer FromConfig(LayerConfig config) => new Gru(
+        config.PositiveInt("units"),
+        config.Bool("return_sequences"),
+        config.Choice("variant", ("reset_after", GruVariant.ResetAfter), ("reset_before", GruVariant.ResetBefore)),
+        config.Choice("init", ("keras", WeightInit.Keras), ("pytorch", WeightInit.PyTorch)));
 
     public override Tensor Forward(Tensor input, bool training = false) => Forward(input, null, training);
 
