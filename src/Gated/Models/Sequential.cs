@@ -420,12 +420,13 @@ public sealed class Sequential
             throw new ArgumentException($"x has {x.Shape[0]} samples but y has shape {Tensor.FormatShape(y.Shape)}.", nameof(y));
         }
 
-        int[] outputShape = OutputShape;
-        if (y.Rank != outputShape.Length + 1 || y.Shape[^1] != outputShape[^1])
+        int[] outputShape = [x.Shape[0], .. OutputShape];
+        if (IsSequenceOutput() && x.Rank > 2)
         {
-            throw new ArgumentException(
-                $"Targets must be (samples, {string.Join(", ", outputShape)}) to match the model's output, got {Tensor.FormatShape(y.Shape)}.", nameof(y));
+            outputShape[1] = x.Shape[1];
         }
+
+        (Loss ?? Loss.MeanSquaredError).CheckTargetShape(outputShape, y.Shape);
 
         if (x.Shape[0] == 0)
         {

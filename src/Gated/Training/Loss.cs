@@ -42,6 +42,19 @@ public abstract class Loss
 
     public override string ToString() => Name;
 
+    /// <summary>
+    /// Throws ArgumentException (naming "y") unless targets of this shape fit model outputs of outputShape; both
+    /// include the batch axis. By default the shapes must be equal; sparse class targets override this.
+    /// </summary>
+    public virtual void CheckTargetShape(ReadOnlySpan<int> outputShape, ReadOnlySpan<int> targetShape)
+    {
+        if (!outputShape.SequenceEqual(targetShape))
+        {
+            throw new ArgumentException(
+                $"Targets must have the model's output shape {Tensors.Tensor.FormatShape(outputShape)}, got {Tensors.Tensor.FormatShape(targetShape)}.", "y");
+        }
+    }
+
     protected abstract double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient);
 
     /// <summary>mean((p − t)²); gradient 2(p − t)/n.</summary>
