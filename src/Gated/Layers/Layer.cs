@@ -77,6 +77,13 @@ public abstract class Layer
         return parameter;
     }
 
+    /// <summary>Makes a wrapped layer's parameters part of this layer's (wrappers such as Bidirectional, TimeDistributed).</summary>
+    protected void AddParametersOf(Layer inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _parameters.AddRange(inner.Parameters);
+    }
+
     /// <summary>Checks a batch against the built per-sample shape and returns its batch size.</summary>
     protected int CheckInput(Tensor input, string argumentName = "input")
     {

@@ -1,0 +1,634 @@
+using System.Globalization;
+using Gated.Kernels;
+using Gated.Tensors;
+
+namespace Gated.Layers.Recurrent;
+
+/// <summary>
+/// The time loop shared by GRU, LSTM and SimpleRNN. A subclass supplies one step's gate math forward and
+/// backward; this class owns everything around it: the input projection for all steps as one GEMM, the
+/// weight gradients as GEMMs over all steps, goBackwards, masks and lengths, input and recurrent dropout
+/// (one mask per sequence, as Keras), initial and final states, stateful mode and the streaming step API.
+/// Kernels are (I, G·H) and recurrent kernels (H, G·H) with gate blocks side by side (Keras layout).
+/// </summary>
+public abstract class RecurrentLayer : Layer
+{
+    private readonly RecurrentWorkspace _work = new();
+    private SeededRandom? _dropoutRandom;
+    private Tensor[]? _finalStates;
+    private Tensor[]? _statefulStates;
+
+    protected RecurrentLayer(int units, RecurrentOptions? options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
+        options ??= new RecurrentOptions();
+        options.Validate();
+        Units = units;
+        Options = options;
+    }
+
+    /// <summary>H, the size of the hidden state.</summary>
+    public int Units { get; }
+
+    public RecurrentOptions Options { get; }
+
+    /// <summary>Output every step's state (batch, time, H) rather than the last one (batch, H).</summary>
+    public bool ReturnSequences => Options.ReturnSequences;
+
+    public WeightInit Init => Options.Init;
+
+    /// <summary>How many state tensors the cell carries: 1 (h) or 2 (h and c).</summary>
+    public abstract int StateCount { get; }
+
+    /// <summary>The states after the last step of the most recent Forward (the last real step's with a mask), (B, H) each.</summary>
+    public IReadOnlyList<Tensor> FinalStates => _finalStates ?? throw new InvalidOperationException("Call Forward before reading FinalStates.");
+
+    /// <summary>The hidden state h after the most recent Forward, (B, H).</summary>
+    public Tensor FinalState => FinalStates[0];
+
+    /// <summary>dLoss/d(initial state) per state kind after Backward, when Forward was given initial states; otherwise null.</summary>
+    public IReadOnlyList<Tensor>? InitialStateGradients { get; private set; }
+
+    /// <summary>dLoss/dh0 after Backward (see <see cref="InitialStateGradients"/>).</summary>
+    public Tensor? InitialStateGradient => InitialStateGradients?[0];
+
+    /// <summary>G: gate blocks in the kernels (GRU 3, LSTM 4, SimpleRNN 1).</summary>
+    protected abstract int GateCount { get; }
+
+    /// <summary>Per-step values (T, B, H) the cell keeps for its backward pass.</summary>
+    protected abstract int CacheCount { get; }
+
+    /// <summary>The input kernel (I, G·H).</summary>
+    protected abstract Parameter KernelParameter { get; }
+
+    /// <summary>The recurrent kernel (H, G·H).</summary>
+    protected abstract Parameter RecurrentKernelParameter { get; }
+
+    /// <summary>True when the recurrent pre-activation gradient differs from the input one (GRU's reset gate).</summary>
+    protected virtual bool SeparateRecurrentGateGradients => false;
+
+    internal override SeededRandom? RandomStream => _dropoutRandom;
+
+    /// <summary>Forgets the states a stateful layer carries between batches.</summary>
+    public void ResetStates() => _statefulStates = null;
+
+    public override Tensor Forward(Tensor input, bool training = false) => Forward(input, new RecurrentInputs(), training);
+
+    public override Tensor ForwardMasked(Tensor input, Tensor? mask, bool training) => Forward(input, new RecurrentInputs { Mask = mask }, training);
+
+    /// <summary>Runs the sequence from an initial hidden state (B, H), or zeros when null.</summary>
+    public Tensor Forward(Tensor input, Tensor? initialState, bool training = false) =>
+        Forward(input, new RecurrentInputs { InitialStates = initialState is null ? null : [initialState] }, training);
+
+    /// <summary>Runs the sequence. input (B, T, I); see <see cref="RecurrentInputs"/> for states, masks and lengths.</summary>
+    public Tensor Forward(Tensor input, RecurrentInputs inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        int batch = CheckInput(input);
+        int steps = input.Shape[1];
+        int inputSize = InputShape[1];
+        int h = Units;
+        var w = _work;
+        w.Prepare(batch, steps, inputSize, h, GateCount, StateCount, CacheCount, training);
+        w.Trained = false;
+        w.Valid = BuildValidity(inputs, batch, steps);
+        SetInitialStates(inputs.InitialStates, batch);
+        PrepareDropout(batch, inputSize, training);
+
+        // x (B,T,I) → (T,B,I) in processing order, times the input-dropout mask of each sequence.
+        ToTimeMajor(input.Data, w.Inputs, batch, steps, inputSize, Options.GoBackwards);
+        if (w.HasInputDropout)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                MultiplyRows(w.Inputs.AsSpan(s * batch * inputSize, batch * inputSize), w.InputDropoutMask.AsSpan(0, batch * inputSize));
+            }
+        }
+
+        // Input projection for every step at once: (T·B, I) · kernel (I, G·H) + bias.
+        int g = w.GateWidth;
+        var gates = w.InputGates.AsSpan(0, steps * batch * g);
+        BroadcastRows(InputBias(), gates, steps * batch);
+        Gemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, KernelParameter.Values, g, 1f, gates, g);
+
+        for (int s = 0; s < steps; s++)
+        {
+            RunStep(w, s);
+        }
+
+        w.Trained = training;
+        w.HadInitialStates = inputs.InitialStates is not null;
+        InitialStateGradients = null;
+        _finalStates = new Tensor[StateCount];
+        for (int k = 0; k < StateCount; k++)
+        {
+            _finalStates[k] = new Tensor(w.State(k, steps).ToArray(), batch, h);
+        }
+
+        if (Options.Stateful)
+        {
+            _statefulStates = _finalStates.Select(t => t.Clone()).ToArray();
+        }
+
+        if (!ReturnSequences)
+        {
+            return _finalStates[0].Clone();
+        }
+
+        // Keras's go_backwards returns outputs in processing order (the reversed sequence).
+        var output = new Tensor(batch, steps, h);
+        FromTimeMajor(w.Outputs, output.Data, batch, steps, h, reverse: false);
+        return output;
+    }
+
+    public override Tensor Backward(Tensor outputGradient) => Backward(outputGradient, null);
+
+    /// <summary>
+    /// Backpropagation through time. outputGradient matches Forward's output; finalStateGradients optionally
+    /// adds gradients flowing into the final states (for a consumer of <see cref="FinalStates"/>).
+    /// </summary>
+    public Tensor Backward(Tensor outputGradient, IReadOnlyList<Tensor?>? finalStateGradients)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var w = _work;
+        if (!w.Trained)
+        {
+            throw new InvalidOperationException($"{TypeName} Backward needs a Forward with training: true first.");
+        }
+
+        int batch = w.Batch, steps = w.Steps, inputSize = w.InputSize, h = Units, g = w.GateWidth, block = batch * h;
+        int[] expected = ReturnSequences ? [batch, steps, h] : [batch, h];
+        if (!outputGradient.Shape.AsSpan().SequenceEqual(expected))
+        {
+            throw new ArgumentException(
+                $"{TypeName} output gradient must be {Tensor.FormatShape(expected)}, got {Tensor.FormatShape(outputGradient.Shape)}.", nameof(outputGradient));
+        }
+
+        for (int k = 0; k < StateCount; k++)
+        {
+            var d = w.StateGradients[k].AsSpan(0, block);
+            d.Clear();
+            if (finalStateGradients is not null && k < finalStateGradients.Count && finalStateGradients[k] is Tensor given)
+            {
+                if (given.Length != block)
+                {
+                    throw new ArgumentException($"Final state gradient {k} must be ({batch}, {h}).", nameof(finalStateGradients));
+                }
+
+                given.Data.AsSpan().CopyTo(d);
+            }
+        }
+
+        var dOutputs = w.OutputGradients.AsSpan(0, steps * block);
+        if (ReturnSequences)
+        {
+            ToTimeMajor(outputGradient.Data, dOutputs, batch, steps, h, reverse: false);
+        }
+        else
+        {
+            Add(outputGradient.Data, w.StateGradients[0].AsSpan(0, block));
+        }
+
+        for (int s = steps - 1; s >= 0; s--)
+        {
+            BackStep(w, s, ReturnSequences ? dOutputs.Slice(s * block, block) : default);
+        }
+
+        // Weight gradients as GEMMs over all steps, then dx = dgx · kernelᵀ.
+        int rows = steps * batch;
+        var dgx = w.InputGateGradients.AsSpan(0, rows * g);
+        var dgh = SeparateRecurrentGateGradients ? w.RecurrentGateGradients.AsSpan(0, rows * g) : dgx;
+        Gemm.Multiply(true, false, inputSize, g, rows, 1f, w.Inputs, inputSize, dgx, g, 1f, KernelParameter.Gradients, g);
+        AccumulateRecurrentKernelGradient(w, dgh);
+        var inputBiasSums = w.StepGates.AsSpan(0, g);
+        ColumnSums(dgx, rows, g, inputBiasSums);
+        AccumulateInputBiasGradient(inputBiasSums);
+        if (SeparateRecurrentGateGradients)
+        {
+            ColumnSums(dgh, rows, g, inputBiasSums);
+        }
+
+        AccumulateRecurrentBiasGradient(inputBiasSums);
+
+        var dxTimeMajor = w.InputGradients.AsSpan(0, rows * inputSize);
+        Gemm.Multiply(false, true, rows, inputSize, g, 1f, dgx, g, KernelParameter.Values, g, 0f, dxTimeMajor, inputSize);
+        if (w.HasInputDropout)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                MultiplyRows(dxTimeMajor.Slice(s * batch * inputSize, batch * inputSize), w.InputDropoutMask.AsSpan(0, batch * inputSize));
+            }
+        }
+
+        var dx = new Tensor(batch, steps, inputSize);
+        FromTimeMajor(dxTimeMajor, dx.Data, batch, steps, inputSize, Options.GoBackwards);
+
+        InitialStateGradients = w.HadInitialStates
+            ? Enumerable.Range(0, StateCount).Select(k => new Tensor(w.StateGradients[k].AsSpan(0, block).ToArray(), batch, h)).ToArray()
+            : null;
+        return dx;
+    }
+
+    /// <summary>
+    /// A runner that advances a batch of states one step at a time with no allocation per step, for real-time
+    /// inference. Dropout is off; states start at zero.
+    /// </summary>
+    public RecurrentStream CreateStream(int batch)
+    {
+        if (!IsBuilt)
+        {
+            throw new InvalidOperationException($"{TypeName} layer is not built yet.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        var w = new RecurrentWorkspace();
+        w.Prepare(batch, 1, InputShape[1], Units, GateCount, StateCount, CacheCount, training: false);
+        return new RecurrentStream(this, w);
+    }
+
+    /// <summary>One streaming step: input (B, I) → states advanced in place, h written to output (B, H).</summary>
+    internal void StreamStep(RecurrentWorkspace w, ReadOnlySpan<float> input, Span<float> output)
+    {
+        int g = w.GateWidth;
+        var gates = w.InputGates.AsSpan(0, w.Batch * g);
+        BroadcastRows(InputBias(), gates, w.Batch);
+        Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, KernelParameter.Values, g, 1f, gates, g);
+        StepForward(w, 0);
+        for (int k = 0; k < StateCount; k++)
+        {
+            w.State(k, 1).CopyTo(w.State(k, 0));
+        }
+
+        w.State(0, 0).CopyTo(output);
+    }
+
+    /// <summary>One step of the cell: reads w.InputGates at s, w.RecurrentInput(s) and the states at s; writes states at s + 1 and its caches.</summary>
+    internal abstract void StepForward(RecurrentWorkspace w, int s);
+
+    /// <summary>
+    /// One step back: w.StateGradients hold dLoss/d(states at s + 1) on entry; on exit they hold the gradient
+    /// reaching the states at s directly (not through the recurrent input), and w.RecurrentInputGradient holds
+    /// dLoss/d(recurrent input at s). Writes the gate gradients of step s.
+    /// </summary>
+    internal abstract void StepBackward(RecurrentWorkspace w, int s);
+
+    /// <summary>The bias added to every input projection row (G·H): the input bias, plus any recurrent bias that adds the same way.</summary>
+    protected abstract ReadOnlySpan<float> InputBias();
+
+    protected abstract void AccumulateInputBiasGradient(ReadOnlySpan<float> columnSums);
+
+    /// <summary>Called with column sums of the recurrent gate gradients (equal to the input ones unless separate).</summary>
+    protected virtual void AccumulateRecurrentBiasGradient(ReadOnlySpan<float> columnSums)
+    {
+    }
+
+    /// <summary>recurrent_kernel += (recurrent inputs)ᵀ · dgh over all steps; GRU reset-before overrides for its n block.</summary>
+    internal virtual void AccumulateRecurrentKernelGradient(RecurrentWorkspace w, ReadOnlySpan<float> dgh)
+    {
+        int rows = w.Steps * w.Batch;
+        Gemm.Multiply(true, false, Units, w.GateWidth, rows, 1f, w.AllRecurrentInputs(), Units, dgh, w.GateWidth, 1f, RecurrentKernelParameter.Gradients, w.GateWidth);
+    }
+
+    /// <summary>The options as strings for model files (the subclass adds its own keys).</summary>
+    protected Dictionary<string, string> BaseConfig() => new()
+    {
+        ["units"] = Units.ToString(CultureInfo.InvariantCulture),
+        ["return_sequences"] = ReturnSequences ? "true" : "false",
+        ["go_backwards"] = Options.GoBackwards ? "true" : "false",
+        ["stateful"] = Options.Stateful ? "true" : "false",
+        ["dropout"] = Options.Dropout.ToString("R", CultureInfo.InvariantCulture),
+        ["recurrent_dropout"] = Options.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture),
+        ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
+    };
+
+    /// <summary>Reads the options that <see cref="BaseConfig"/> wrote.</summary>
+    protected static RecurrentOptions OptionsFromConfig(Serialization.LayerConfig config) => new()
+    {
+        ReturnSequences = config.Bool("return_sequences"),
+        GoBackwards = config.Bool("go_backwards"),
+        Stateful = config.Bool("stateful"),
+        Dropout = (float)config.Number("dropout", 0, 0.999999),
+        RecurrentDropout = (float)config.Number("recurrent_dropout", 0, 0.999999),
+        Init = config.Choice("init", ("keras", WeightInit.Keras), ("pytorch", WeightInit.PyTorch)),
+    };
+
+    protected override bool AcceptsAnySequenceLength => true;
+
+    /// <summary>Checks the per-sample input (time, features), creates the cell's parameters and the dropout generator.</summary>
+    protected sealed override int[] BuildCore(int[] inputShape, SeededRandom random)
+    {
+        if (inputShape.Length != 2 || inputShape[1] < 1)
+        {
+            throw new ArgumentException($"{TypeName} expects per-sample input (time, features), got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+        }
+
+        CreateParameters(inputShape[1], random);
+        if (Options.Dropout > 0 || Options.RecurrentDropout > 0)
+        {
+            _dropoutRandom = new SeededRandom(random.NextUInt64());
+        }
+
+        return ReturnSequences ? [inputShape[0], Units] : [Units];
+    }
+
+    protected abstract void CreateParameters(int inputSize, SeededRandom random);
+
+    /// <summary>Keras defaults (glorot-uniform kernel, orthogonal recurrent kernel) or PyTorch's U(±1/√H) for every tensor; biases are the subclass's.</summary>
+    protected void InitializeKernels(int inputSize, SeededRandom random)
+    {
+        int g = GateCount * Units;
+        if (Init == WeightInit.Keras)
+        {
+            Initializers.WeightInitializers.GlorotUniform(KernelParameter.Values, inputSize, g, random);
+            Initializers.WeightInitializers.Orthogonal(RecurrentKernelParameter.Values, Units, g, random);
+        }
+        else
+        {
+            float limit = 1f / MathF.Sqrt(Units);
+            foreach (var p in Parameters)
+            {
+                Initializers.WeightInitializers.Uniform(p.Values, limit, random);
+            }
+        }
+    }
+
+    private void RunStep(RecurrentWorkspace w, int s)
+    {
+        int block = w.Batch * Units;
+        if (w.HasRecurrentDropout)
+        {
+            var dropped = w.RecurrentInput(s);
+            w.State(0, s).CopyTo(dropped);
+            MultiplyRows(dropped, w.RecurrentDropoutMask.AsSpan(0, block));
+        }
+
+        StepForward(w, s);
+        var output = w.Outputs.AsSpan(s * block, block);
+        w.State(0, s + 1).CopyTo(output);
+        if (w.Valid is float[] valid)
+        {
+            // Padded rows: the state is carried through and the output is zero.
+            for (int b = 0; b < w.Batch; b++)
+            {
+                if (valid[(s * w.Batch) + b] == 0)
+                {
+                    for (int k = 0; k < StateCount; k++)
+                    {
+                        w.State(k, s).Slice(b * Units, Units).CopyTo(w.State(k, s + 1).Slice(b * Units, Units));
+                    }
+
+                    output.Slice(b * Units, Units).Clear();
+                }
+            }
+        }
+    }
+
+    private void BackStep(RecurrentWorkspace w, int s, ReadOnlySpan<float> dOutput)
+    {
+        int batch = w.Batch, h = Units, block = batch * h;
+        var dh = w.StateGradients[0].AsSpan(0, block);
+        float[]? valid = w.Valid;
+        if (!dOutput.IsEmpty)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                if (valid is null || valid[(s * batch) + b] != 0)
+                {
+                    Add(dOutput.Slice(b * h, h), dh.Slice(b * h, h));
+                }
+            }
+        }
+
+        // Padded rows pass their state gradients straight through; the cell sees zeros there.
+        if (valid is not null)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                if (valid[(s * batch) + b] == 0)
+                {
+                    for (int k = 0; k < StateCount; k++)
+                    {
+                        var d = w.StateGradients[k].AsSpan(b * h, h);
+                        d.CopyTo(w.HeldGradients[k].AsSpan(b * h, h));
+                        d.Clear();
+                    }
+                }
+            }
+        }
+
+        StepBackward(w, s);
+
+        // dh_prev = direct part + d(recurrent input) ⊙ recurrent-dropout mask.
+        var dRecurrent = w.RecurrentInputGradient.AsSpan(0, block);
+        if (w.HasRecurrentDropout)
+        {
+            MultiplyRows(dRecurrent, w.RecurrentDropoutMask.AsSpan(0, block));
+        }
+
+        Add(dRecurrent, dh);
+        if (valid is not null)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                if (valid[(s * batch) + b] == 0)
+                {
+                    for (int k = 0; k < StateCount; k++)
+                    {
+                        w.HeldGradients[k].AsSpan(b * h, h).CopyTo(w.StateGradients[k].AsSpan(b * h, h));
+                    }
+                }
+            }
+        }
+    }
+
+    private float[]? BuildValidity(RecurrentInputs inputs, int batch, int steps)
+    {
+        if (inputs.Mask is not null && inputs.Lengths is not null)
+        {
+            throw new ArgumentException("Give a mask or lengths, not both.", nameof(inputs));
+        }
+
+        if (inputs.Mask is null && inputs.Lengths is null)
+        {
+            return null;
+        }
+
+        var valid = new float[steps * batch];
+        if (inputs.Mask is Tensor mask)
+        {
+            if (mask.Rank != 2 || mask.Shape[0] != batch || mask.Shape[1] != steps)
+            {
+                throw new ArgumentException($"Mask must be (batch {batch}, time {steps}), got {Tensor.FormatShape(mask.Shape)}.", "mask");
+            }
+
+            for (int b = 0; b < batch; b++)
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    float m = mask.Data[(b * steps) + t];
+                    if (m != 0 && m != 1)
+                    {
+                        throw new ArgumentException($"Mask values must be 0 or 1; mask[{b}, {t}] is {m}.", "mask");
+                    }
+
+                    valid[(ProcessingStep(t, steps) * batch) + b] = m;
+                }
+            }
+
+            return valid;
+        }
+
+        var lengths = inputs.Lengths!;
+        if (lengths.Count != batch)
+        {
+            throw new ArgumentException($"Lengths must give one length per sequence ({batch}), got {lengths.Count}.", "lengths");
+        }
+
+        for (int b = 0; b < batch; b++)
+        {
+            if (lengths[b] < 1 || lengths[b] > steps)
+            {
+                throw new ArgumentOutOfRangeException("lengths", lengths[b], $"Length of sequence {b} must be in [1, {steps}].");
+            }
+
+            for (int t = 0; t < lengths[b]; t++)
+            {
+                valid[(ProcessingStep(t, steps) * batch) + b] = 1;
+            }
+        }
+
+        return valid;
+    }
+
+    private int ProcessingStep(int t, int steps) => Options.GoBackwards ? steps - 1 - t : t;
+
+    private void SetInitialStates(IReadOnlyList<Tensor>? initial, int batch)
+    {
+        int block = batch * Units;
+        if (initial is null && Options.Stateful && _statefulStates is not null)
+        {
+            if (_statefulStates[0].Shape[0] != batch)
+            {
+                throw new ArgumentException(
+                    $"Stateful {TypeName} carries states for batch {_statefulStates[0].Shape[0]}, got batch {batch}; call ResetStates() first.", "input");
+            }
+
+            initial = _statefulStates;
+        }
+
+        if (initial is not null && initial.Count != StateCount)
+        {
+            throw new ArgumentException($"{TypeName} takes {StateCount} initial state(s), got {initial.Count}.", "initialStates");
+        }
+
+        for (int k = 0; k < StateCount; k++)
+        {
+            var target = _work.State(k, 0);
+            if (initial is null)
+            {
+                target.Clear();
+                continue;
+            }
+
+            var state = initial[k] ?? throw new ArgumentNullException("initialStates", $"Initial state {k} is null.");
+            if (state.Rank != 2 || state.Shape[0] != batch || state.Shape[1] != Units)
+            {
+                throw new ArgumentException(
+                    $"{TypeName} initial state must be (batch {batch}, units {Units}), got {Tensor.FormatShape(state.Shape)}.", "initialState");
+            }
+
+            state.Data.AsSpan(0, block).CopyTo(target);
+        }
+    }
+
+    private void PrepareDropout(int batch, int inputSize, bool training)
+    {
+        var w = _work;
+        w.HasInputDropout = training && Options.Dropout > 0;
+        w.HasRecurrentDropout = training && Options.RecurrentDropout > 0;
+        if (w.HasInputDropout)
+        {
+            FillDropoutMask(w.InputDropoutMask.AsSpan(0, batch * inputSize), Options.Dropout, _dropoutRandom!);
+        }
+
+        if (w.HasRecurrentDropout)
+        {
+            w.EnsureDroppedStates();
+            FillDropoutMask(w.RecurrentDropoutMask.AsSpan(0, batch * Units), Options.RecurrentDropout, _dropoutRandom!);
+        }
+    }
+
+    // Inverted dropout: keep with probability 1 − rate and scale by 1/(1 − rate), so inference needs no change.
+    private static void FillDropoutMask(Span<float> mask, float rate, SeededRandom random)
+    {
+        float scale = 1f / (1f - rate);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = random.NextDouble() >= rate ? scale : 0f;
+        }
+    }
+
+    // Multiplies each (B, F) block row-wise by a (B, F) mask: the same mask at every step of a sequence.
+    private static void MultiplyRows(Span<float> values, ReadOnlySpan<float> mask)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] *= mask[i];
+        }
+    }
+
+    protected static void BroadcastRows(ReadOnlySpan<float> row, Span<float> matrix, int rows)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            row.CopyTo(matrix.Slice(i * row.Length, row.Length));
+        }
+    }
+
+    private static void ColumnSums(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> sums)
+    {
+        sums.Clear();
+        for (int i = 0; i < rows; i++)
+        {
+            var row = matrix.Slice(i * cols, cols);
+            for (int j = 0; j < cols; j++)
+            {
+                sums[j] += row[j];
+            }
+        }
+    }
+
+    protected static void Add(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] += source[i];
+        }
+    }
+
+    // (B, T, F) → (T, B, F), reversing time when the layer runs backwards.
+    private static void ToTimeMajor(ReadOnlySpan<float> source, Span<float> destination, int batch, int steps, int features, bool reverse)
+    {
+        for (int b = 0; b < batch; b++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                int s = reverse ? steps - 1 - t : t;
+                source.Slice(((b * steps) + t) * features, features).CopyTo(destination.Slice(((s * batch) + b) * features, features));
+            }
+        }
+    }
+
+    // (T, B, F) → (B, T, F); with reverse, processing step s lands at time T − 1 − s.
+    private static void FromTimeMajor(ReadOnlySpan<float> source, Span<float> destination, int batch, int steps, int features, bool reverse)
+    {
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s;
+            for (int b = 0; b < batch; b++)
+            {
+                source.Slice(((s * batch) + b) * features, features).CopyTo(destination.Slice(((b * steps) + t) * features, features));
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Gated.Layers.Recurrent;
+
+/// <summary>The options GRU, LSTM and SimpleRNN share, with Keras's meanings and defaults.</summary>
+public sealed record RecurrentOptions
+{
+    /// <summary>Output every step (batch, time, H) rather than the last one (batch, H).</summary>
+    public bool ReturnSequences { get; init; }
+
+    /// <summary>Process the sequence from its end; with ReturnSequences the outputs come in processing order (reversed), as Keras.</summary>
+    public bool GoBackwards { get; init; }
+
+    /// <summary>Carry the final states of one batch into the next as initial states (same batch size) until ResetStates().</summary>
+    public bool Stateful { get; init; }
+
+    /// <summary>Fraction of input features dropped in training, one mask per sequence for all steps.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Fraction of the previous state's units dropped before the recurrent kernel in training, one mask per sequence.</summary>
+    public float RecurrentDropout { get; init; }
+
+    public WeightInit Init { get; init; } = WeightInit.Keras;
+
+    /// <summary>Throws ArgumentOutOfRangeException naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (!(Dropout >= 0 && Dropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
+        }
+
+        if (!(RecurrentDropout >= 0 && RecurrentDropout < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RecurrentDropout), RecurrentDropout, "Recurrent dropout must be in [0, 1).");
+        }
+
+        if (!Enum.IsDefined(Init))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Init), Init, "Unknown weight initialisation.");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+namespace Gated.Layers.Recurrent;
+
+/// <summary>
+/// The buffers of one recurrent run, all time-major (step, batch, ...), kept between Forward and Backward.
+/// They grow when a larger batch or sequence arrives and are reused otherwise; a streaming run owns its own.
+/// </summary>
+internal sealed class RecurrentWorkspace
+{
+    public int Batch { get; private set; }
+
+    public int Steps { get; private set; }
+
+    public int InputSize { get; private set; }
+
+    public int Units { get; private set; }
+
+    /// <summary>G·H: the width of the stacked gate pre-activations.</summary>
+    public int GateWidth { get; private set; }
+
+    /// <summary>x (after input dropout) as (T, B, I), in processing order.</summary>
+    public float[] Inputs { get; private set; } = [];
+
+    /// <summary>x·kernel + bias for every step, (T, B, G·H).</summary>
+    public float[] InputGates { get; private set; } = [];
+
+    /// <summary>The current step's recurrent pre-activations, (B, G·H).</summary>
+    public float[] StepGates { get; private set; } = [];
+
+    /// <summary>Per state kind (h; h and c): states before and after every step, (T+1, B, H).</summary>
+    public float[][] States { get; private set; } = [];
+
+    /// <summary>h_prev ⊙ recurrent-dropout mask for every step, (T, B, H); used only with recurrent dropout.</summary>
+    public float[] DroppedStates { get; private set; } = [];
+
+    public bool HasRecurrentDropout { get; set; }
+
+    /// <summary>Outputs in processing order, (T, B, H); zero at padded steps.</summary>
+    public float[] Outputs { get; private set; } = [];
+
+    /// <summary>1 for a real step, 0 for padding, (T, B); null when every step is real.</summary>
+    public float[]? Valid { get; set; }
+
+    /// <summary>Cell-specific per-step values the backward pass needs (gates, candidates), (T, B, H) each.</summary>
+    public float[][] Caches { get; private set; } = [];
+
+    public float[] InputDropoutMask { get; private set; } = [];
+
+    public float[] RecurrentDropoutMask { get; private set; } = [];
+
+    public bool HasInputDropout { get; set; }
+
+    /// <summary>dLoss/d(pre-activation) of the input projection and of the recurrent projection, (T, B, G·H).</summary>
+    public float[] InputGateGradients { get; private set; } = [];
+
+    public float[] RecurrentGateGradients { get; private set; } = [];
+
+    /// <summary>Per state kind: the running gradient of the state, (B, H).</summary>
+    public float[][] StateGradients { get; private set; } = [];
+
+    /// <summary>Per state kind: gradients of padded rows held aside while the cell runs a step back, (B, H).</summary>
+    public float[][] HeldGradients { get; private set; } = [];
+
+    /// <summary>dLoss/d(recurrent input) of the current step, (B, H).</summary>
+    public float[] RecurrentInputGradient { get; private set; } = [];
+
+    /// <summary>Scratch space for a step, (B, H) each.</summary>
+    public float[] Scratch { get; private set; } = [];
+
+    public float[] Scratch2 { get; private set; } = [];
+
+    public float[] OutputGradients { get; private set; } = [];
+
+    public float[] InputGradients { get; private set; } = [];
+
+    public bool HadInitialStates { get; set; }
+
+    public bool Trained { get; set; }
+
+    public void Prepare(int batch, int steps, int inputSize, int units, int gates, int stateCount, int cacheCount, bool training)
+    {
+        Batch = batch;
+        Steps = steps;
+        InputSize = inputSize;
+        Units = units;
+        GateWidth = gates * units;
+        int block = batch * units;
+        int sequence = steps * block;
+        Inputs = Ensure(Inputs, steps * batch * inputSize);
+        InputGates = Ensure(InputGates, steps * batch * GateWidth);
+        StepGates = Ensure(StepGates, batch * GateWidth);
+        States = EnsureAll(States, stateCount, (steps + 1) * block);
+        Outputs = Ensure(Outputs, sequence);
+        Caches = EnsureAll(Caches, cacheCount, sequence);
+        InputDropoutMask = Ensure(InputDropoutMask, batch * inputSize);
+        RecurrentDropoutMask = Ensure(RecurrentDropoutMask, block);
+        StateGradients = EnsureAll(StateGradients, stateCount, block);
+        HeldGradients = EnsureAll(HeldGradients, stateCount, block);
+        RecurrentInputGradient = Ensure(RecurrentInputGradient, block);
+        Scratch = Ensure(Scratch, block);
+        Scratch2 = Ensure(Scratch2, block);
+        if (training)
+        {
+            InputGateGradients = Ensure(InputGateGradients, steps * batch * GateWidth);
+            RecurrentGateGradients = Ensure(RecurrentGateGradients, steps * batch * GateWidth);
+            OutputGradients = Ensure(OutputGradients, sequence);
+            InputGradients = Ensure(InputGradients, steps * batch * inputSize);
+        }
+    }
+
+    public void EnsureDroppedStates() => DroppedStates = Ensure(DroppedStates, Steps * Batch * Units);
+
+    /// <summary>State kind k before step s (s = 0 is the initial state), (B, H).</summary>
+    public Span<float> State(int k, int s) => States[k].AsSpan(s * Batch * Units, Batch * Units);
+
+    /// <summary>What multiplies the recurrent kernel at step s: h_prev, or h_prev ⊙ mask with recurrent dropout.</summary>
+    public Span<float> RecurrentInput(int s) =>
+        HasRecurrentDropout ? DroppedStates.AsSpan(s * Batch * Units, Batch * Units) : State(0, s);
+
+    /// <summary>All steps' recurrent inputs as one (T·B, H) matrix, for the weight-gradient GEMM.</summary>
+    public ReadOnlySpan<float> AllRecurrentInputs() =>
+        HasRecurrentDropout ? DroppedStates.AsSpan(0, Steps * Batch * Units) : States[0].AsSpan(0, Steps * Batch * Units);
+
+    public Span<float> Cache(int k, int s) => Caches[k].AsSpan(s * Batch * Units, Batch * Units);
+
+    public Span<float> StepInputGates(int s) => InputGates.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
+
+    public Span<float> StepInputGateGradients(int s) => InputGateGradients.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
+
+    public Span<float> StepRecurrentGateGradients(int s) => RecurrentGateGradients.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
+
+    private static float[] Ensure(float[] buffer, int length) => buffer.Length >= length ? buffer : new float[length];
+
+    private static float[][] EnsureAll(float[][] buffers, int count, int length)
+    {
+        if (buffers.Length != count)
+        {
+            buffers = new float[count][];
+            for (int i = 0; i < count; i++)
+            {
+                buffers[i] = [];
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            buffers[i] = Ensure(buffers[i], length);
+        }
+
+        return buffers;
+    }
+}
