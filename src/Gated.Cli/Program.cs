@@ -17,6 +17,7 @@ internal static class Program
         commands:
           forecast   train a GRU on a time series and forecast the next value (runs on bundled data by default)
           predict    forecast with a saved model
+          compare    train GRU, LSTM and SimpleRNN on the same recipe and compare them
           help       show help for a command: gated help forecast
         """;
 
@@ -43,6 +44,7 @@ internal static class Program
             {
                 "forecast" => ForecastCommand.Run(rest, stdout),
                 "predict" => PredictCommand.Run(rest, stdout),
+                "compare" => CompareCommand.Run(rest, stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'; try: gated help"),
             };
         }
@@ -62,6 +64,7 @@ internal static class Program
     {
         "forecast" => ForecastCommand.Help,
         "predict" => PredictCommand.Help,
+        "compare" => CompareCommand.Help,
         _ => throw new UsageException($"unknown command '{command}'; try: gated help"),
     };
 

@@ -3,7 +3,7 @@ using Gated.Layers.Recurrent;
 namespace Gated.Forecasting;
 
 /// <summary>
-/// The recipe of a one-series forecast. Defaults are the classic Keras tutorial: window 100 →
+/// The recipe of a one-series forecast (GRU by default; LSTM or SimpleRNN for comparison). Defaults are the classic Keras tutorial: window 100 →
 /// GRU(50, return sequences) → GRU(50) → Dense(1), Adam 1e-3, MSE, batch 32, 10 epochs, MinMax scaling,
 /// the last 20% of windows held out as the test set and the last 10% of the rest used for validation.
 /// </summary>
@@ -16,9 +16,13 @@ public sealed record ForecastOptions
 
     public int Units { get; init; } = 50;
 
-    /// <summary>Number of stacked GRU layers (all but the last return sequences).</summary>
+    /// <summary>Number of stacked recurrent layers (all but the last return sequences).</summary>
     public int Layers { get; init; } = 2;
 
+    /// <summary>The recurrent cell of every layer: GRU (default), LSTM or SimpleRNN.</summary>
+    public RecurrentCell Cell { get; init; } = RecurrentCell.Gru;
+
+    /// <summary>The GRU's reset-gate variant; only meaningful for GRU cells.</summary>
     public GruVariant Variant { get; init; } = GruVariant.ResetAfter;
 
     public int Epochs { get; init; } = 10;
@@ -70,6 +74,16 @@ public sealed record ForecastOptions
         if (!Enum.IsDefined(Variant))
         {
             throw new ArgumentOutOfRangeException(nameof(Variant), Variant, "unknown GRU variant");
+        }
+
+        if (!Enum.IsDefined(Cell))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "unknown recurrent cell");
+        }
+
+        if (Cell != RecurrentCell.Gru && Variant != GruVariant.ResetAfter)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Variant), Variant, "the reset-gate variant applies only to GRU cells");
         }
     }
 

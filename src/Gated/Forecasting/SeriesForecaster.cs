@@ -111,7 +111,7 @@ public sealed class SeriesForecaster
         return (forecaster, result);
     }
 
-    /// <summary>The GRU stack of the recipe: Layers GRUs of Units (all but the last return sequences), then Dense(1).</summary>
+    /// <summary>The recurrent stack of the recipe: Layers cells of Units (all but the last return sequences), then Dense(1).</summary>
     public static Sequential BuildModel(ForecastOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -119,7 +119,13 @@ public sealed class SeriesForecaster
         var layers = new List<Layer>();
         for (int i = 0; i < options.Layers; i++)
         {
-            layers.Add(new Gru(options.Units, returnSequences: i < options.Layers - 1, options.Variant));
+            var recurrent = new RecurrentOptions { ReturnSequences = i < options.Layers - 1 };
+            layers.Add(options.Cell switch
+            {
+                RecurrentCell.Gru => new Gru(options.Units, recurrent, options.Variant),
+                RecurrentCell.Lstm => new Lstm(options.Units, recurrent),
+                _ => new SimpleRnn(options.Units, recurrent),
+            });
         }
 
         layers.Add(new Dense(1));

@@ -77,11 +77,22 @@ public abstract class Layer
         return parameter;
     }
 
-    /// <summary>Makes a wrapped layer's parameters part of this layer's (wrappers such as Bidirectional, TimeDistributed).</summary>
-    protected void AddParametersOf(Layer inner)
+    /// <summary>
+    /// Makes a wrapped layer's parameters part of this layer's (wrappers such as Bidirectional, TimeDistributed);
+    /// a scope such as "forward" keeps their full names unique.
+    /// </summary>
+    protected void AddParametersOf(Layer inner, string? scope = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        _parameters.AddRange(inner.Parameters);
+        foreach (var parameter in inner.Parameters)
+        {
+            if (!string.IsNullOrEmpty(scope))
+            {
+                parameter.Scope = scope + "/" + parameter.Scope;
+            }
+
+            _parameters.Add(parameter);
+        }
     }
 
     /// <summary>Checks a batch against the built per-sample shape and returns its batch size.</summary>

@@ -22,6 +22,12 @@ public sealed class Parameter
     /// <summary>Keras-style name within its layer: kernel, recurrent_kernel, bias, recurrent_bias.</summary>
     public string Name { get; }
 
+    /// <summary>Name qualified by the wrappers around its layer ("forward/kernel" inside Bidirectional); unique within a layer.</summary>
+    public string FullName => Scope + Name;
+
+    /// <summary>Prefix given by wrapping layers, ending in '/'; empty for a layer's own parameters.</summary>
+    internal string Scope { get; set; } = "";
+
     public int[] Shape { get; }
 
     public int Length { get; }

@@ -45,7 +45,7 @@ public static class ModelFile
         {
             foreach (var p in model.Layers[i].Parameters)
             {
-                tensors.Add(new($"layers.{i}.{p.Name}", new SafeTensorsFile.Entry(p.Shape, p.Values.ToArray())));
+                tensors.Add(new($"layers.{i}.{p.FullName}", new SafeTensorsFile.Entry(p.Shape, p.Values.ToArray())));
             }
         }
 
@@ -115,7 +115,7 @@ public static class ModelFile
         {
             foreach (var p in model.Layers[i].Parameters)
             {
-                string name = $"layers.{i}.{p.Name}";
+                string name = $"layers.{i}.{p.FullName}";
                 if (!tensors.TryGetValue(name, out var entry))
                 {
                     throw new ModelFormatException($"{path}: tensor '{name}' is missing.");
@@ -153,7 +153,7 @@ public static class ModelFile
     {
         for (int i = 0; i < model.Layers.Count; i++)
         {
-            if (model.Layers[i].Parameters.Any(p => name == $"layers.{i}.{p.Name}"))
+            if (model.Layers[i].Parameters.Any(p => name == $"layers.{i}.{p.FullName}"))
             {
                 return true;
             }

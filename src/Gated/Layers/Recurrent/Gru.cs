@@ -54,7 +54,13 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
 
     protected override Parameter RecurrentKernelParameter => _recurrentKernel!;
 
+    protected override Parameter BiasParameter => _bias!;
+
+    protected override Parameter? RecurrentBiasParameter => _recurrentBias;
+
     protected override bool SeparateRecurrentGateGradients => Variant == GruVariant.ResetAfter;
+
+    protected override bool RecurrentBiasAddsToInput => false;
 
     public static Layer FromConfig(LayerConfig config) => new Gru(
         config.PositiveInt("units"),
@@ -210,18 +216,6 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         var dU = _recurrentKernel!.Gradients;
         Gemm.Multiply(true, false, h, 2 * h, rows, 1f, w.AllRecurrentInputs(), h, dgh, h3, 1f, dU, h3);
         Gemm.Multiply(true, false, h, h, rows, 1f, w.Caches[Extra].AsSpan(0, rows * h), h, dgh[(2 * h)..], h3, 1f, dU[(2 * h)..], h3);
-    }
-
-    protected override ReadOnlySpan<float> InputBias() => _bias!.Values;
-
-    protected override void AccumulateInputBiasGradient(ReadOnlySpan<float> columnSums) => Add(columnSums, _bias!.Gradients);
-
-    protected override void AccumulateRecurrentBiasGradient(ReadOnlySpan<float> columnSums)
-    {
-        if (_recurrentBias is not null)
-        {
-            Add(columnSums, _recurrentBias.Gradients);
-        }
     }
 
     protected override void CreateParameters(int inputSize, SeededRandom random)

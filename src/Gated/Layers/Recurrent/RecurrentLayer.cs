@@ -15,6 +15,7 @@ public abstract class RecurrentLayer : Layer
 {
     private readonly RecurrentWorkspace _work = new();
     private SeededRandom? _dropoutRandom;
+    private float[] _combinedBias = [];
     private Tensor[]? _finalStates;
     private Tensor[]? _statefulStates;
 
@@ -272,14 +273,42 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     internal abstract void StepBackward(RecurrentWorkspace w, int s);
 
-    /// <summary>The bias added to every input projection row (G·H): the input bias, plus any recurrent bias that adds the same way.</summary>
-    protected abstract ReadOnlySpan<float> InputBias();
+    /// <summary>The bias (G·H) added to the input projection.</summary>
+    protected abstract Parameter BiasParameter { get; }
 
-    protected abstract void AccumulateInputBiasGradient(ReadOnlySpan<float> columnSums);
+    /// <summary>PyTorch's second bias b_hh (G·H), when the layer has one.</summary>
+    protected virtual Parameter? RecurrentBiasParameter => null;
 
-    /// <summary>Called with column sums of the recurrent gate gradients (equal to the input ones unless separate).</summary>
-    protected virtual void AccumulateRecurrentBiasGradient(ReadOnlySpan<float> columnSums)
+    /// <summary>True when recurrent_bias simply adds to the pre-activations (LSTM, SimpleRNN); GRU reset after scales it by r.</summary>
+    protected virtual bool RecurrentBiasAddsToInput => true;
+
+    /// <summary>The bias added to every input projection row: bias, plus recurrent_bias when it adds the same way.</summary>
+    private ReadOnlySpan<float> InputBias()
     {
+        var bias = BiasParameter.Values;
+        if (RecurrentBiasParameter is not Parameter recurrent || !RecurrentBiasAddsToInput)
+        {
+            return bias;
+        }
+
+        var recurrentValues = recurrent.Values;
+        for (int k = 0; k < _combinedBias.Length; k++)
+        {
+            _combinedBias[k] = bias[k] + recurrentValues[k];
+        }
+
+        return _combinedBias;
+    }
+
+    private void AccumulateInputBiasGradient(ReadOnlySpan<float> columnSums) => Add(columnSums, BiasParameter.Gradients);
+
+    // Column sums of the recurrent gate gradients (equal to the input ones unless the cell keeps them separate).
+    private void AccumulateRecurrentBiasGradient(ReadOnlySpan<float> columnSums)
+    {
+        if (RecurrentBiasParameter is Parameter recurrent)
+        {
+            Add(columnSums, recurrent.Gradients);
+        }
     }
 
     /// <summary>recurrent_kernel += (recurrent inputs)ᵀ · dgh over all steps; GRU reset-before overrides for its n block.</summary>
@@ -323,6 +352,7 @@ public abstract class RecurrentLayer : Layer
         }
 
         CreateParameters(inputShape[1], random);
+        _combinedBias = new float[GateCount * Units];
         if (Options.Dropout > 0 || Options.RecurrentDropout > 0)
         {
             _dropoutRandom = new SeededRandom(random.NextUInt64());

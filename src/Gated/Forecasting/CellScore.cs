@@ -1,0 +1,15 @@
+using Gated.Layers.Recurrent;
+using Gated.Training;
+
+namespace Gated.Forecasting;
+
+/// <summary>One cell's result in a <see cref="CellComparison"/>: size, speed, and quality on validation and test.</summary>
+public sealed record CellScore(
+    RecurrentCell Cell,
+    long Parameters,
+    double SecondsPerEpoch,
+    double BestValidationLoss,
+    int BestEpoch,
+    double TestRmse,
+    double PersistenceRmse,
+    History History);

@@ -1,0 +1,15 @@
+namespace Gated.Layers.Recurrent;
+
+/// <summary>How Bidirectional combines the forward and backward outputs (Keras merge_mode).</summary>
+public enum BidirectionalMerge
+{
+    /// <summary>[forward, backward] on the last axis (2H).</summary>
+    Concat,
+
+    Sum,
+
+    Mul,
+
+    /// <summary>(forward + backward) / 2.</summary>
+    Average,
+}

@@ -1,0 +1,9 @@
+namespace Gated.Layers.Recurrent;
+
+/// <summary>The recurrent cells Gated offers, for recipes that let the user pick one.</summary>
+public enum RecurrentCell
+{
+    Gru,
+    Lstm,
+    SimpleRnn,
+}

@@ -1,0 +1,115 @@
+using Gated.Kernels;
+using Gated.Serialization;
+using Gated.Tensors;
+
+namespace Gated.Layers.Recurrent;
+
+/// <summary>
+/// The plain (Elman) recurrent layer: h' = act(W x + U h + b), act tanh (default) or ReLU.
+/// Parameters: kernel (I, H), recurrent_kernel (H, H), bias (H) and, with separateRecurrentBias (PyTorch's
+/// b_hh), recurrent_bias (H).
+/// </summary>
+public sealed class SimpleRnn : RecurrentLayer, IConfigurableLayer
+{
+    private Parameter? _kernel;
+    private Parameter? _recurrentKernel;
+    private Parameter? _bias;
+    private Parameter? _recurrentBias;
+
+    public SimpleRnn(int units, bool returnSequences = false, WeightInit init = WeightInit.Keras)
+        : this(units, new RecurrentOptions { ReturnSequences = returnSequences, Init = init })
+    {
+    }
+
+    public SimpleRnn(int units, RecurrentOptions options, SimpleRnnActivation activation = SimpleRnnActivation.Tanh, bool separateRecurrentBias = false)
+        : base(units, options)
+    {
+        if (!Enum.IsDefined(activation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+
+        Activation = activation;
+        SeparateRecurrentBias = separateRecurrentBias;
+    }
+
+    public static string ConfigTypeName => "SimpleRNN";
+
+    public override string TypeName => ConfigTypeName;
+
+    public SimpleRnnActivation Activation { get; }
+
+    public bool SeparateRecurrentBias { get; }
+
+    public override int StateCount => 1;
+
+    protected override int GateCount => 1;
+
+    protected override int CacheCount => 0;
+
+    protected override Parameter KernelParameter => _kernel!;
+
+    protected override Parameter RecurrentKernelParameter => _recurrentKernel!;
+
+    protected override Parameter BiasParameter => _bias!;
+
+    protected override Parameter? RecurrentBiasParameter => _recurrentBias;
+
+    public static Layer FromConfig(LayerConfig config) => new SimpleRnn(
+        config.PositiveInt("units"),
+        OptionsFromConfig(config),
+        config.Choice("activation", ("tanh", SimpleRnnActivation.Tanh), ("relu", SimpleRnnActivation.Relu)),
+        config.Bool("separate_recurrent_bias"));
+
+    public override IReadOnlyDictionary<string, string> GetConfig()
+    {
+        var config = BaseConfig();
+        config["activation"] = Activation == SimpleRnnActivation.Tanh ? "tanh" : "relu";
+        config["separate_recurrent_bias"] = SeparateRecurrentBias ? "true" : "false";
+        return config;
+    }
+
+    internal override void StepForward(RecurrentWorkspace w, int s)
+    {
+        int batch = w.Batch, h = Units;
+        var next = w.State(0, s + 1);
+        w.StepInputGates(s).CopyTo(next);
+        Gemm.Multiply(false, false, batch, h, h, 1f, w.RecurrentInput(s), h, _recurrentKernel!.Values, h, 1f, next, h);
+        if (Activation == SimpleRnnActivation.Tanh)
+        {
+            Activations.Tanh(next, next);
+        }
+        else
+        {
+            for (int k = 0; k < next.Length; k++)
+            {
+                next[k] = MathF.Max(next[k], 0f);
+            }
+        }
+    }
+
+    internal override void StepBackward(RecurrentWorkspace w, int s)
+    {
+        int batch = w.Batch, h = Units, block = batch * h;
+        var hNext = w.State(0, s + 1);
+        var dh = w.StateGradients[0].AsSpan(0, block);
+        var dgx = w.StepInputGateGradients(s);
+        for (int k = 0; k < block; k++)
+        {
+            float y = hNext[k];
+            dgx[k] = Activation == SimpleRnnActivation.Tanh ? dh[k] * (1f - (y * y)) : (y > 0 ? dh[k] : 0f);
+            dh[k] = 0f;
+        }
+
+        Gemm.Multiply(false, true, batch, h, h, 1f, dgx, h, _recurrentKernel!.Values, h, 0f, w.RecurrentInputGradient.AsSpan(0, block), h);
+    }
+
+    protected override void CreateParameters(int inputSize, SeededRandom random)
+    {
+        _kernel = AddParameter("kernel", inputSize, Units);
+        _recurrentKernel = AddParameter("recurrent_kernel", Units, Units);
+        _bias = AddParameter("bias", Units);
+        _recurrentBias = SeparateRecurrentBias ? AddParameter("recurrent_bias", Units) : null;
+        InitializeKernels(inputSize, random);
+    }
+}
