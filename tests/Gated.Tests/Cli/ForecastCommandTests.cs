@@ -135,7 +135,7 @@ public sealed class ForecastCommandTests : IDisposable
     internal static float[] SeasonalSeries(int length) =>
         Enumerable.Range(0, length).Select(i => (float)(50 + (20 * Math.Sin(2 * Math.PI * i / 30.0)) + (3 * Math.Sin(i * 1.7)))).ToArray();
 
-    private static string SeasonalCsv(int length)
+    internal static string SeasonalCsv(int length)
     {
         var text = new StringBuilder("date,temp\n");
         var start = new DateOnly(2020, 1, 1);
