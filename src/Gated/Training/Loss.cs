@@ -1,20 +1,41 @@
 namespace Gated.Training;
 
-/// <summary>A loss averaged over every element of the batch, with its gradient with respect to the predictions.</summary>
+/// <summary>
+/// A loss averaged over the batch (every element, or every sample for class targets), with its gradient with
+/// respect to the predictions.
+/// </summary>
 public abstract class Loss
 {
     public static Loss MeanSquaredError { get; } = new MeanSquaredErrorLoss();
 
     public static Loss MeanAbsoluteError { get; } = new MeanAbsoluteErrorLoss();
 
-    /// <summary>Short name as Keras spells it: "mse", "mae".</summary>
+    /// <summary>Softmax cross-entropy of logits against integer class targets; see <see cref="SparseSoftmaxCrossEntropyLoss"/>.</summary>
+    public static Loss SparseSoftmaxCrossEntropy { get; } = new SparseSoftmaxCrossEntropyLoss();
+
+    /// <summary>Binary cross-entropy of probabilities (Keras clips them to [1e-7, 1 − 1e-7]); see <see cref="BinaryCrossEntropyLoss"/>.</summary>
+    public static Loss BinaryCrossEntropy { get; } = new BinaryCrossEntropyLoss(fromLogits: false);
+
+    /// <summary>Binary cross-entropy of logits, computed stably; see <see cref="BinaryCrossEntropyLoss"/>.</summary>
+    public static Loss BinaryCrossEntropyFromLogits { get; } = new BinaryCrossEntropyLoss(fromLogits: true);
+
+    /// <summary>Short name as Keras spells it: "mse", "mae", "huber", "binary_crossentropy", ...</summary>
     public abstract string Name { get; }
+
+    /// <summary>The Huber loss with the given threshold; see <see cref="HuberLoss"/>.</summary>
+    public static HuberLoss Huber(float delta = 1f) => new(delta);
 
     public static Loss FromName(string name) => name switch
     {
         "mse" or "mean_squared_error" => MeanSquaredError,
         "mae" or "mean_absolute_error" => MeanAbsoluteError,
-        _ => throw new ArgumentException($"Unknown loss '{name}'; known: mse, mae.", nameof(name)),
+        "huber" => Huber(),
+        "sparse_categorical_crossentropy" => SparseSoftmaxCrossEntropy,
+        "binary_crossentropy" => BinaryCrossEntropy,
+        "binary_crossentropy_from_logits" => BinaryCrossEntropyFromLogits,
+        _ => throw new ArgumentException(
+            $"Unknown loss '{name}'; known: mse, mae, huber, sparse_categorical_crossentropy, binary_crossentropy, binary_crossentropy_from_logits.",
+            nameof(name)),
     };
 
     /// <summary>
@@ -22,11 +43,7 @@ public abstract class Loss
     /// </summary>
     public double Compute(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient)
     {
-        if (predictions.Length != targets.Length)
-        {
-            throw new ArgumentException($"Predictions have {predictions.Length} values but targets have {targets.Length}.", nameof(targets));
-        }
-
+        CheckLengths(predictions.Length, targets.Length);
         if (!gradient.IsEmpty && gradient.Length != predictions.Length)
         {
             throw new ArgumentException("Gradient must be empty or as long as the predictions.", nameof(gradient));
@@ -52,6 +69,18 @@ public abstract class Loss
         {
             throw new ArgumentException(
                 $"Targets must have the model's output shape {Tensors.Tensor.FormatShape(outputShape)}, got {Tensors.Tensor.FormatShape(targetShape)}.", "y");
+        }
+    }
+
+    /// <summary>
+    /// Throws ArgumentException (naming "targets") unless this many targets fit this many predictions. By default
+    /// the counts must be equal; sparse class targets override this.
+    /// </summary>
+    protected virtual void CheckLengths(int predictionCount, int targetCount)
+    {
+        if (predictionCount != targetCount)
+        {
+            throw new ArgumentException($"Predictions have {predictionCount} values but targets have {targetCount}.", "targets");
         }
     }
 

@@ -3,29 +3,55 @@ namespace Gated.Training;
 /// <summary>
 /// Stochastic gradient descent with optional momentum, as torch.optim.SGD: b = μb + g, p −= lr·b
 /// (the same trajectory as Keras's v = μv − lr·g, p += v while the learning rate is constant).
+/// With nesterov (PyTorch's formula): b = μb + g, g' = g + μb, p −= lr·g' (Keras's v = μv − lr·g,
+/// p += μv − lr·g is again the same while the rate is constant). State: "momentum" when μ &gt; 0.
 /// </summary>
 public sealed class Sgd : Optimizer
 {
-    private float[] _velocity = [];
+    private static readonly string[] MomentumBuffer = ["momentum"];
 
-    public Sgd(float learningRate = 0.01f, float momentum = 0f)
-        : base(learningRate)
+    public Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false)
+        : this(learningRate, null, momentum, nesterov)
+    {
+    }
+
+    /// <summary>SGD whose learning rate follows a schedule.</summary>
+    public Sgd(LearningRateSchedule schedule, float momentum = 0f, bool nesterov = false)
+        : this(0f, schedule ?? throw new ArgumentNullException(nameof(schedule)), momentum, nesterov)
+    {
+    }
+
+    private Sgd(float learningRate, LearningRateSchedule? schedule, float momentum, bool nesterov)
+        : base(learningRate, schedule)
     {
         if (!(momentum >= 0 && momentum < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must be in [0, 1).");
         }
 
+        if (nesterov && momentum == 0)
+        {
+            throw new ArgumentException("Nesterov momentum needs a momentum above 0.", nameof(nesterov));
+        }
+
         Momentum = momentum;
+        Nesterov = nesterov;
     }
 
     public override string Name => "sgd";
 
     public float Momentum { get; }
 
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+    public bool Nesterov { get; }
+
+    public override IReadOnlyList<string> StateNames => Momentum == 0 ? [] : MomentumBuffer;
+
+    public override IReadOnlyDictionary<string, string> GetConfig() =>
+        ConfigWith(("momentum", Format(Momentum)), ("nesterov", Format(Nesterov)));
+
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, float learningRate)
     {
-        float lr = LearningRate;
+        float lr = learningRate;
         if (Momentum == 0)
         {
             for (int i = 0; i < parameters.Length; i++)
@@ -36,14 +62,23 @@ public sealed class Sgd : Optimizer
             return;
         }
 
-        if (_velocity.Length != parameters.Length)
+        var velocity = State(0);
+        float mu = Momentum;
+        if (Nesterov)
         {
-            _velocity = new float[parameters.Length];
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                float g = gradients[i];
+                float b = velocity[i] = (mu * velocity[i]) + g;
+                parameters[i] -= lr * (g + (mu * b));
+            }
+
+            return;
         }
 
         for (int i = 0; i < parameters.Length; i++)
         {
-            float b = _velocity[i] = (Momentum * _velocity[i]) + gradients[i];
+            float b = velocity[i] = (mu * velocity[i]) + gradients[i];
             parameters[i] -= lr * b;
         }
     }

@@ -1,0 +1,28 @@
+namespace Gated.Training;
+
+/// <summary>
+/// Σ|p − t| / n over every element seen since Reset, summed in double (exact pooling, not a mean of batch scores);
+/// Keras's MeanAbsoluteError under the short name "mae". 0 before any update, as Keras.
+/// </summary>
+public sealed class MeanAbsoluteErrorMetric : Metric
+{
+    private double _sum;
+    private long _count;
+
+    public override string Name => "mae";
+
+    public override void Reset() => (_sum, _count) = (0, 0);
+
+    public override void Update(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int samples)
+    {
+        MetricChecks.SameLength(predictions, targets, samples);
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            _sum += Math.Abs((double)predictions[i] - targets[i]);
+        }
+
+        _count += predictions.Length;
+    }
+
+    public override double Result() => _count == 0 ? 0 : _sum / _count;
+}

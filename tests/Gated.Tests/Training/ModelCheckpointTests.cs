@@ -1,0 +1,77 @@
+using Gated.Serialization;
+using Gated.Tests.Cli;
+using Gated.Training;
+using Xunit;
+
+namespace Gated.Tests.Training;
+
+/// <summary>ModelCheckpoint writes a TrainingCheckpoint every epoch, or only on improvement, named by epoch.</summary>
+public sealed class ModelCheckpointTests
+{
+    [Fact]
+    public void WritesOneRestorableCheckpointPerEpochInsideFit()
+    {
+        var (x, y) = TinyProblem.Regression();
+        using var folder = new TempFolder();
+        var model = TrainingCheckpointTests.Compiled(TinyProblem.Model(), "adam");
+        var checkpoint = new ModelCheckpoint(Path.Combine(folder.Path, "epoch-{epoch}.safetensors"));
+        var recorder = new EpochRecorder();
+        model.Fit(x, y, epochs: 3, batchSize: 8, validationSplit: 0.2, seed: 1, callbacks: [checkpoint, recorder]);
+
+        Assert.Equal(["epoch-1", "epoch-2", "epoch-3"], checkpoint.SavedPaths.Select(Path.GetFileNameWithoutExtension));
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            var target = TrainingCheckpointTests.Compiled(TinyProblem.Model(seed: 50), "adam");
+            TrainingCheckpoint.Restore(checkpoint.SavedPaths[epoch], target);
+            Assert.Equal(recorder.Weights[epoch], TinyProblem.Weights(target));
+            Assert.Equal(epoch + 1, target.TrainingRun!.CompletedEpochs);
+        }
+    }
+
+    [Fact]
+    public void SaveBestOnlyWritesOnlyWhenTheMonitoredValueImproves()
+    {
+        using var folder = new TempFolder();
+        var model = TrainingCheckpointTests.Compiled(TinyProblem.Model(), "adam");
+        var checkpoint = new ModelCheckpoint(Path.Combine(folder.Path, "{epoch}.safetensors"), saveBestOnly: true) { Model = model };
+        double[] losses = [1.0, 1.2, 0.8, 0.8, 0.9];
+        for (int epoch = 0; epoch < losses.Length; epoch++)
+        {
+            checkpoint.OnEpochEnd(EarlyStoppingTests.Logs(epoch, "val_loss", losses[epoch]));
+        }
+
+        // Equal is not better (Keras compares strictly).
+        Assert.Equal(["1", "3"], checkpoint.SavedPaths.Select(Path.GetFileNameWithoutExtension));
+        Assert.Equal(0.8, checkpoint.Best);
+        Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
+
+        var accuracy = new ModelCheckpoint(Path.Combine(folder.Path, "best.safetensors"), monitor: "val_accuracy", saveBestOnly: true) { Model = model };
+        Assert.Equal("max", accuracy.Mode);
+        accuracy.OnEpochEnd(EarlyStoppingTests.Logs(0, "val_accuracy", 0.5));
+        accuracy.OnEpochEnd(EarlyStoppingTests.Logs(1, "val_accuracy", 0.4));
+        accuracy.OnEpochEnd(EarlyStoppingTests.Logs(2, "val_accuracy", 0.6));
+        Assert.Equal(2, accuracy.SavedPaths.Count);
+    }
+
+    [Fact]
+    public void OnlySaveBestOnlyNeedsTheMonitoredValue()
+    {
+        using var folder = new TempFolder();
+        var model = TrainingCheckpointTests.Compiled(TinyProblem.Model(), "adam");
+        var every = new ModelCheckpoint(folder.File("every.safetensors")) { Model = model };
+        every.OnEpochEnd(EarlyStoppingTests.Logs(0, "rmse", 1));
+        Assert.Single(every.SavedPaths);
+
+        var best = new ModelCheckpoint(folder.File("best.safetensors"), saveBestOnly: true) { Model = model };
+        var e = Assert.Throws<InvalidOperationException>(() => best.OnEpochEnd(EarlyStoppingTests.Logs(0, "rmse", 1)));
+        Assert.Contains("'val_loss'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArgumentsAreChecked()
+    {
+        Assert.Equal("path", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("")).ParamName);
+        Assert.Equal("mode", Assert.Throws<ArgumentException>(() => new ModelCheckpoint("a", mode: "lowest")).ParamName);
+        Assert.Equal("ckpt-12.bin", new ModelCheckpoint("ckpt-{epoch}.bin").PathFor(11));
+    }
+}
