@@ -1,0 +1,121 @@
+using System.Globalization;
+
+namespace Gated.Examples.AnomalyDetection;
+
+/// <summary>The example's settings; every one is a flag, and the defaults are the ones measured in examples/README.md.</summary>
+internal sealed record AnomalyOptions
+{
+    public ulong Seed { get; init; }
+
+    /// <summary>Share of each mote's readings, from its first, that trains its GRU and sets its thresholds; no label is read there.</summary>
+    public double TrainFraction { get; init; } = 0.4;
+
+    /// <summary>Previous readings the GRU sees to forecast the next one.</summary>
+    public int Window { get; init; } = 20;
+
+    public int Units { get; init; } = 16;
+
+    public int Epochs { get; init; } = 20;
+
+    public int Patience { get; init; } = 3;
+
+    public int BatchSize { get; init; } = 32;
+
+    public float LearningRate { get; init; } = 3e-3f;
+
+    /// <summary>A reading is flagged when a residual lies more than K training standard deviations from the training mean.</summary>
+    public double K { get; init; } = 5;
+
+    /// <summary>Columns forecast and checked: temperature alone, or temperature and humidity.</summary>
+    public IReadOnlyList<string> Channels { get; init; } = ["temperature"];
+
+    /// <summary>Mote whose temperature is plotted with its flags and labels.</summary>
+    public int PlotMote { get; init; } = 1;
+
+    public string OutFolder { get; init; } = Path.Combine("out", "anomaly-detection");
+
+    public const string Usage = """
+        Flags anomalous sensor readings by how far each lies from a GRU's forecast, and scores the flags against the labels.
+        usage: dotnet run -c Release --project examples/AnomalyDetection -- [flags]
+          --seed S             seed for weights and shuffling (default 0)
+          --train-fraction F   first share of each mote's readings that trains it and sets thresholds (default 0.4)
+          --window W           previous readings per forecast (default 20)
+          --units H            GRU units (default 16)
+          --epochs E           most epochs per mote; early stopping may end sooner (default 20)
+          --patience P         epochs without a better val_loss before stopping (default 3)
+          --batch-size B       (default 32)
+          --learning-rate LR   Adam's learning rate (default 0.003)
+          --k K                flag when |residual − mean| > K·std of the training residuals (default 5)
+          --channels LIST      temperature, or temperature,humidity (default temperature)
+          --plot-mote M        mote to plot (default 1)
+          --out DIR            folder for flags.csv and the mote's SVG charts (default out/anomaly-detection)
+        """;
+
+    /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
+    public static AnomalyOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new AnomalyOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string flag = args[i];
+            if (i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"{flag} needs a value");
+            }
+
+            string value = args[++i];
+            options = flag switch
+            {
+                "--seed" => options with { Seed = Seed64(flag, value) },
+                "--train-fraction" => options with { TrainFraction = Fraction(flag, value) },
+                "--window" => options with { Window = Int(flag, value, min: 1) },
+                "--units" => options with { Units = Int(flag, value, min: 1) },
+                "--epochs" => options with { Epochs = Int(flag, value, min: 1) },
+                "--patience" => options with { Patience = Int(flag, value, min: 0) },
+                "--batch-size" => options with { BatchSize = Int(flag, value, min: 1) },
+                "--learning-rate" => options with { LearningRate = Positive(flag, value) },
+                "--k" => options with { K = Positive(flag, value) },
+                "--channels" => options with { Channels = ChannelList(value) },
+                "--plot-mote" => options with { PlotMote = Int(flag, value, min: 0) },
+                "--out" => options with { OutFolder = value },
+                _ => throw new ArgumentException($"unknown flag {flag}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static string[] ChannelList(string value)
+    {
+        string[] channels = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(c => c.ToLowerInvariant())
+            .Distinct()
+            .ToArray();
+        if (channels.Length == 0 || channels[0] != "temperature" || channels.Any(c => c is not ("temperature" or "humidity")))
+        {
+            throw new ArgumentException($"--channels must be temperature or temperature,humidity, got '{value}'");
+        }
+
+        return channels;
+    }
+
+    private static ulong Seed64(string flag, string value) =>
+        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
+            ? seed
+            : throw new ArgumentException($"{flag} must be a non-negative integer, got '{value}'");
+
+    private static int Int(string flag, string value, int min) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+            ? n
+            : throw new ArgumentException($"{flag} must be an integer of at least {min}, got '{value}'");
+
+    private static float Positive(string flag, string value) =>
+        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x > 0
+            ? x
+            : throw new ArgumentException($"{flag} must be a positive number, got '{value}'");
+
+    private static double Fraction(string flag, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && x < 1
+            ? x
+            : throw new ArgumentException($"{flag} must be in (0, 1), got '{value}'");
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+
+namespace Gated.Examples.Sentiment;
+
+/// <summary>The example's settings; every one is a flag, and the defaults are the ones measured in examples/README.md.</summary>
+internal sealed record SentimentOptions
+{
+    public ulong Seed { get; init; }
+
+    /// <summary>Fraction of the sentences held out as the test set, never seen in training.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Fraction of the training sentences Fit holds out for val_loss (and early stopping).</summary>
+    public double ValidationSplit { get; init; } = 0.1;
+
+    /// <summary>Words per sentence; longer sentences are cut, shorter ones padded with the masked index 0.</summary>
+    public int Length { get; init; } = 40;
+
+    /// <summary>Vocabulary size, padding and out-of-vocabulary indices included.</summary>
+    public int MaxTokens { get; init; } = 3000;
+
+    public int EmbeddingSize { get; init; } = 32;
+
+    public int Units { get; init; } = 32;
+
+    public bool Bidirectional { get; init; } = true;
+
+    public double Dropout { get; init; } = 0.3;
+
+    public int Epochs { get; init; } = 20;
+
+    public int Patience { get; init; } = 3;
+
+    public int BatchSize { get; init; } = 32;
+
+    public float LearningRate { get; init; } = 2e-3f;
+
+    /// <summary>Test sentences printed with their predicted probability.</summary>
+    public int Show { get; init; } = 10;
+
+    public string OutFolder { get; init; } = Path.Combine("out", "sentiment");
+
+    public const string Usage = """
+        Classifies review sentences as positive or negative: words → Embedding → GRU → sigmoid.
+        usage: dotnet run -c Release --project examples/Sentiment -- [flags]
+          --seed S             seed for the split, weights, dropout and shuffling (default 0)
+          --test-fraction F    sentences held out for the test accuracy (default 0.2)
+          --validation-split F training sentences held out for val_loss and early stopping (default 0.1)
+          --length T           words per sentence, cut or padded (default 40)
+          --max-tokens V       vocabulary size with padding and unknown (default 3000)
+          --embedding D        embedding size (default 32)
+          --units H            GRU units (default 32)
+          --bidirectional B    true or false: read each sentence both ways (default true)
+          --dropout R          dropout after the embedding and the GRU (default 0.3)
+          --epochs E           most epochs; early stopping may end sooner (default 20)
+          --patience P         epochs without a better val_loss before stopping (default 3)
+          --batch-size B       (default 32)
+          --learning-rate LR   Adam's learning rate (default 0.002)
+          --show N             test sentences to print with their probability (default 10)
+          --out DIR            folder for training.svg, predictions.csv, model.safetensors (default out/sentiment)
+        """;
+
+    /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
+    public static SentimentOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new SentimentOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string flag = args[i];
+            if (i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"{flag} needs a value");
+            }
+
+            string value = args[++i];
+            options = flag switch
+            {
+                "--seed" => options with { Seed = Seed64(flag, value) },
+                "--test-fraction" => options with { TestFraction = Fraction(flag, value) },
+                "--validation-split" => options with { ValidationSplit = Fraction(flag, value) },
+                "--length" => options with { Length = Int(flag, value, min: 1) },
+                "--max-tokens" => options with { MaxTokens = Int(flag, value, min: 3) },
+                "--embedding" => options with { EmbeddingSize = Int(flag, value, min: 1) },
+                "--units" => options with { Units = Int(flag, value, min: 1) },
+                "--bidirectional" => options with { Bidirectional = Bool(flag, value) },
+                "--dropout" => options with { Dropout = Rate(flag, value) },
+                "--epochs" => options with { Epochs = Int(flag, value, min: 1) },
+                "--patience" => options with { Patience = Int(flag, value, min: 0) },
+                "--batch-size" => options with { BatchSize = Int(flag, value, min: 1) },
+                "--learning-rate" => options with { LearningRate = Positive(flag, value) },
+                "--show" => options with { Show = Int(flag, value, min: 0) },
+                "--out" => options with { OutFolder = value },
+                _ => throw new ArgumentException($"unknown flag {flag}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static ulong Seed64(string flag, string value) =>
+        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
+            ? seed
+            : throw new ArgumentException($"{flag} must be a non-negative integer, got '{value}'");
+
+    private static int Int(string flag, string value, int min) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+            ? n
+            : throw new ArgumentException($"{flag} must be an integer of at least {min}, got '{value}'");
+
+    private static float Positive(string flag, string value) =>
+        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x > 0
+            ? x
+            : throw new ArgumentException($"{flag} must be a positive number, got '{value}'");
+
+    private static double Fraction(string flag, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && x < 1
+            ? x
+            : throw new ArgumentException($"{flag} must be in (0, 1), got '{value}'");
+
+    private static double Rate(string flag, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x >= 0 && x < 1
+            ? x
+            : throw new ArgumentException($"{flag} must be in [0, 1), got '{value}'");
+
+    private static bool Bool(string flag, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "yes" or "1" => true,
+        "false" or "no" or "0" => false,
+        _ => throw new ArgumentException($"{flag} must be true or false, got '{value}'"),
+    };
+}
