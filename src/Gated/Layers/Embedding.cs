@@ -34,6 +34,8 @@ public sealed class Embedding : Layer, IConfigurableLayer
 
     public static string ConfigTypeName => "Embedding";
 
+    internal override bool TakesTokenSequences => true;
+
     public override string TypeName => ConfigTypeName;
 
     public int InputDim { get; }

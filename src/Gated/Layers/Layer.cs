@@ -68,6 +68,12 @@ public abstract class Layer
     /// <summary>When true, the time axis of a (time, features) input may differ from the one built for.</summary>
     protected virtual bool AcceptsAnySequenceLength => false;
 
+    /// <summary>True for layers whose per-sample input is a (time) sequence of token indices (Embedding).</summary>
+    internal virtual bool TakesTokenSequences => false;
+
+    /// <summary>Whether a batch may bring a sequence length other than the built one (its axis 1).</summary>
+    internal bool AcceptsVariableTime => TakesTokenSequences || (InputShape.Length > 1 && AcceptsAnySequenceLength);
+
     protected abstract int[] BuildCore(int[] inputShape, SeededRandom random);
 
     protected Parameter AddParameter(string name, params int[] shape)

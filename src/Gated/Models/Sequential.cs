@@ -129,7 +129,7 @@ public sealed class Sequential
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         int n = x.Shape[0];
         int[] outputShape = [n, .. OutputShape];
-        if (x.Shape.Length > 1 && outputShape.Length > 1 && _inputShape!.Length > 1 && IsSequenceOutput())
+        if (FollowsInputLength(x))
         {
             outputShape[1] = x.Shape[1];
         }
@@ -382,7 +382,8 @@ public sealed class Sequential
         return text.ToString();
     }
 
-    private bool IsSequenceOutput() => _layers[^1].OutputShape.Length > 1;
+    // A sequence output takes its length from the batch when the first layer accepts any length.
+    private bool FollowsInputLength(Tensor x) => _layers[^1].OutputShape.Length > 1 && _layers[0].AcceptsVariableTime && x.Rank >= 2;
 
     private Tensor ForwardAll(Tensor x, bool training)
     {
@@ -403,7 +404,8 @@ public sealed class Sequential
     {
         ArgumentNullException.ThrowIfNull(x, name);
         int[] expected = InputShape;
-        bool ok = x.Rank == expected.Length + 1 && x.Shape[^1] == expected[^1];
+        bool ok = x.Rank == expected.Length + 1 && x.Rank >= 2
+            && (x.Shape[^1] == expected[^1] || (expected.Length == 1 && _layers[0].AcceptsVariableTime && x.Shape[1] > 0));
         if (!ok)
         {
             throw new ArgumentException(
@@ -421,7 +423,7 @@ public sealed class Sequential
         }
 
         int[] outputShape = [x.Shape[0], .. OutputShape];
-        if (IsSequenceOutput() && x.Rank > 2)
+        if (FollowsInputLength(x))
         {
             outputShape[1] = x.Shape[1];
         }

@@ -131,6 +131,26 @@ public sealed class SequentialTests
         Assert.Equal("y", e.ParamName);
     }
 
+    [Fact]
+    public void TokenModelsAcceptAnySequenceLengthAndFollowItInTheirOutput()
+    {
+        var model = new Sequential(new Embedding(10, 4), new Gru(5, returnSequences: true), new TimeDistributed(new Dense(10)));
+        model.Build([100], seed: 3);
+        var tokens = new Tensor([1f, 2f, 3f, 4f, 5f, 6f], 2, 3);
+        var output = model.Predict(tokens);
+        Assert.Equal([2, 3, 10], output.Shape);
+
+        // The first step's output cannot depend on later steps, so it matches a one-step run.
+        var first = model.Predict(new Tensor([1f, 4f], 2, 1));
+        for (int b = 0; b < 2; b++)
+        {
+            for (int c = 0; c < 10; c++)
+            {
+                Assert.Equal(first[b, 0, c], output[b, 0, c], 6);
+            }
+        }
+    }
+
     private static Sequential NewModel()
     {
         var model = new Sequential(new Gru(8), new Dense(1));
