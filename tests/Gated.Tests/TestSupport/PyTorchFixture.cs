@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Gated.Tests.TestSupport;
 
 /// <summary>
-/// A case written by Fixtures/make_pytorch_fixtures.py: {"case", "config", "tensors": {name: {shape, data}}}.
-/// The test project copies Fixtures/** next to the test assembly, so files are read from there.
+/// A case written by Fixtures/make_pytorch_fixtures.py (folder "pytorch") or make_recurrent_fixtures.py (folder
+/// "recurrent"): {"case", "config", "tensors": {name: {shape, data}}}. The test project copies Fixtures/** next to
+/// the test assembly, so files are read from there.
 /// </summary>
 public sealed class PyTorchFixture
 {
@@ -17,7 +18,10 @@ public sealed class PyTorchFixture
         _tensors = tensors;
     }
 
-    public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "pytorch");
+    public static string Directory => FolderPath("pytorch");
+
+    /// <summary>A fixture folder beside the test assembly: "pytorch" (make_pytorch_fixtures.py), "recurrent" (make_recurrent_fixtures.py).</summary>
+    public static string FolderPath(string folder) => Path.Combine(AppContext.BaseDirectory, "Fixtures", folder);
 
     public string Name { get; }
 
@@ -37,23 +41,24 @@ public sealed class PyTorchFixture
     public double ConfigDouble(string key) => Config.GetProperty(key).GetDouble();
 
     /// <summary>Names (without .json) of the fixture files starting with the prefix, sorted ordinally.</summary>
-    public static string[] Names(string prefix)
+    public static string[] Names(string prefix, string folder = "pytorch")
     {
-        if (!System.IO.Directory.Exists(Directory))
+        string directory = FolderPath(folder);
+        if (!System.IO.Directory.Exists(directory))
         {
             return [];
         }
 
-        return System.IO.Directory.GetFiles(Directory, prefix + "*.json")
+        return System.IO.Directory.GetFiles(directory, prefix + "*.json")
             .Select(Path.GetFileNameWithoutExtension)
             .OfType<string>()
             .Order(StringComparer.Ordinal)
             .ToArray();
     }
 
-    public static PyTorchFixture Load(string name)
+    public static PyTorchFixture Load(string name, string folder = "pytorch")
     {
-        string path = Path.Combine(Directory, name + ".json");
+        string path = Path.Combine(FolderPath(folder), name + ".json");
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = document.RootElement;
         string caseName = root.GetProperty("case").GetString() ?? throw new InvalidDataException($"{path}: case is null.");

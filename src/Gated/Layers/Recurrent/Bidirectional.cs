@@ -53,6 +53,8 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
     /// <summary>The forward layer's final states, then the backward layer's.</summary>
     public IReadOnlyList<Tensor> FinalStates => [.. ForwardLayer.FinalStates, .. BackwardLayer.FinalStates];
 
+    internal override SeededRandom? RandomStream => ForwardLayer.RandomStream;
+
     private bool ReturnSequences => ForwardLayer.ReturnSequences;
 
     public static Layer FromConfig(LayerConfig config)
@@ -90,7 +92,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         int states = ForwardLayer.StateCount;
         if (inputs.InitialStates is { } initial && initial.Count != 2 * states)
         {
-            throw new ArgumentException($"Bidirectional {ForwardLayer.TypeName} takes {2 * states} initial states, got {initial.Count}.", nameof(inputs));
+            throw new ArgumentException($"Bidirectional {ForwardLayer.TypeName} takes {2 * states} initial states, got {initial.Count}.", "initialStates");
         }
 
         var forwardInputs = inputs with { InitialStates = inputs.InitialStates?.Take(states).ToArray() };
@@ -164,6 +166,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
     {
         ForwardLayer.Build(inputShape, random);
         BackwardLayer.Build(inputShape, random);
+        BackwardLayer.ShareRandomStream(ForwardLayer);
         AddParametersOf(ForwardLayer, "forward");
         AddParametersOf(BackwardLayer, "backward");
         int[] shape = (int[])ForwardLayer.OutputShape.Clone();

@@ -70,6 +70,9 @@ public abstract class RecurrentLayer : Layer
 
     internal override SeededRandom? RandomStream => _dropoutRandom;
 
+    /// <summary>Lets a sibling (Bidirectional's backward copy) draw its dropout masks from this layer's generator, so one stream is saved and restored.</summary>
+    internal void ShareRandomStream(RecurrentLayer source) => _dropoutRandom = source._dropoutRandom;
+
     /// <summary>Forgets the states a stateful layer carries between batches.</summary>
     public void ResetStates() => _statefulStates = null;
 
@@ -98,6 +101,18 @@ public abstract class RecurrentLayer : Layer
 
         // x (B,T,I) → (T,B,I) in processing order, times the input-dropout mask of each sequence.
         ToTimeMajor(input.Data, w.Inputs, batch, steps, inputSize, Options.GoBackwards);
+        if (w.Valid is float[] validSteps)
+        {
+            // Padding is never read: whatever it holds (even NaN) must not reach the caches or the gradients.
+            for (int i = 0; i < validSteps.Length; i++)
+            {
+                if (validSteps[i] == 0)
+                {
+                    w.Inputs.AsSpan(i * inputSize, inputSize).Clear();
+                }
+            }
+        }
+
         if (w.HasInputDropout)
         {
             for (int s = 0; s < steps; s++)
