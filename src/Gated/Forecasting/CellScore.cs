@@ -3,7 +3,10 @@ using Gated.Training;
 
 namespace Gated.Forecasting;
 
-/// <summary>One cell's result in a <see cref="CellComparison"/>: size, speed, and quality on validation and test.</summary>
+/// <summary>
+/// One cell's result in a <see cref="CellComparison"/>: size, speed, and quality on validation and test, with the
+/// task's trivial baseline (persistence for forecasts, a constant for the adding problem) on the same test set.
+/// </summary>
 public sealed record CellScore(
     RecurrentCell Cell,
     long Parameters,
@@ -11,5 +14,5 @@ public sealed record CellScore(
     double BestValidationLoss,
     int BestEpoch,
     double TestRmse,
-    double PersistenceRmse,
+    double BaselineRmse,
     History History);

@@ -41,4 +41,41 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder.Path, "out")));
     }
+
+    [Fact]
+    public void ComparesTheCellsOnTheAddingProblem()
+    {
+        string outDir = Path.Combine(_folder.Path, "out");
+        var (code, stdout, stderr) = CliRunner.Run(
+            "compare", "--task", "adding", "--length", "12", "--samples", "200", "--units", "4", "--epochs", "1", "--out", outDir);
+
+        Assert.True(code == 0, stderr);
+        string[] lines = stdout.Split('\n');
+
+        // Input is (value, marker): GRU 3H(2+H+2) + Dense(H+1) with H = 4.
+        Assert.Contains(lines, l => l.StartsWith("GRU ", StringComparison.Ordinal) && l.Contains($"{(12 * 8) + 5}", StringComparison.Ordinal));
+        string baseline = lines.Single(l => l.StartsWith("predict 1", StringComparison.Ordinal));
+        double rmse = double.Parse(baseline.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(rmse, 0.3, 0.5);
+        Assert.True(File.Exists(Path.Combine(outDir, "compare.svg")));
+    }
+
+    [Theory]
+    [InlineData("--csv", "x.csv", "unknown option --csv")]
+    [InlineData("--length", "1", "--length must be at least 2")]
+    [InlineData("--samples", "5", "--samples must be at least 20")]
+    public void AddingTaskRejectsForecastOptionsAndBadSizes(string flag, string value, string expected)
+    {
+        var (code, _, stderr) = CliRunner.Run("compare", "--task", "adding", flag, value, "--out", Path.Combine(_folder.Path, "out"));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownTaskIsNamed()
+    {
+        var (code, _, stderr) = CliRunner.Run("compare", "--task", "translate");
+        Assert.Equal(2, code);
+        Assert.Contains("--task must be forecast or adding, got 'translate'", stderr, StringComparison.Ordinal);
+    }
 }
