@@ -1,3 +1,4 @@
+using Gated.Examples.Shared;
 using System.Globalization;
 using Gated.Layers.Recurrent;
 
@@ -69,17 +70,17 @@ internal sealed record ExampleOptions
             string value = args[++i];
             options = flag switch
             {
-                "--length" => options with { Length = Int(flag, value, min: 2) },
+                "--length" => options with { Length = FlagValues.Int(flag, value, min: 2) },
                 "--seed" => options with { Seed = ulong.Parse(value, CultureInfo.InvariantCulture) },
-                "--samples" => options with { Samples = Int(flag, value, min: 2) },
-                "--validation-split" => options with { ValidationSplit = Fraction(flag, value) },
-                "--test-samples" => options with { TestSamples = Int(flag, value, min: 1) },
-                "--epochs" => options with { Epochs = Int(flag, value, min: 1) },
-                "--units" => options with { Units = Int(flag, value, min: 1) },
-                "--batch-size" => options with { BatchSize = Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = Positive(flag, value) },
-                "--clip-norm" => options with { ClipNorm = Positive(flag, value) },
-                "--solved-below" => options with { SolvedBelow = Positive(flag, value) },
+                "--samples" => options with { Samples = FlagValues.Int(flag, value, min: 2) },
+                "--validation-split" => options with { ValidationSplit = FlagValues.Fraction(flag, value) },
+                "--test-samples" => options with { TestSamples = FlagValues.Int(flag, value, min: 1) },
+                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
+                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
+                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
+                "--clip-norm" => options with { ClipNorm = FlagValues.Positive(flag, value) },
+                "--solved-below" => options with { SolvedBelow = FlagValues.Positive(flag, value) },
                 "--cells" => options with { Cells = CellList(value) },
                 "--out" => options with { OutFolder = value },
                 _ => throw new ArgumentException($"unknown flag {flag}"),
@@ -93,21 +94,6 @@ internal sealed record ExampleOptions
 
         return options;
     }
-
-    private static int Int(string flag, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n
-            : throw new ArgumentException($"{flag} must be an integer of at least {min}, got '{value}'");
-
-    private static float Positive(string flag, string value) =>
-        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x > 0
-            ? x
-            : throw new ArgumentException($"{flag} must be a positive number, got '{value}'");
-
-    private static double Fraction(string flag, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && x < 1
-            ? x
-            : throw new ArgumentException($"{flag} must be in (0, 1), got '{value}'");
 
     private static RecurrentCell[] CellList(string value)
     {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Gated.Examples.Shared;
 
 namespace Gated.Examples.AnomalyDetection;
 
@@ -66,17 +66,17 @@ internal sealed record AnomalyOptions
             string value = args[++i];
             options = flag switch
             {
-                "--seed" => options with { Seed = Seed64(flag, value) },
-                "--train-fraction" => options with { TrainFraction = Fraction(flag, value) },
-                "--window" => options with { Window = Int(flag, value, min: 1) },
-                "--units" => options with { Units = Int(flag, value, min: 1) },
-                "--epochs" => options with { Epochs = Int(flag, value, min: 1) },
-                "--patience" => options with { Patience = Int(flag, value, min: 0) },
-                "--batch-size" => options with { BatchSize = Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = Positive(flag, value) },
-                "--k" => options with { K = Positive(flag, value) },
+                "--seed" => options with { Seed = FlagValues.Seed64(flag, value) },
+                "--train-fraction" => options with { TrainFraction = FlagValues.Fraction(flag, value) },
+                "--window" => options with { Window = FlagValues.Int(flag, value, min: 1) },
+                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
+                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
+                "--patience" => options with { Patience = FlagValues.Int(flag, value, min: 0) },
+                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
+                "--k" => options with { K = FlagValues.Positive(flag, value) },
                 "--channels" => options with { Channels = ChannelList(value) },
-                "--plot-mote" => options with { PlotMote = Int(flag, value, min: 0) },
+                "--plot-mote" => options with { PlotMote = FlagValues.Int(flag, value, min: 0) },
                 "--out" => options with { OutFolder = value },
                 _ => throw new ArgumentException($"unknown flag {flag}"),
             };
@@ -98,24 +98,4 @@ internal sealed record AnomalyOptions
 
         return channels;
     }
-
-    private static ulong Seed64(string flag, string value) =>
-        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
-            ? seed
-            : throw new ArgumentException($"{flag} must be a non-negative integer, got '{value}'");
-
-    private static int Int(string flag, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n
-            : throw new ArgumentException($"{flag} must be an integer of at least {min}, got '{value}'");
-
-    private static float Positive(string flag, string value) =>
-        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x > 0
-            ? x
-            : throw new ArgumentException($"{flag} must be a positive number, got '{value}'");
-
-    private static double Fraction(string flag, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && x < 1
-            ? x
-            : throw new ArgumentException($"{flag} must be in (0, 1), got '{value}'");
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Gated.Examples.Shared;
 
 namespace Gated.Examples.Sentiment;
 
@@ -75,20 +75,20 @@ internal sealed record SentimentOptions
             string value = args[++i];
             options = flag switch
             {
-                "--seed" => options with { Seed = Seed64(flag, value) },
-                "--test-fraction" => options with { TestFraction = Fraction(flag, value) },
-                "--validation-split" => options with { ValidationSplit = Fraction(flag, value) },
-                "--length" => options with { Length = Int(flag, value, min: 1) },
-                "--max-tokens" => options with { MaxTokens = Int(flag, value, min: 3) },
-                "--embedding" => options with { EmbeddingSize = Int(flag, value, min: 1) },
-                "--units" => options with { Units = Int(flag, value, min: 1) },
-                "--bidirectional" => options with { Bidirectional = Bool(flag, value) },
-                "--dropout" => options with { Dropout = Rate(flag, value) },
-                "--epochs" => options with { Epochs = Int(flag, value, min: 1) },
-                "--patience" => options with { Patience = Int(flag, value, min: 0) },
-                "--batch-size" => options with { BatchSize = Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = Positive(flag, value) },
-                "--show" => options with { Show = Int(flag, value, min: 0) },
+                "--seed" => options with { Seed = FlagValues.Seed64(flag, value) },
+                "--test-fraction" => options with { TestFraction = FlagValues.Fraction(flag, value) },
+                "--validation-split" => options with { ValidationSplit = FlagValues.Fraction(flag, value) },
+                "--length" => options with { Length = FlagValues.Int(flag, value, min: 1) },
+                "--max-tokens" => options with { MaxTokens = FlagValues.Int(flag, value, min: 3) },
+                "--embedding" => options with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
+                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
+                "--bidirectional" => options with { Bidirectional = FlagValues.Bool(flag, value) },
+                "--dropout" => options with { Dropout = FlagValues.Rate(flag, value) },
+                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
+                "--patience" => options with { Patience = FlagValues.Int(flag, value, min: 0) },
+                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
+                "--show" => options with { Show = FlagValues.Int(flag, value, min: 0) },
                 "--out" => options with { OutFolder = value },
                 _ => throw new ArgumentException($"unknown flag {flag}"),
             };
@@ -96,36 +96,4 @@ internal sealed record SentimentOptions
 
         return options;
     }
-
-    private static ulong Seed64(string flag, string value) =>
-        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
-            ? seed
-            : throw new ArgumentException($"{flag} must be a non-negative integer, got '{value}'");
-
-    private static int Int(string flag, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n
-            : throw new ArgumentException($"{flag} must be an integer of at least {min}, got '{value}'");
-
-    private static float Positive(string flag, string value) =>
-        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x > 0
-            ? x
-            : throw new ArgumentException($"{flag} must be a positive number, got '{value}'");
-
-    private static double Fraction(string flag, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && x < 1
-            ? x
-            : throw new ArgumentException($"{flag} must be in (0, 1), got '{value}'");
-
-    private static double Rate(string flag, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x >= 0 && x < 1
-            ? x
-            : throw new ArgumentException($"{flag} must be in [0, 1), got '{value}'");
-
-    private static bool Bool(string flag, string value) => value.ToLowerInvariant() switch
-    {
-        "true" or "yes" or "1" => true,
-        "false" or "no" or "0" => false,
-        _ => throw new ArgumentException($"{flag} must be true or false, got '{value}'"),
-    };
 }

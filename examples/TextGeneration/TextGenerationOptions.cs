@@ -1,4 +1,4 @@
-using System.Globalization;
+using Gated.Examples.Shared;
 
 namespace Gated.Examples.TextGeneration;
 
@@ -76,20 +76,20 @@ internal sealed record TextGenerationOptions
             string value = args[++i];
             options = flag switch
             {
-                "--seed" => options with { Seed = Seed64(flag, value) },
-                "--length" => options with { Length = Int(flag, value, min: 1) },
-                "--stride" => options with { Stride = Int(flag, value, min: 1) },
-                "--validation-fraction" => options with { ValidationFraction = Fraction(flag, value) },
-                "--train-chars" => options with { TrainChars = Int(flag, value, min: 0) },
-                "--embedding" => options with { EmbeddingSize = Int(flag, value, min: 1) },
-                "--units" => options with { Units = Int(flag, value, min: 1) },
-                "--epochs" => options with { Epochs = Int(flag, value, min: 1) },
-                "--batch-size" => options with { BatchSize = Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = Positive(flag, value) },
-                "--clip-norm" => options with { ClipNorm = Positive(flag, value) },
+                "--seed" => options with { Seed = FlagValues.Seed64(flag, value) },
+                "--length" => options with { Length = FlagValues.Int(flag, value, min: 1) },
+                "--stride" => options with { Stride = FlagValues.Int(flag, value, min: 1) },
+                "--validation-fraction" => options with { ValidationFraction = FlagValues.Fraction(flag, value) },
+                "--train-chars" => options with { TrainChars = FlagValues.Int(flag, value, min: 0) },
+                "--embedding" => options with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
+                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
+                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
+                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
+                "--clip-norm" => options with { ClipNorm = FlagValues.Positive(flag, value) },
                 "--prime" => options with { Prime = value.Length > 0 ? value : throw new ArgumentException("--prime needs at least one character") },
-                "--sample-length" => options with { SampleLength = Int(flag, value, min: 1) },
-                "--temperature" => options with { Temperature = Positive(flag, value) },
+                "--sample-length" => options with { SampleLength = FlagValues.Int(flag, value, min: 1) },
+                "--temperature" => options with { Temperature = FlagValues.Positive(flag, value) },
                 "--out" => options with { OutFolder = value },
                 _ => throw new ArgumentException($"unknown flag {flag}"),
             };
@@ -97,24 +97,4 @@ internal sealed record TextGenerationOptions
 
         return options;
     }
-
-    private static ulong Seed64(string flag, string value) =>
-        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
-            ? seed
-            : throw new ArgumentException($"{flag} must be a non-negative integer, got '{value}'");
-
-    private static int Int(string flag, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n
-            : throw new ArgumentException($"{flag} must be an integer of at least {min}, got '{value}'");
-
-    private static float Positive(string flag, string value) =>
-        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x > 0
-            ? x
-            : throw new ArgumentException($"{flag} must be a positive number, got '{value}'");
-
-    private static double Fraction(string flag, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && x < 1
-            ? x
-            : throw new ArgumentException($"{flag} must be in (0, 1), got '{value}'");
 }
