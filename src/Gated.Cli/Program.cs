@@ -18,6 +18,7 @@ internal static class Program
           forecast   train a GRU on a time series and forecast the next value (runs on bundled data by default)
           predict    forecast with a saved model
           compare    train GRU, LSTM and SimpleRNN on the same recipe and compare them
+          bench      time one workload of the engine (JSON for scripts)
           help       show help for a command: gated help forecast
         """;
 
@@ -45,6 +46,7 @@ internal static class Program
                 "forecast" => ForecastCommand.Run(rest, stdout),
                 "predict" => PredictCommand.Run(rest, stdout),
                 "compare" => CompareCommand.Run(rest, stdout),
+                "bench" => BenchCommand.Run(rest, stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'; try: gated help"),
             };
         }
@@ -65,6 +67,7 @@ internal static class Program
         "forecast" => ForecastCommand.Help,
         "predict" => PredictCommand.Help,
         "compare" => CompareCommand.Help,
+        "bench" => BenchCommand.Help,
         _ => throw new UsageException($"unknown command '{command}'; try: gated help"),
     };
 
