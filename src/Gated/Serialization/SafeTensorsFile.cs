@@ -80,8 +80,21 @@ public static class SafeTensorsFile
         }
     }
 
-    /// <summary>Reads every tensor and the metadata, checking that offsets, shapes and sizes agree.</summary>
+    /// <summary>Reads every tensor and the metadata, checking that offsets, shapes and sizes agree; any malformed file is a ModelFormatException.</summary>
     public static (Dictionary<string, Entry> Tensors, Dictionary<string, string> Metadata) Read(byte[] file, string sourceName)
+    {
+        try
+        {
+            return ReadChecked(file, sourceName);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // System.Text.Json reports some malformed headers (invalid UTF-8, a number where a string belongs) with these.
+            throw new ModelFormatException($"{sourceName}: the safetensors header is malformed ({e.Message.Split('\n')[0]}).", e);
+        }
+    }
+
+    private static (Dictionary<string, Entry> Tensors, Dictionary<string, string> Metadata) ReadChecked(byte[] file, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (file.Length < 8)
