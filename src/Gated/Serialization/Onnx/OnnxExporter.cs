@@ -1,0 +1,270 @@
+using Gated.Layers;
+using Gated.Layers.Recurrent;
+using Gated.Models;
+
+namespace Gated.Serialization.Onnx;
+
+/// <summary>
+/// Writes a built <see cref="Sequential"/> as an ONNX model (opset 14) that any ONNX runtime can run: input
+/// "input" (batch, time, features) and output "output", both with dynamic batch and time axes.
+/// Recurrent layers become GRU, LSTM and RNN nodes in layout 0 (time-major) between Transpose nodes, since
+/// ONNX Runtime rejects layout 1; Dense becomes MatMul + Add, Activation its operator, Embedding Cast + Gather.
+/// Gate blocks are reordered to ONNX's (GRU z,r,h as Gated; LSTM i,o,f,c from Gated's i,f,g,o) and
+/// B = [bias, recurrent_bias or zeros].
+/// </summary>
+public static class OnnxExporter
+{
+    public const int OpsetVersion = 14;
+
+    // ONNX block k of each cell takes Gated's block GateOrder[k].
+    internal static readonly int[] GruGateOrder = [0, 1, 2];
+    internal static readonly int[] LstmGateOrder = [0, 3, 1, 2];
+    internal static readonly int[] RnnGateOrder = [0];
+
+    /// <summary>Writes the model to <paramref name="path"/> (atomically). NotSupportedException names a layer or option ONNX export does not cover.</summary>
+    public static void Save(Sequential model, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = ToBytes(model);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>The ONNX file's bytes.</summary>
+    public static byte[] ToBytes(Sequential model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.IsBuilt)
+        {
+            throw new ArgumentException("Build the model before exporting it.", nameof(model));
+        }
+
+        var g = new Builder();
+        int[] inputShape = model.InputShape;
+        var inputDims = new List<(long?, string?)> { (null, "batch") };
+        if (model.Layers[0] is Embedding)
+        {
+            inputDims.Add((null, "time"));
+        }
+        else
+        {
+            if (inputShape.Length != 2)
+            {
+                throw new NotSupportedException($"ONNX export takes models whose input is (time, features); this one's is {Tensors.Tensor.FormatShape(inputShape)}.");
+            }
+
+            inputDims.Add((null, "time"));
+            inputDims.Add((inputShape[1], null));
+        }
+
+        g.Graph.Inputs.Add(new OnnxValueInfo { Name = "input", ElementType = OnnxTensor.Float, Dims = inputDims });
+        string x = "input";
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            x = Layer(g, model.Layers[i], x, $"layer{i}", i);
+        }
+
+        var outputDims = new List<(long?, string?)> { (null, "batch") };
+        int[] outputShape = model.OutputShape;
+        if (outputShape.Length == 2)
+        {
+            outputDims.Add((null, "time"));
+        }
+
+        outputDims.Add((outputShape[^1], null));
+        g.Add("Identity", [x], ["output"]);
+        g.Graph.Outputs.Add(new OnnxValueInfo { Name = "output", ElementType = OnnxTensor.Float, Dims = outputDims });
+        var onnx = new OnnxModel { IrVersion = 7, ProducerName = "Gated", ProducerVersion = "1", Graph = g.Graph };
+        onnx.OpsetImports.Add(("", OpsetVersion));
+        return onnx.ToBytes();
+    }
+
+    private static string Layer(Builder g, Layer layer, string x, string name, int index)
+    {
+        switch (layer)
+        {
+            case Dropout:
+                return x;
+            case TimeDistributed td when td.Inner is Dense or Activation or Dropout:
+                return Layer(g, td.Inner, x, name, index);
+            case Dense dense:
+                {
+                    var kernel = Param(dense, "kernel");
+                    var bias = Param(dense, "bias");
+                    string w = g.Initializer($"{name}.kernel", kernel.Values.ToArray(), kernel.Shape[0], kernel.Shape[1]);
+                    string b = g.Initializer($"{name}.bias", bias.Values.ToArray(), bias.Shape[0]);
+                    return g.Add("Add", [g.Add("MatMul", [x, w]), b]);
+                }
+
+            case Activation activation:
+                return activation.Kind switch
+                {
+                    ActivationKind.Linear => x,
+                    ActivationKind.Sigmoid => g.Add("Sigmoid", [x]),
+                    ActivationKind.Tanh => g.Add("Tanh", [x]),
+                    ActivationKind.Relu => g.Add("Relu", [x]),
+                    _ => g.Add("Softmax", [x], attributes: [OnnxAttribute.Int("axis", -1)]),
+                };
+            case Embedding embedding when index == 0:
+                {
+                    if (embedding.MaskZero)
+                    {
+                        throw new NotSupportedException($"ONNX export does not cover Embedding (layer {index}) with maskZero: masks are not exported.");
+                    }
+
+                    var table = Param(embedding, "embeddings");
+                    string e = g.Initializer($"{name}.embeddings", table.Values.ToArray(), table.Shape[0], table.Shape[1]);
+                    string indices = g.Add("Cast", [x], attributes: [OnnxAttribute.Int("to", OnnxTensor.Int64)]);
+                    return g.Add("Gather", [e, indices], attributes: [OnnxAttribute.Int("axis", 0)]);
+                }
+
+            case RecurrentLayer recurrent:
+                Check(recurrent, index);
+                return Recurrent(g, [recurrent], recurrent.Options.GoBackwards ? "reverse" : "forward", recurrent.ReturnSequences, x, name);
+            case Bidirectional bi:
+                Check(bi.ForwardLayer, index);
+                if (bi.Merge != BidirectionalMerge.Concat)
+                {
+                    throw new NotSupportedException($"ONNX export does not cover Bidirectional (layer {index}) with merge {bi.Merge}; only Concat.");
+                }
+
+                if (bi.ForwardLayer.Options.GoBackwards)
+                {
+                    throw new NotSupportedException($"ONNX export does not cover Bidirectional (layer {index}) around a layer with goBackwards.");
+                }
+
+                return Recurrent(g, [bi.ForwardLayer, bi.BackwardLayer], "bidirectional", bi.ForwardLayer.ReturnSequences, x, name);
+            default:
+                throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} (layer {index}).");
+        }
+    }
+
+    private static void Check(RecurrentLayer layer, int index)
+    {
+        if (layer.Options.Stateful)
+        {
+            throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} (layer {index}) with stateful: states carried between batches have no ONNX form.");
+        }
+    }
+
+    // x (B,T,I) → Transpose → (T,B,I) → cell → Y (T,D,B,H) → (B,T,D·H), or Y_h (D,B,H) → (B,D·H).
+    private static string Recurrent(Builder g, RecurrentLayer[] directions, string direction, bool returnSequences, string x, string name)
+    {
+        var first = directions[0];
+        int d = directions.Length, h = first.Units, inputSize = first.InputShape[1];
+        var (op, gateOrder) = first switch
+        {
+            Gru => ("GRU", GruGateOrder),
+            Lstm => ("LSTM", LstmGateOrder),
+            _ => ("RNN", RnnGateOrder),
+        };
+        int gh = gateOrder.Length * h;
+        var w = new float[d * gh * inputSize];
+        var r = new float[d * gh * h];
+        var b = new float[d * 2 * gh];
+        for (int k = 0; k < d; k++)
+        {
+            var layer = directions[k];
+            ToOnnxBlocks(Param(layer, "kernel").Values, inputSize, h, gateOrder, w.AsSpan(k * gh * inputSize, gh * inputSize));
+            ToOnnxBlocks(Param(layer, "recurrent_kernel").Values, h, h, gateOrder, r.AsSpan(k * gh * h, gh * h));
+            ReorderBias(Param(layer, "bias").Values, h, gateOrder, b.AsSpan(k * 2 * gh, gh));
+            if (layer.Parameters.FirstOrDefault(p => p.Name == "recurrent_bias") is Parameter recurrentBias)
+            {
+                ReorderBias(recurrentBias.Values, h, gateOrder, b.AsSpan((k * 2 * gh) + gh, gh));
+            }
+        }
+
+        var attributes = new List<OnnxAttribute> { OnnxAttribute.Int("hidden_size", h), OnnxAttribute.Str("direction", direction) };
+        if (first is Gru gru)
+        {
+            attributes.Add(OnnxAttribute.Int("linear_before_reset", gru.Variant == GruVariant.ResetAfter ? 1 : 0));
+        }
+        else if (first is SimpleRnn rnn)
+        {
+            attributes.Add(OnnxAttribute.StringList("activations", [.. Enumerable.Repeat(rnn.Activation == SimpleRnnActivation.Relu ? "Relu" : "Tanh", d)]));
+        }
+
+        string timeMajor = g.Add("Transpose", [x], attributes: [OnnxAttribute.IntList("perm", 1, 0, 2)]);
+        string y = g.Fresh(), yh = g.Fresh();
+        g.Add(op, [timeMajor, g.Initializer($"{name}.W", w, d, gh, inputSize), g.Initializer($"{name}.R", r, d, gh, h), g.Initializer($"{name}.B", b, d, 2 * gh)], [y, yh], attributes);
+        if (!returnSequences)
+        {
+            return d == 1
+                ? g.Add("Squeeze", [yh, g.Ints([0])])
+                : g.Add("Reshape", [g.Add("Transpose", [yh], attributes: [OnnxAttribute.IntList("perm", 1, 0, 2)]), g.Ints([0, -1])]);
+        }
+
+        if (d == 2)
+        {
+            string batchMajor = g.Add("Transpose", [y], attributes: [OnnxAttribute.IntList("perm", 2, 0, 1, 3)]);
+            return g.Add("Reshape", [batchMajor, g.Ints([0, 0, -1])]);
+        }
+
+        string steps = g.Add("Squeeze", [y, g.Ints([1])]);
+        if (direction == "reverse")
+        {
+            // Gated's goBackwards returns steps in processing order; ONNX's Y is in input order: flip time.
+            steps = g.Add("Slice", [steps, g.Ints([-1]), g.Ints([long.MinValue]), g.Ints([0]), g.Ints([-1])]);
+        }
+
+        return g.Add("Transpose", [steps], attributes: [OnnxAttribute.IntList("perm", 1, 0, 2)]);
+    }
+
+    // Gated kernel (rows, G·H), blocks in Gated order → ONNX (G·H, rows), blocks in ONNX order.
+    internal static void ToOnnxBlocks(ReadOnlySpan<float> kernel, int rows, int h, int[] gateOrder, Span<float> onnx)
+    {
+        int gh = gateOrder.Length * h;
+        for (int k = 0; k < gateOrder.Length; k++)
+        {
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    onnx[(((k * h) + j) * rows) + i] = kernel[(i * gh) + (gateOrder[k] * h) + j];
+                }
+            }
+        }
+    }
+
+    internal static void ReorderBias(ReadOnlySpan<float> bias, int h, int[] gateOrder, Span<float> onnx)
+    {
+        for (int k = 0; k < gateOrder.Length; k++)
+        {
+            bias.Slice(gateOrder[k] * h, h).CopyTo(onnx.Slice(k * h, h));
+        }
+    }
+
+    private static Parameter Param(Layer layer, string name) =>
+        layer.Parameters.FirstOrDefault(p => p.Name == name) ?? throw new InvalidOperationException($"{layer.TypeName} has no parameter '{name}'.");
+
+    private sealed class Builder
+    {
+        private int _counter;
+
+        public OnnxGraph Graph { get; } = new() { Name = "gated" };
+
+        public string Fresh() => $"t{_counter++}";
+
+        public string Add(string op, string[] inputs, string[]? outputs = null, IEnumerable<OnnxAttribute>? attributes = null)
+        {
+            var node = new OnnxNode { OpType = op, Name = $"{op}_{_counter}" };
+            node.Inputs.AddRange(inputs);
+            node.Outputs.AddRange(outputs ?? [Fresh()]);
+            node.Attributes.AddRange(attributes ?? []);
+            Graph.Nodes.Add(node);
+            return node.Outputs[0];
+        }
+
+        public string Initializer(string name, float[] values, params long[] dims)
+        {
+            Graph.Initializers.Add(OnnxTensor.FromFloats(name, values, dims));
+            return name;
+        }
+
+        public string Ints(long[] values)
+        {
+            string name = $"c{_counter++}";
+            Graph.Initializers.Add(OnnxTensor.FromInt64s(name, values, values.Length));
+            return name;
+        }
+    }
+}
