@@ -16,7 +16,9 @@ internal static class Program
 
         commands:
           forecast   train a GRU on a time series and forecast the next value (runs on bundled data by default)
-          predict    forecast with a saved model
+          predict    forecast with a saved model, or run any model file on a .npy/.csv batch
+          convert    convert a model between Gated, ONNX and PyTorch state_dict files
+          inspect    describe a model file: origin, layers, parameter counts
           compare    train GRU, LSTM and SimpleRNN on the same recipe and compare them
           bench      time one workload of the engine (JSON for scripts)
           help       show help for a command: gated help forecast
@@ -47,6 +49,8 @@ internal static class Program
                 "predict" => PredictCommand.Run(rest, stdout),
                 "compare" => CompareCommand.Run(rest, stdout),
                 "bench" => BenchCommand.Run(rest, stdout),
+                "convert" => ConvertCommand.Run(rest, stdout),
+                "inspect" => InspectCommand.Run(rest, stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'; try: gated help"),
             };
         }
@@ -68,12 +72,14 @@ internal static class Program
         "predict" => PredictCommand.Help,
         "compare" => CompareCommand.Help,
         "bench" => BenchCommand.Help,
+        "convert" => ConvertCommand.Help,
+        "inspect" => InspectCommand.Help,
         _ => throw new UsageException($"unknown command '{command}'; try: gated help"),
     };
 
     private static bool IsUserError(Exception e) =>
         e is UsageException or DataFormatException or ModelFormatException or FileNotFoundException or DirectoryNotFoundException
-            or UnauthorizedAccessException or ArgumentException;
+            or UnauthorizedAccessException or ArgumentException or NotSupportedException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -149,6 +149,23 @@ public sealed class SeriesForecaster
         return prediction[0];
     }
 
+    /// <summary>Forecasts for windows of raw values (N, Window, 1) or (N, Window): scaled in, model, scaled back; returns (N, 1).</summary>
+    public Tensor PredictWindows(Tensor windows)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (windows.Rank is < 2 or > 3 || windows.Shape[1] != Window || (windows.Rank == 3 && windows.Shape[2] != 1))
+        {
+            throw new ArgumentException(
+                $"The forecaster reads windows of {Window} values, (samples, {Window}) or (samples, {Window}, 1); got {Tensor.FormatShape(windows.Shape)}.", nameof(windows));
+        }
+
+        var scaled = new float[windows.Length];
+        Scaler.Transform(windows.Data, scaled);
+        var prediction = Model.Predict(new Tensor(scaled, windows.Shape[0], Window, 1));
+        Scaler.InverseTransform(prediction.Data, prediction.Data);
+        return prediction;
+    }
+
     public void Save(string path)
     {
         var metadata = new Dictionary<string, string>

@@ -1,0 +1,86 @@
+using Gated.Layers.Recurrent;
+using Gated.Models;
+using Gated.Serialization.Onnx;
+
+namespace Gated.Serialization;
+
+/// <summary>
+/// One entry point for every model format: tells a file's format, loads it as a Sequential, writes a model in
+/// any format. ".onnx" files are ONNX; a safetensors file is a Gated model when its metadata holds the
+/// architecture, otherwise a PyTorch state_dict.
+/// </summary>
+public static class ModelFiles
+{
+    public static ModelFormat Detect(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"model file not found: {path}", path);
+        }
+
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            return ModelFormat.Onnx;
+        }
+
+        var (_, metadata) = SafeTensorsFile.Read(File.ReadAllBytes(path), path);
+        return metadata.ContainsKey(ModelFile.ArchitectureKey) ? ModelFormat.Gated : ModelFormat.PyTorchStateDict;
+    }
+
+    /// <summary>
+    /// Loads any supported file. head and nonlinearity matter only for a PyTorch state_dict, which does not record
+    /// whether its Linear head reads the last step or every step, nor an RNN's non-linearity.
+    /// </summary>
+    public static Sequential Load(string path, PyTorchHead head = PyTorchHead.Last, SimpleRnnActivation nonlinearity = SimpleRnnActivation.Tanh) =>
+        Detect(path) switch
+        {
+            ModelFormat.Gated => ModelFile.Load(path).Model,
+            ModelFormat.PyTorchStateDict => PyTorchStateDict.Load(path, head, nonlinearity),
+            _ => OnnxImporter.Load(path),
+        };
+
+    public static void Save(Sequential model, string path, ModelFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        switch (format)
+        {
+            case ModelFormat.Gated:
+                ModelFile.Save(path, model);
+                break;
+            case ModelFormat.PyTorchStateDict:
+                PyTorchStateDict.Save(model, path);
+                break;
+            case ModelFormat.Onnx:
+                OnnxExporter.Save(model, path);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown model format.");
+        }
+    }
+
+    /// <summary>Where a file came from, in one line: its format and what it records about its producer.</summary>
+    public static string DescribeOrigin(string path)
+    {
+        var format = Detect(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        switch (format)
+        {
+            case ModelFormat.Onnx:
+                var onnx = OnnxModel.Parse(bytes, path);
+                string opsets = string.Join(", ", onnx.OpsetImports.Select(o => $"{(o.Domain.Length == 0 ? "ai.onnx" : o.Domain)} {o.Version}"));
+                string producer = onnx.ProducerName.Length == 0 ? "an unnamed producer" : $"{onnx.ProducerName} {onnx.ProducerVersion}".Trim();
+                return $"ONNX model (IR version {onnx.IrVersion}, opset {opsets}) written by {producer}";
+            case ModelFormat.Gated:
+                var (_, metadata) = SafeTensorsFile.Read(bytes, path);
+                bool forecaster = metadata.ContainsKey("gated.forecast.window");
+                bool checkpoint = metadata.Keys.Any(k => k.StartsWith("gated.checkpoint", StringComparison.Ordinal));
+                string kind = checkpoint ? "training checkpoint" : forecaster ? "forecaster (scaler and window saved with it)" : "model";
+                return $"Gated {kind}, safetensors with the architecture in its metadata";
+            default:
+                var (tensors, meta) = SafeTensorsFile.Read(bytes, path);
+                string note = meta.TryGetValue("format", out string? f) ? $", metadata format '{f}'" : "";
+                return $"PyTorch state_dict in safetensors ({tensors.Count} tensors{note})";
+        }
+    }
+}

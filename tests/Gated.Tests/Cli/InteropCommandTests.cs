@@ -1,0 +1,110 @@
+using Gated.Layers;
+using Gated.Layers.Recurrent;
+using Gated.Models;
+using Gated.Serialization;
+using Gated.Tensors;
+using Xunit;
+
+namespace Gated.Tests.Cli;
+
+public sealed class InteropCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void ConvertToOnnxAndPyTorchThenPredictGivesTheSameOutputsFromEveryFormat()
+    {
+        var model = new Sequential(new Gru(5, returnSequences: true), new Gru(5), new Dense(2));
+        model.Build([7, 3], seed: 5);
+        string gated = _folder.File("m.safetensors");
+        ModelFile.Save(gated, model);
+        var x = new Tensor(4, 7, 3);
+        var random = new SeededRandom(2);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x.Data[i] = random.NextUniform(-1, 1);
+        }
+
+        string input = _folder.File("x.npy");
+        NpyFile.Write(input, x);
+        var expected = model.Predict(x).Data;
+
+        string onnx = _folder.File("m.onnx");
+        string pytorch = _folder.File("m.pt.safetensors");
+        Assert.Equal(0, CliRunner.Run("convert", gated, onnx).ExitCode);
+        Assert.Equal(0, CliRunner.Run("convert", gated, pytorch, "--to", "pytorch").ExitCode);
+        foreach (string path in new[] { gated, onnx, pytorch })
+        {
+            string output = _folder.File(Path.GetFileName(path) + ".out.npy");
+            var (code, _, stderr) = CliRunner.Run("predict", "--model", path, "--input", input, "--output", output);
+            Assert.True(code == 0, stderr);
+            var actual = NpyFile.Read(output).Data;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i], actual[i], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void CsvInputRowsAreFlattenedSamples()
+    {
+        var model = new Sequential(new Gru(3), new Dense(1));
+        model.Build([4, 2], seed: 1);
+        string gated = _folder.File("m.safetensors");
+        ModelFile.Save(gated, model);
+        string input = _folder.File("x.csv", "a,b,c,d,e,f,g,h\n0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8\n-1,0,1,0,-1,0,1,0\n");
+        string output = _folder.File("y.csv");
+
+        var (code, _, stderr) = CliRunner.Run("predict", "--model", gated, "--input", input, "--output", output);
+
+        Assert.True(code == 0, stderr);
+        var rows = File.ReadAllLines(output);
+        Assert.Equal(2, rows.Length);
+        var x = new Tensor([0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, -1, 0, 1, 0, -1, 0, 1, 0], 2, 4, 2);
+        var expected = model.Predict(x);
+        Assert.Equal(expected.Data[1], float.Parse(rows[1], System.Globalization.CultureInfo.InvariantCulture), 6);
+    }
+
+    [Fact]
+    public void InspectTellsFormatLayersAndParameters()
+    {
+        var model = new Sequential(new Bidirectional(new Lstm(3, returnSequences: false)), new Dense(1));
+        model.Build([5, 2], seed: 1);
+        string onnx = _folder.File("m.onnx");
+        Gated.Serialization.Onnx.OnnxExporter.Save(model, onnx);
+
+        var (code, stdout, stderr) = CliRunner.Run("inspect", onnx);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("ONNX model", stdout, StringComparison.Ordinal);
+        Assert.Contains("opset ai.onnx 14", stdout, StringComparison.Ordinal);
+        Assert.Contains($"Total params: {model.ParameterCount:N0}", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("predict --model {dir}/none.onnx --input {dir}/x.npy --output {dir}/y.npy", "none.onnx")]
+    [InlineData("predict --model {dir}/m.safetensors --input {dir}/x.txt --output {dir}/y.npy", "use a .npy or .csv file")]
+    [InlineData("predict --model {dir}/m.safetensors --input {dir}/x.npy", "--input needs --output")]
+    [InlineData("convert {dir}/m.safetensors", "convert needs IN and OUT")]
+    [InlineData("convert {dir}/m.safetensors {dir}/o.onnx --to pytorch", "does not match")]
+    [InlineData("convert {dir}/m.safetensors {dir}/o.onnx --head-on all", "apply when IN is a PyTorch state_dict")]
+    [InlineData("convert {dir}/bad.onnx {dir}/o.safetensors", "bad.onnx")]
+    [InlineData("inspect", "inspect needs a model file")]
+    public void BadInteropInputIsOneLineAndExitTwo(string command, string expected)
+    {
+        var model = new Sequential(new Gru(2), new Dense(1));
+        model.Build([3, 1]);
+        ModelFile.Save(_folder.File("m.safetensors"), model);
+        _folder.File("bad.onnx", "not a protobuf at all \u0001\u0002");
+        string[] args = command.Replace("{dir}", _folder.Path, StringComparison.Ordinal).Split(' ');
+
+        var (code, _, stderr) = CliRunner.Run(args);
+
+        Assert.True(code == 2, stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+}
