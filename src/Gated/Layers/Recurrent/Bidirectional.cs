@@ -59,8 +59,20 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
 
     public static Layer FromConfig(LayerConfig config)
     {
-        var inner = JsonSerializer.Deserialize<Dictionary<string, string>>(config.Text("layer_config"))
-            ?? throw config.Error("has an empty 'layer_config'");
+        Dictionary<string, string>? inner;
+        try
+        {
+            inner = JsonSerializer.Deserialize<Dictionary<string, string>>(config.Text("layer_config"));
+        }
+        catch (JsonException e)
+        {
+            throw config.Error($"has a malformed 'layer_config' ({e.Message.Split('\n')[0]})");
+        }
+
+        if (inner is null)
+        {
+            throw config.Error("has an empty 'layer_config'");
+        }
         var layer = LayerFactory.Create(config.Text("layer"), inner, config.SourceName) as RecurrentLayer
             ?? throw config.Error("wraps a layer that is not recurrent");
         return new Bidirectional(

@@ -11,6 +11,16 @@ namespace Gated.Serialization.Onnx;
 /// ONNX Runtime rejects layout 1; Dense becomes MatMul + Add, Activation its operator, Embedding Cast + Gather.
 /// Gate blocks are reordered to ONNX's (GRU z,r,h as Gated; LSTM i,o,f,c from Gated's i,f,g,o) and
 /// B = [bias, recurrent_bias or zeros].
+/// <para>
+/// A model that starts with Embedding(maskZero: true) exports its mask as sequence lengths: the graph counts
+/// each row's non-zero tokens (Not(Equal(input, 0)) → Cast int32 → ReduceSum over time) and feeds that count
+/// as sequence_lens to every recurrent node the mask reaches (as in Gated, every layer up to the first that
+/// drops the time axis). ONNX's cells read sequence_lens as "the first n steps are real", so the file computes
+/// what Gated does only for post-padded input: every row's real tokens first, then only zeros. For a row with
+/// a zero between real tokens (pre-padding, or padding inside) Gated skips that step and carries the state,
+/// while the ONNX file treats the row as shorter; ONNX has no way to check this at run time, so nothing is
+/// rejected there. Rows with no real token at all may be refused by some runtimes.
+/// </para>
 /// </summary>
 public static class OnnxExporter
 {
@@ -58,9 +68,19 @@ public static class OnnxExporter
 
         g.Graph.Inputs.Add(new OnnxValueInfo { Name = "input", ElementType = OnnxTensor.Float, Dims = inputDims });
         string x = "input";
+        if (model.Layers[0] is Embedding { MaskZero: true })
+        {
+            g.SequenceLengths = SequenceLengths(g, x);
+        }
+
         for (int i = 0; i < model.Layers.Count; i++)
         {
             x = Layer(g, model.Layers[i], x, $"layer{i}", i);
+            if (model.Layers[i].OutputShape.Length < 2)
+            {
+                // As Layer.ComputeMask: the mask ends where the time axis does.
+                g.SequenceLengths = null;
+            }
         }
 
         var outputDims = new List<(long?, string?)> { (null, "batch") };
@@ -76,6 +96,15 @@ public static class OnnxExporter
         var onnx = new OnnxModel { IrVersion = 7, ProducerName = "Gated", ProducerVersion = "1", Graph = g.Graph };
         onnx.OpsetImports.Add(("", OpsetVersion));
         return onnx.ToBytes();
+    }
+
+    // Embedding(maskZero)'s mask as ONNX sequence_lens: the number of non-zero tokens in each row, int32 (batch).
+    private static string SequenceLengths(Builder g, string tokens)
+    {
+        string zero = g.Initializer("mask.zero", [0f]);
+        string real = g.Add("Not", [g.Add("Equal", [tokens, zero])]);
+        string counts = g.Add("Cast", [real], attributes: [OnnxAttribute.Int("to", OnnxTensor.Int32)]);
+        return g.Add("ReduceSum", [counts, g.Ints([1])], ["sequence_lens"], [OnnxAttribute.Int("keepdims", 0)]);
     }
 
     private static string Layer(Builder g, Layer layer, string x, string name, int index)
@@ -106,11 +135,6 @@ public static class OnnxExporter
                 };
             case Embedding embedding when index == 0:
                 {
-                    if (embedding.MaskZero)
-                    {
-                        throw new NotSupportedException($"ONNX export does not cover Embedding (layer {index}) with maskZero: masks are not exported.");
-                    }
-
                     var table = Param(embedding, "embeddings");
                     string e = g.Initializer($"{name}.embeddings", table.Values.ToArray(), table.Shape[0], table.Shape[1]);
                     string indices = g.Add("Cast", [x], attributes: [OnnxAttribute.Int("to", OnnxTensor.Int64)]);
@@ -185,7 +209,8 @@ public static class OnnxExporter
 
         string timeMajor = g.Add("Transpose", [x], attributes: [OnnxAttribute.IntList("perm", 1, 0, 2)]);
         string y = g.Fresh(), yh = g.Fresh();
-        g.Add(op, [timeMajor, g.Initializer($"{name}.W", w, d, gh, inputSize), g.Initializer($"{name}.R", r, d, gh, h), g.Initializer($"{name}.B", b, d, 2 * gh)], [y, yh], attributes);
+        string[] inputs = [timeMajor, g.Initializer($"{name}.W", w, d, gh, inputSize), g.Initializer($"{name}.R", r, d, gh, h), g.Initializer($"{name}.B", b, d, 2 * gh)];
+        g.Add(op, g.SequenceLengths is string lengths ? [.. inputs, lengths] : inputs, [y, yh], attributes);
         if (!returnSequences)
         {
             return d == 1
@@ -241,6 +266,9 @@ public static class OnnxExporter
         private int _counter;
 
         public OnnxGraph Graph { get; } = new() { Name = "gated" };
+
+        /// <summary>The int32 (batch) sequence_lens value while Embedding(maskZero)'s mask reaches the current layer.</summary>
+        public string? SequenceLengths { get; set; }
 
         public string Fresh() => $"t{_counter++}";
 
