@@ -208,7 +208,9 @@ internal static class BenchCommand
         {
             var a = Vector512.Create(1.0000001f);
             var b = Vector512.Create(0.9999999f);
-            Vector512<float> c0 = Vector512<float>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            // Distinct starting values: identical chains would be merged by the JIT and overstate the peak.
+            Vector512<float> c0 = Vector512.Create(0.1f), c1 = Vector512.Create(0.2f), c2 = Vector512.Create(0.3f), c3 = Vector512.Create(0.4f),
+                c4 = Vector512.Create(0.5f), c5 = Vector512.Create(0.6f), c6 = Vector512.Create(0.7f), c7 = Vector512.Create(0.8f);
             for (int i = 0; i < iterations; i++)
             {
                 c0 = Vector512.FusedMultiplyAdd(a, c0, b);
@@ -228,7 +230,9 @@ internal static class BenchCommand
         {
             var a = Vector256.Create(1.0000001f);
             var b = Vector256.Create(0.9999999f);
-            Vector256<float> c0 = Vector256<float>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            // Distinct starting values: identical chains would be merged by the JIT and overstate the peak.
+            Vector256<float> c0 = Vector256.Create(0.1f), c1 = Vector256.Create(0.2f), c2 = Vector256.Create(0.3f), c3 = Vector256.Create(0.4f),
+                c4 = Vector256.Create(0.5f), c5 = Vector256.Create(0.6f), c6 = Vector256.Create(0.7f), c7 = Vector256.Create(0.8f);
             for (int i = 0; i < iterations; i++)
             {
                 c0 = Vector256.FusedMultiplyAdd(a, c0, b);
