@@ -31,27 +31,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from fixture_json import write_case
+
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch")
-
-
-def tensor_json(t):
-    a = t.detach().to(torch.float32).contiguous().numpy()
-    data = ", ".join(str(np.float32(v)) for v in a.reshape(-1))
-    shape = ", ".join(str(d) for d in a.shape)
-    return '{"shape": [' + shape + '], "data": [' + data + "]}"
-
-
-def write_case(name, config, tensors):
-    lines = ["{", '  "case": ' + json.dumps(name) + ",", '  "config": ' + json.dumps(config) + ",", '  "tensors": {']
-    items = list(tensors.items())
-    for i, (key, value) in enumerate(items):
-        comma = "," if i + 1 < len(items) else ""
-        lines.append("    " + json.dumps(key) + ": " + tensor_json(value) + comma)
-    lines.append("  }")
-    lines.append("}")
-    os.makedirs(OUT_DIR, exist_ok=True)
-    with open(os.path.join(OUT_DIR, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
 
 
 def gru_case(name, seed, B, T, I, H, num_layers=1, with_h0=False, last_step_only=False):
@@ -86,7 +68,7 @@ def gru_case(name, seed, B, T, I, H, num_layers=1, with_h0=False, last_step_only
         "initial_state": with_h0, "last_step_only": last_step_only, "seed": seed,
         "weights": "uniform(-0.5, 0.5)", "loss": "sum(output * dY)",
     }
-    write_case(name, config, tensors)
+    write_case(OUT_DIR, name, config, tensors)
 
 
 def adam_case(name, seed, B=4, T=10, I=1, H=8, steps=3, lr=1e-2):
@@ -125,7 +107,7 @@ def adam_case(name, seed, B=4, T=10, I=1, H=8, steps=3, lr=1e-2):
         "optimizer": {"name": "Adam", "lr": lr, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
         "loss": "mse(linear(gru(x)[:, -1, :]), y), mean", "train_steps": steps,
     }
-    write_case(name, config, tensors)
+    write_case(OUT_DIR, name, config, tensors)
 
 
 def main():

@@ -33,29 +33,11 @@ import os
 import numpy as np
 import torch
 from torch import nn
+
+from fixture_json import write_case
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recurrent")
-
-
-def tensor_json(t):
-    a = t.detach().to(torch.float32).contiguous().numpy()
-    data = ", ".join(str(np.float32(v)) for v in a.reshape(-1))
-    shape = ", ".join(str(d) for d in a.shape)
-    return '{"shape": [' + shape + '], "data": [' + data + "]}"
-
-
-def write_case(name, config, tensors):
-    lines = ["{", '  "case": ' + json.dumps(name) + ",", '  "config": ' + json.dumps(config) + ",", '  "tensors": {']
-    items = list(tensors.items())
-    for i, (key, value) in enumerate(items):
-        comma = "," if i + 1 < len(items) else ""
-        lines.append("    " + json.dumps(key) + ": " + tensor_json(value) + comma)
-    lines.append("  }")
-    lines.append("}")
-    os.makedirs(OUT_DIR, exist_ok=True)
-    with open(os.path.join(OUT_DIR, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
 
 
 def make_module(cell, I, H, num_layers, bidirectional):
@@ -124,7 +106,7 @@ def recurrent_case(name, cell, seed, B, T, I, H, num_layers=1, bidirectional=Fal
         "loss": "sum(output * dY)" + (" + sum(h_n * dh_n)" + (" + sum(c_n * dc_n)" if cell == "lstm" else "")
                                       if final_state_gradients else ""),
     }
-    write_case(name, config, tensors)
+    write_case(OUT_DIR, name, config, tensors)
 
 
 def train_case(name, seed, B=4, T=7, I=2, H=6, steps=3, lr=0.1, momentum=0.9):
@@ -159,7 +141,7 @@ def train_case(name, seed, B=4, T=7, I=2, H=6, steps=3, lr=0.1, momentum=0.9):
         "optimizer": {"name": "SGD", "lr": lr, "momentum": momentum, "nesterov": False},
         "loss": "mse(linear(lstm(x)[:, -1, :]), y), mean", "train_steps": steps,
     }
-    write_case(name, config, tensors)
+    write_case(OUT_DIR, name, config, tensors)
 
 
 def main():

@@ -28,27 +28,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from fixture_json import write_case
+
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "training")
-
-
-def tensor_json(t):
-    a = torch.as_tensor(t).detach().to(torch.float32).contiguous().numpy()
-    data = ", ".join(str(np.float32(v)) for v in a.reshape(-1))
-    shape = ", ".join(str(d) for d in a.shape)
-    return '{"shape": [' + shape + '], "data": [' + data + "]}"
-
-
-def write_case(name, config, tensors):
-    lines = ["{", '  "case": ' + json.dumps(name) + ",", '  "config": ' + json.dumps(config) + ",", '  "tensors": {']
-    items = list(tensors.items())
-    for i, (key, value) in enumerate(items):
-        comma = "," if i + 1 < len(items) else ""
-        lines.append("    " + json.dumps(key) + ": " + tensor_json(value) + comma)
-    lines.append("  }")
-    lines.append("}")
-    os.makedirs(OUT_DIR, exist_ok=True)
-    with open(os.path.join(OUT_DIR, name + ".json"), "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
 
 
 def loss_case(name, loss_fn, predictions, targets, torch_targets=None, config=None):
@@ -60,7 +42,7 @@ def loss_case(name, loss_fn, predictions, targets, torch_targets=None, config=No
     flat = x.reshape(-1, x.shape[-1]) if isinstance(loss_fn, nn.CrossEntropyLoss) else x
     loss = loss_fn(flat, t)
     loss.backward()
-    write_case(name, config or {}, {
+    write_case(OUT_DIR, name, config or {}, {
         "predictions": predictions,
         "targets": targets,
         "loss": loss.detach().reshape(1),
@@ -110,7 +92,7 @@ def optimizer_case(name, make, config, n=6, steps=5, seed=3):
         p.grad = grads[s].clone()
         opt.step()
         params.append(p.detach().clone())
-    write_case(name, config, {"p0": p0, "grads": grads, "params": torch.stack(params)})
+    write_case(OUT_DIR, name, config, {"p0": p0, "grads": grads, "params": torch.stack(params)})
 
 
 def optimizers():
