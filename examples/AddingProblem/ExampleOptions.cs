@@ -1,6 +1,6 @@
-using Gated.Examples.Shared;
 using System.Globalization;
 using Gated.Layers.Recurrent;
+using Gated.Examples.Shared;
 
 namespace Gated.Examples.Adding;
 

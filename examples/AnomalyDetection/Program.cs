@@ -1,4 +1,3 @@
-using Gated.Examples.Shared;
 // Anomaly detection on the bundled sensor network: per mote, a small GRU forecasts the next reading from the
 // previous ones; a reading far from its forecast (in training standard deviations) is flagged, and the flags are
 // scored against the label column beside two baselines scored with the same rule.
@@ -6,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Gated.Data;
+using Gated.Examples.Shared;
 using Gated.Examples.AnomalyDetection;
 using Gated.Plotting;
 using Gated.Serialization;
@@ -13,30 +13,12 @@ using Gated.Serialization;
 const string DataName = "sensor-network-single-hop.csv";
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (args is ["--help"] or ["-h"])
+if (ExampleStart.Begin(args, AnomalyOptions.Parse, AnomalyOptions.Usage, DataName, out int exitCode) is not { } started)
 {
-    Console.WriteLine(AnomalyOptions.Usage);
-    return 0;
+    return exitCode;
 }
 
-AnomalyOptions options;
-try
-{
-    options = AnomalyOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(AnomalyOptions.Usage);
-    return 2;
-}
-
-string? path = DataFile.Find(DataName);
-if (path is null)
-{
-    Console.Error.WriteLine(DataFile.NotFound(DataName));
-    return 2;
-}
+var (options, path) = started;
 
 SensorReadings readings;
 try

@@ -1,4 +1,3 @@
-using Gated.Examples.Shared;
 // Sentiment classification on the bundled review sentences: words → Embedding (padding masked) → GRU → sigmoid.
 // The test sentences are split off first and never seen by the tokenizer or the training loop.
 using System.Diagnostics;
@@ -6,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Gated.Data;
+using Gated.Examples.Shared;
 using Gated.Examples.Sentiment;
 using Gated.Layers;
 using Gated.Layers.Recurrent;
@@ -18,30 +18,12 @@ using Gated.Training;
 const string DataName = "sentiment-sentences.csv";
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (args is ["--help"] or ["-h"])
+if (ExampleStart.Begin(args, SentimentOptions.Parse, SentimentOptions.Usage, DataName, out int exitCode) is not { } started)
 {
-    Console.WriteLine(SentimentOptions.Usage);
-    return 0;
+    return exitCode;
 }
 
-SentimentOptions options;
-try
-{
-    options = SentimentOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(SentimentOptions.Usage);
-    return 2;
-}
-
-string? path = DataFile.Find(DataName);
-if (path is null)
-{
-    Console.Error.WriteLine(DataFile.NotFound(DataName));
-    return 2;
-}
+var (options, path) = started;
 
 SentimentSentence[] sentences;
 try

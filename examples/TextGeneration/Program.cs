@@ -1,10 +1,10 @@
-using Gated.Examples.Shared;
 // Character-level language model on The Adventures of Sherlock Holmes: characters → Embedding → GRU (every step)
 // → TimeDistributed(Dense(V)) logits, trained with softmax cross-entropy to predict each next character; the
 // validation loss is the held-out end of the book, and a sample is written with the GRU's streaming API.
 using System.Diagnostics;
 using System.Globalization;
 using Gated.Data;
+using Gated.Examples.Shared;
 using Gated.Examples.TextGeneration;
 using Gated.Layers;
 using Gated.Layers.Recurrent;
@@ -17,30 +17,12 @@ using Gated.Training;
 const string DataName = "sherlock-holmes.txt";
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (args is ["--help"] or ["-h"])
+if (ExampleStart.Begin(args, TextGenerationOptions.Parse, TextGenerationOptions.Usage, DataName, out int exitCode) is not { } started)
 {
-    Console.WriteLine(TextGenerationOptions.Usage);
-    return 0;
+    return exitCode;
 }
 
-TextGenerationOptions options;
-try
-{
-    options = TextGenerationOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(TextGenerationOptions.Usage);
-    return 2;
-}
-
-string? path = DataFile.Find(DataName);
-if (path is null)
-{
-    Console.Error.WriteLine(DataFile.NotFound(DataName));
-    return 2;
-}
+var (options, path) = started;
 
 string book;
 try
