@@ -136,6 +136,66 @@ internal static partial class Gemm
         }
     }
 
+    /// <summary>Floats a whole packed op(B) (K, N) takes on a path: N padded to the tile width, times K.</summary>
+    internal static int PackedLength(GemmPath path, int k, int n) => path switch
+    {
+        GemmPath.Scalar => k * n,
+        GemmPath.Vector512 => RoundUp(n, Vector512Kernel.Columns) * k,
+        GemmPath.Vector256 => RoundUp(n, Vector256Kernel.Columns) * k,
+        GemmPath.Vector128 => RoundUp(n, Vector128Kernel.Columns) * k,
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Unknown GEMM path."),
+    };
+
+    /// <summary>Packs all of op(B) (K, N) the way <see cref="Blocked"/> packs one (NC, KC) block at a time, blocks laid end to end.</summary>
+    internal static unsafe void PackWhole(GemmPath path, bool transposeB, int k, int n, float* b, nint ldb, float* packed)
+    {
+        switch (path)
+        {
+            case GemmPath.Scalar:
+                for (int p = 0; p < k; p++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        packed[((nint)p * n) + j] = transposeB ? b[(j * ldb) + p] : b[(p * ldb) + j];
+                    }
+                }
+
+                break;
+            case GemmPath.Vector512:
+                PackWhole<Vector512Kernel>(transposeB, k, n, b, ldb, packed);
+                break;
+            case GemmPath.Vector256:
+                PackWhole<Vector256Kernel>(transposeB, k, n, b, ldb, packed);
+                break;
+            case GemmPath.Vector128:
+                PackWhole<Vector128Kernel>(transposeB, k, n, b, ldb, packed);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(path), path, "Unknown GEMM path.");
+        }
+    }
+
+    private static unsafe void PackWhole<TKernel>(bool transposeB, int k, int n, float* b, nint ldb, float* packed)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int nr = TKernel.Columns;
+        int kcMax = DivideRoundingUp(k, DivideRoundingUp(k, KC));
+        int ncMax = RoundUp(DivideRoundingUp(n, DivideRoundingUp(n, NC)), nr);
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                PackB<TKernel>(transposeB, b, ldb, pc, kc, jc, nc, packed + PackedBlockOffset(k, jc, nc, nr, pc));
+            }
+        }
+    }
+
+    // Where block (jc, pc) of a whole packed op(B) starts: every column block before jc is full (a multiple of NR
+    // wide) and spans all K, and within a block each K slice takes RoundUp(nc, NR) floats per k step.
+    private static nint PackedBlockOffset(int k, int jc, int nc, int nr, int pc) => ((nint)jc * k) + ((nint)RoundUp(nc, nr) * pc);
+
     // Pinned, so the pointer stays valid; 16 spare floats let the start move up to a 64-byte boundary.
     private static unsafe float* PackBuffer(ref float[]? buffer, int length)
     {

@@ -46,7 +46,7 @@ internal static partial class Gemm
     internal static unsafe void Multiply(
         GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc)
+        float beta, Span<float> c, int ldc, bool allowRowPath = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -73,7 +73,8 @@ internal static partial class Gemm
 
         fixed (float* pa = a, pb = b, pc = c)
         {
-            if (m <= RowPathMaxRows)
+            // A piece of a larger product split among threads stays on the blocked path, so its bits match the whole's.
+            if (m <= RowPathMaxRows && allowRowPath)
             {
                 // Row i of op(A) is contiguous at a + i·lda, or strided by lda from a + i when A is stored (K,M).
                 for (int i = 0; i < m; i++)
@@ -88,16 +89,70 @@ internal static partial class Gemm
             switch (path)
             {
                 case GemmPath.Vector512:
-                    Blocked<Vector512Kernel>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                    Blocked<Vector512Kernel>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc);
                     break;
                 case GemmPath.Vector256:
-                    Blocked<Vector256Kernel>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                    Blocked<Vector256Kernel>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc);
                     break;
                 case GemmPath.Vector128:
-                    Blocked<Vector128Kernel>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                    Blocked<Vector128Kernel>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(path), path, "Unknown GEMM path.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// C (M,N) = alpha · op(A) (M,K) · B (K,N) + beta · C with B packed beforehand (see <see cref="PackedMatrix"/>);
+    /// runs on the path B was packed for. Every row of C is computed exactly as the blocked path computes it,
+    /// whatever M is, so splitting the rows among threads does not change a single bit.
+    /// </summary>
+    public static unsafe void Multiply(
+        bool transposeA, int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b,
+        float beta, Span<float> c, int ldc)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        if (!b.IsPacked)
+        {
+            throw new ArgumentException("The matrix has not been packed.", nameof(b));
+        }
+
+        int n = b.N, k = b.K;
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ValidateMatrix(transposeA ? k : m, transposeA ? m : k, a.Length, lda, nameof(a), nameof(lda));
+        ValidateMatrix(m, n, c.Length, ldc, nameof(c), nameof(ldc));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0 || alpha == 0)
+        {
+            Scale(m, n, beta, c, ldc);
+            return;
+        }
+
+        fixed (float* pa = a, pc = c)
+        {
+            float* pb = b.Data;
+            switch (b.Path)
+            {
+                case GemmPath.Scalar:
+                    // The scalar "packing" is op(B) copied row-major (K, N).
+                    GemmScalar.Multiply(transposeA, false, m, n, k, alpha, a, lda, new ReadOnlySpan<float>(pb, k * n), n, beta, c, ldc);
+                    break;
+                case GemmPath.Vector512:
+                    Blocked<Vector512Kernel>(transposeA, false, m, n, k, alpha, pa, lda, null, 0, pb, beta, pc, ldc);
+                    break;
+                case GemmPath.Vector256:
+                    Blocked<Vector256Kernel>(transposeA, false, m, n, k, alpha, pa, lda, null, 0, pb, beta, pc, ldc);
+                    break;
+                case GemmPath.Vector128:
+                    Blocked<Vector128Kernel>(transposeA, false, m, n, k, alpha, pa, lda, null, 0, pb, beta, pc, ldc);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(b), b.Path, "Unknown GEMM path.");
             }
         }
     }
@@ -106,7 +161,7 @@ internal static partial class Gemm
     // block all column slivers. Blocks are balanced so that no block is a sliver of a few rows or steps.
     private static unsafe void Blocked<TKernel>(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+        float* a, nint lda, float* b, nint ldb, float* prePackedB, float beta, float* c, nint ldc)
         where TKernel : struct, IGemmMicroKernel
     {
         int mr = TKernel.Rows, nr = TKernel.Columns;
@@ -114,7 +169,7 @@ internal static partial class Gemm
         int mcMax = RoundUp(DivideRoundingUp(m, DivideRoundingUp(m, MC)), mr);
         int ncMax = RoundUp(DivideRoundingUp(n, DivideRoundingUp(n, NC)), nr);
         float* packedA = PackBuffer(ref t_packedA, mcMax * kcMax);
-        float* packedB = PackBuffer(ref t_packedB, ncMax * kcMax);
+        float* packedB = prePackedB is null ? PackBuffer(ref t_packedB, ncMax * kcMax) : null;
         float* tile = stackalloc float[mr * nr];
 
         for (int jc = 0; jc < n; jc += ncMax)
@@ -126,7 +181,15 @@ internal static partial class Gemm
 
                 // Later K slices accumulate onto what the first slice wrote.
                 float sliceBeta = pc == 0 ? beta : 1f;
-                PackB<TKernel>(transposeB, b, ldb, pc, kc, jc, nc, packedB);
+                if (prePackedB is null)
+                {
+                    PackB<TKernel>(transposeB, b, ldb, pc, kc, jc, nc, packedB);
+                }
+                else
+                {
+                    packedB = prePackedB + PackedBlockOffset(k, jc, nc, nr, pc);
+                }
+
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
@@ -189,7 +252,7 @@ internal static partial class Gemm
     }
 
     // A stored matrix has `rows` rows of `columns` values, row stride ld; the last row need not be padded.
-    private static void ValidateMatrix(int rows, int columns, int length, int ld, string name, string ldName)
+    internal static void ValidateMatrix(int rows, int columns, int length, int ld, string name, string ldName)
     {
         if (ld < Math.Max(1, columns))
         {

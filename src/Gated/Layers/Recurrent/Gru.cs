@@ -2,6 +2,7 @@ using System.Globalization;
 using Gated.Kernels;
 using Gated.Serialization;
 using Gated.Tensors;
+using Gated.Threading;
 
 namespace Gated.Layers.Recurrent;
 
@@ -74,103 +75,83 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         return config;
     }
 
-    internal override void StepForward(RecurrentWorkspace w, int s)
+    // Products with the recurrent kernel: reset after takes all of U each way; reset before takes U_zr and
+    // U_n separately, since U_n multiplies r ⊙ h.
+    private static readonly RecurrentOperand[] ResetAfterOperands = [new(0, 3, false), new(0, 3, true)];
+    private static readonly RecurrentOperand[] ResetBeforeOperands = [new(0, 2, false), new(2, 1, false), new(2, 1, true), new(0, 2, true)];
+    private RecurrentOperand[]? _operands;
+
+    // Column offsets and widths in units of H; scaled to this layer's H on first use.
+    private protected override RecurrentOperand[] RecurrentOperands =>
+        _operands ??= (Variant == GruVariant.ResetAfter ? ResetAfterOperands : ResetBeforeOperands)
+            .Select(o => o with { ColumnOffset = o.ColumnOffset * Units, Columns = o.Columns * Units }).ToArray();
+
+    internal override void StepForward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
-        int batch = w.Batch, h = Units, h3 = 3 * h;
-        var hPrev = w.State(0, s);
-        var hNext = w.State(0, s + 1);
-        var recurrentInput = w.RecurrentInput(s);
-        var gh = w.StepGates.AsSpan(0, batch * h3);
-        var gx = w.StepInputGates(s);
-        var u = _recurrentKernel!.Values;
-        var z = w.Cache(Update, s);
-        var r = w.Cache(Reset, s);
-        var n = w.Cache(Candidate, s);
-        var extra = w.Cache(Extra, s);
+        int batch = rows.Count, h = Units, h3 = 3 * h;
+        var hPrev = w.State(0, s, rows);
+        var hNext = w.State(0, s + 1, rows);
+        var recurrentInput = w.RecurrentInput(s, rows);
+        var gh = w.StepGatesOf(rows);
+        var gx = w.StepInputGates(s, rows);
+        var z = w.Cache(Update, s, rows);
+        var r = w.Cache(Reset, s, rows);
+        var n = w.Cache(Candidate, s, rows);
+        var extra = w.Cache(Extra, s, rows);
         if (Variant == GruVariant.ResetAfter)
         {
-            // gh = h_prev·U + b_h; z, r = σ(gx + gh); n = tanh(gx_n + r ⊙ gh_n).
+            // gh = h_prev·U + b_h, then all the gate math in one pass (GateMath).
             BroadcastRows(_recurrentBias!.Values, gh, batch);
-            Gemm.Multiply(false, false, batch, h3, h, 1f, recurrentInput, h, u, h3, 1f, gh, h3);
-            UpdateAndResetGates(gx, gh, z, r, batch, h);
-            for (int b = 0; b < batch; b++)
-            {
-                var gxRow = gx.Slice(b * h3, h3);
-                var ghRow = gh.Slice(b * h3, h3);
-                for (int j = 0; j < h; j++)
-                {
-                    int i = (b * h) + j;
-                    extra[i] = ghRow[(2 * h) + j];
-                    n[i] = gxRow[(2 * h) + j] + (r[i] * extra[i]);
-                }
-            }
+            MultiplyRecurrent(w, 0, rows, recurrentInput, h, 1f, gh, h3);
+            GateMath.GruResetAfterForward(batch, h, gx, gh, hPrev, z, r, n, extra, hNext, GateMath.Vectorized);
+            return;
         }
-        else
-        {
-            // z, r = σ(gx + h_prev·U_zr); n = tanh(gx_n + (r ⊙ h_prev)·U_n).
-            Gemm.Multiply(false, false, batch, 2 * h, h, 1f, recurrentInput, h, u, h3, 0f, gh, h3);
-            UpdateAndResetGates(gx, gh, z, r, batch, h);
-            for (int i = 0; i < batch * h; i++)
-            {
-                extra[i] = r[i] * recurrentInput[i];
-            }
 
-            Gemm.Multiply(false, false, batch, h, h, 1f, extra, h, u[(2 * h)..], h3, 0f, gh[(2 * h)..], h3);
-            for (int b = 0; b < batch; b++)
+        // z, r = σ(gx + h_prev·U_zr); n = tanh(gx_n + (r ⊙ h_prev)·U_n).
+        MultiplyRecurrent(w, 0, rows, recurrentInput, h, 0f, gh, h3);
+        UpdateAndResetGates(gx, gh, z, r, batch, h);
+        for (int i = 0; i < batch * h; i++)
+        {
+            extra[i] = r[i] * recurrentInput[i];
+        }
+
+        MultiplyRecurrent(w, 1, rows, extra, h, 0f, gh[(2 * h)..], h3);
+        for (int b = 0; b < batch; b++)
+        {
+            var gxRow = gx.Slice(b * h3, h3);
+            var ghRow = gh.Slice(b * h3, h3);
+            for (int j = 0; j < h; j++)
             {
-                var gxRow = gx.Slice(b * h3, h3);
-                var ghRow = gh.Slice(b * h3, h3);
-                for (int j = 0; j < h; j++)
-                {
-                    n[(b * h) + j] = gxRow[(2 * h) + j] + ghRow[(2 * h) + j];
-                }
+                n[(b * h) + j] = gxRow[(2 * h) + j] + ghRow[(2 * h) + j];
             }
         }
 
         Activations.Tanh(n, n);
 
-        // h' = z ⊙ h + (1 − z) ⊙ n, written as n + z ⊙ (h − n).
+        // h' = z ⊙ h + (1 − z) ⊙ n, written as n + z ⊙ (h − n), as GateMath does.
         for (int i = 0; i < hNext.Length; i++)
         {
             hNext[i] = n[i] + (z[i] * (hPrev[i] - n[i]));
         }
     }
 
-    internal override void StepBackward(RecurrentWorkspace w, int s)
+    internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
-        int batch = w.Batch, h = Units, h3 = 3 * h, block = batch * h;
-        var hPrev = w.State(0, s);
-        var recurrentInput = w.RecurrentInput(s);
-        var z = w.Cache(Update, s);
-        var r = w.Cache(Reset, s);
-        var n = w.Cache(Candidate, s);
-        var extra = w.Cache(Extra, s);
-        var dh = w.StateGradients[0].AsSpan(0, block);
-        var dRecurrent = w.RecurrentInputGradient.AsSpan(0, block);
-        var dgx = w.StepInputGateGradients(s);
-        var u = _recurrentKernel!.Values;
+        int batch = rows.Count, h = Units, h3 = 3 * h;
+        var hPrev = w.State(0, s, rows);
+        var recurrentInput = w.RecurrentInput(s, rows);
+        var z = w.Cache(Update, s, rows);
+        var r = w.Cache(Reset, s, rows);
+        var n = w.Cache(Candidate, s, rows);
+        var extra = w.Cache(Extra, s, rows);
+        var dh = w.StateGradient(0, rows);
+        var dRecurrent = w.RecurrentInputGradientOf(rows);
+        var dgx = w.StepInputGateGradients(s, rows);
         if (Variant == GruVariant.ResetAfter)
         {
-            var dgh = w.StepRecurrentGateGradients(s);
-            for (int b = 0; b < batch; b++)
-            {
-                int row = b * h3;
-                for (int j = 0; j < h; j++)
-                {
-                    int i = (b * h) + j;
-                    float g = dh[i];
-                    float dnPre = g * (1f - z[i]) * (1f - (n[i] * n[i]));
-                    float dzPre = g * (hPrev[i] - n[i]) * z[i] * (1f - z[i]);
-                    float drPre = dnPre * extra[i] * r[i] * (1f - r[i]);
-                    dgx[row + j] = dgh[row + j] = dzPre;
-                    dgx[row + h + j] = dgh[row + h + j] = drPre;
-                    dgx[row + (2 * h) + j] = dnPre;
-                    dgh[row + (2 * h) + j] = dnPre * r[i];
-                    dh[i] = g * z[i];
-                }
-            }
-
-            Gemm.Multiply(false, true, batch, h, h3, 1f, dgh, h3, u, h3, 0f, dRecurrent, h);
+            var dgh = w.StepRecurrentGateGradients(s, rows);
+            GateMath.GruResetAfterBackward(batch, h, dh, hPrev, z, r, n, extra, dgx, dgh, GateMath.Vectorized);
+            MultiplyRecurrent(w, 1, rows, dgh, h3, 0f, dRecurrent, h);
             return;
         }
 
@@ -184,8 +165,8 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         }
 
         // d(r ⊙ h_in) = dn_pre · U_nᵀ, then split into the reset gate and the recurrent input.
-        var dResetState = w.Scratch.AsSpan(0, block);
-        Gemm.Multiply(false, true, batch, h, h, 1f, dgx[(2 * h)..], h3, u[(2 * h)..], h3, 0f, dResetState, h);
+        var dResetState = w.ScratchOf(rows);
+        MultiplyRecurrent(w, 2, rows, dgx[(2 * h)..], h3, 0f, dResetState, h);
         for (int b = 0; b < batch; b++)
         {
             int row = b * h3;
@@ -200,7 +181,7 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
             }
         }
 
-        Gemm.Multiply(false, true, batch, h, 2 * h, 1f, dgx, h3, u, h3, 1f, dRecurrent, h);
+        MultiplyRecurrent(w, 3, rows, dgx, h3, 1f, dRecurrent, h);
     }
 
     internal override void AccumulateRecurrentKernelGradient(RecurrentWorkspace w, ReadOnlySpan<float> dgh)
@@ -214,8 +195,8 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         // U_zr sees the recurrent input; U_n sees r ⊙ (recurrent input), cached per step.
         int rows = w.Steps * w.Batch, h = Units, h3 = 3 * h;
         var dU = _recurrentKernel!.Gradients;
-        Gemm.Multiply(true, false, h, 2 * h, rows, 1f, w.AllRecurrentInputs(), h, dgh, h3, 1f, dU, h3);
-        Gemm.Multiply(true, false, h, h, rows, 1f, w.Caches[Extra].AsSpan(0, rows * h), h, dgh[(2 * h)..], h3, 1f, dU[(2 * h)..], h3);
+        ParallelGemm.Multiply(true, false, h, 2 * h, rows, 1f, w.AllRecurrentInputs(), h, dgh, h3, 1f, dU, h3);
+        ParallelGemm.Multiply(true, false, h, h, rows, 1f, w.Caches[Extra].AsSpan(0, rows * h), h, dgh[(2 * h)..], h3, 1f, dU[(2 * h)..], h3);
     }
 
     protected override void CreateParameters(int inputSize, SeededRandom random)

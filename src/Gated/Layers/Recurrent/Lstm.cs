@@ -62,81 +62,32 @@ public sealed class Lstm : RecurrentLayer, IConfigurableLayer
         return config;
     }
 
-    internal override void StepForward(RecurrentWorkspace w, int s)
+    private RecurrentOperand[]? _operands;
+
+    private protected override RecurrentOperand[] RecurrentOperands => _operands ??= [new(0, 4 * Units, false), new(0, 4 * Units, true)];
+
+    internal override void StepForward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
-        int batch = w.Batch, h = Units, h4 = 4 * h;
-        var gh = w.StepGates.AsSpan(0, batch * h4);
-        var gx = w.StepInputGates(s);
-        Gemm.Multiply(false, false, batch, h4, h, 1f, w.RecurrentInput(s), h, _recurrentKernel!.Values, h4, 0f, gh, h4);
-        var i = w.Cache(InputGate, s);
-        var f = w.Cache(ForgetGate, s);
-        var g = w.Cache(CellCandidate, s);
-        var o = w.Cache(OutputGate, s);
-        for (int b = 0; b < batch; b++)
-        {
-            var gxRow = gx.Slice(b * h4, h4);
-            var ghRow = gh.Slice(b * h4, h4);
-            for (int j = 0; j < h; j++)
-            {
-                int k = (b * h) + j;
-                i[k] = gxRow[j] + ghRow[j];
-                f[k] = gxRow[h + j] + ghRow[h + j];
-                g[k] = gxRow[(2 * h) + j] + ghRow[(2 * h) + j];
-                o[k] = gxRow[(3 * h) + j] + ghRow[(3 * h) + j];
-            }
-        }
-
-        Activations.Sigmoid(i, i);
-        Activations.Sigmoid(f, f);
-        Activations.Tanh(g, g);
-        Activations.Sigmoid(o, o);
-        var cPrev = w.State(1, s);
-        var cNext = w.State(1, s + 1);
-        var cellTanh = w.Cache(CellTanh, s);
-        for (int k = 0; k < cNext.Length; k++)
-        {
-            cNext[k] = (f[k] * cPrev[k]) + (i[k] * g[k]);
-        }
-
-        Activations.Tanh(cNext, cellTanh);
-        var hNext = w.State(0, s + 1);
-        for (int k = 0; k < hNext.Length; k++)
-        {
-            hNext[k] = o[k] * cellTanh[k];
-        }
+        int h = Units, h4 = 4 * h;
+        var gh = w.StepGatesOf(rows);
+        MultiplyRecurrent(w, 0, rows, w.RecurrentInput(s, rows), h, 0f, gh, h4);
+        GateMath.LstmForward(
+            rows.Count, h, w.StepInputGates(s, rows), gh, w.State(1, s, rows),
+            w.Cache(InputGate, s, rows), w.Cache(ForgetGate, s, rows), w.Cache(CellCandidate, s, rows), w.Cache(OutputGate, s, rows),
+            w.Cache(CellTanh, s, rows), w.State(1, s + 1, rows), w.State(0, s + 1, rows), GateMath.Vectorized);
     }
 
-    internal override void StepBackward(RecurrentWorkspace w, int s)
+    internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
-        int batch = w.Batch, h = Units, h4 = 4 * h, block = batch * h;
-        var i = w.Cache(InputGate, s);
-        var f = w.Cache(ForgetGate, s);
-        var g = w.Cache(CellCandidate, s);
-        var o = w.Cache(OutputGate, s);
-        var cellTanh = w.Cache(CellTanh, s);
-        var cPrev = w.State(1, s);
-        var dh = w.StateGradients[0].AsSpan(0, block);
-        var dc = w.StateGradients[1].AsSpan(0, block);
-        var dgx = w.StepInputGateGradients(s);
-        for (int b = 0; b < batch; b++)
-        {
-            int row = b * h4;
-            for (int j = 0; j < h; j++)
-            {
-                int k = (b * h) + j;
-                float tc = cellTanh[k];
-                float dCell = dc[k] + (dh[k] * o[k] * (1f - (tc * tc)));
-                dgx[row + j] = dCell * g[k] * i[k] * (1f - i[k]);
-                dgx[row + h + j] = dCell * cPrev[k] * f[k] * (1f - f[k]);
-                dgx[row + (2 * h) + j] = dCell * i[k] * (1f - (g[k] * g[k]));
-                dgx[row + (3 * h) + j] = dh[k] * tc * o[k] * (1f - o[k]);
-                dc[k] = dCell * f[k];
-                dh[k] = 0f;
-            }
-        }
+        int h = Units;
+        var dgx = w.StepInputGateGradients(s, rows);
+        GateMath.LstmBackward(
+            rows.Count, h, w.StateGradient(0, rows), w.StateGradient(1, rows), w.State(1, s, rows),
+            w.Cache(InputGate, s, rows), w.Cache(ForgetGate, s, rows), w.Cache(CellCandidate, s, rows), w.Cache(OutputGate, s, rows),
+            w.Cache(CellTanh, s, rows), dgx, GateMath.Vectorized);
 
         // h_prev reaches the loss only through the recurrent kernel.
-        Gemm.Multiply(false, true, batch, h, h4, 1f, dgx, h4, _recurrentKernel!.Values, h4, 0f, w.RecurrentInputGradient.AsSpan(0, block), h);
+        MultiplyRecurrent(w, 1, rows, dgx, 4 * h, 0f, w.RecurrentInputGradientOf(rows), h);
     }
 
     protected override void CreateParameters(int inputSize, SeededRandom random)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gated.Kernels;
 using Gated.Tensors;
+using Gated.Threading;
 
 namespace Gated.Layers.Recurrent;
 
@@ -13,7 +14,13 @@ namespace Gated.Layers.Recurrent;
 /// </summary>
 public abstract class RecurrentLayer : Layer
 {
+    // Below this many multiply-adds per step and slice, a second thread costs more than it saves.
+    private const int MinimumSliceWork = 8192;
+
     private readonly RecurrentWorkspace _work = new();
+    private readonly Action<int> _forwardSlice;
+    private readonly Action<int> _backwardSlice;
+    private int _sliceCount = 1;
     private SeededRandom? _dropoutRandom;
     private float[] _combinedBias = [];
     private Tensor[]? _finalStates;
@@ -26,6 +33,8 @@ public abstract class RecurrentLayer : Layer
         options.Validate();
         Units = units;
         Options = options;
+        _forwardSlice = RunForwardSlice;
+        _backwardSlice = RunBackwardSlice;
     }
 
     /// <summary>H, the size of the hidden state.</summary>
@@ -93,7 +102,7 @@ public abstract class RecurrentLayer : Layer
         int inputSize = InputShape[1];
         int h = Units;
         var w = _work;
-        w.Prepare(batch, steps, inputSize, h, GateCount, StateCount, CacheCount, training);
+        w.Prepare(batch, steps, inputSize, h, GateCount, StateCount, CacheCount, RecurrentOperands.Length, training);
         w.Trained = false;
         w.Valid = BuildValidity(inputs, batch, steps);
         SetInitialStates(inputs.InitialStates, batch);
@@ -125,12 +134,12 @@ public abstract class RecurrentLayer : Layer
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, steps * batch * g);
         BroadcastRows(InputBias(), gates, steps * batch);
-        Gemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, KernelParameter.Values, g, 1f, gates, g);
+        ParallelGemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, KernelParameter.Values, g, 1f, gates, g);
 
-        for (int s = 0; s < steps; s++)
-        {
-            RunStep(w, s);
-        }
+        // The time loop, each slice of the batch on its own thread from the first step to the last.
+        PackOperands(w, backward: false);
+        _sliceCount = SliceCount(batch);
+        WorkerPool.Shared.Run(_sliceCount, _forwardSlice);
 
         w.Trained = training;
         w.HadInitialStates = inputs.InitialStates is not null;
@@ -205,16 +214,15 @@ public abstract class RecurrentLayer : Layer
             Add(outputGradient.Data, w.StateGradients[0].AsSpan(0, block));
         }
 
-        for (int s = steps - 1; s >= 0; s--)
-        {
-            BackStep(w, s, ReturnSequences ? dOutputs.Slice(s * block, block) : default);
-        }
+        PackOperands(w, backward: true);
+        _sliceCount = SliceCount(batch);
+        WorkerPool.Shared.Run(_sliceCount, _backwardSlice);
 
         // Weight gradients as GEMMs over all steps, then dx = dgx · kernelᵀ.
         int rows = steps * batch;
         var dgx = w.InputGateGradients.AsSpan(0, rows * g);
         var dgh = SeparateRecurrentGateGradients ? w.RecurrentGateGradients.AsSpan(0, rows * g) : dgx;
-        Gemm.Multiply(true, false, inputSize, g, rows, 1f, w.Inputs, inputSize, dgx, g, 1f, KernelParameter.Gradients, g);
+        ParallelGemm.Multiply(true, false, inputSize, g, rows, 1f, w.Inputs, inputSize, dgx, g, 1f, KernelParameter.Gradients, g);
         AccumulateRecurrentKernelGradient(w, dgh);
         var inputBiasSums = w.StepGates.AsSpan(0, g);
         ColumnSums(dgx, rows, g, inputBiasSums);
@@ -227,7 +235,7 @@ public abstract class RecurrentLayer : Layer
         AccumulateRecurrentBiasGradient(inputBiasSums);
 
         var dxTimeMajor = w.InputGradients.AsSpan(0, rows * inputSize);
-        Gemm.Multiply(false, true, rows, inputSize, g, 1f, dgx, g, KernelParameter.Values, g, 0f, dxTimeMajor, inputSize);
+        ParallelGemm.Multiply(false, true, rows, inputSize, g, 1f, dgx, g, KernelParameter.Values, g, 0f, dxTimeMajor, inputSize);
         if (w.HasInputDropout)
         {
             for (int s = 0; s < steps; s++)
@@ -258,7 +266,7 @@ public abstract class RecurrentLayer : Layer
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         var w = new RecurrentWorkspace();
-        w.Prepare(batch, 1, InputShape[1], Units, GateCount, StateCount, CacheCount, training: false);
+        w.Prepare(batch, 1, InputShape[1], Units, GateCount, StateCount, CacheCount, RecurrentOperands.Length, training: false);
         return new RecurrentStream(this, w);
     }
 
@@ -269,7 +277,7 @@ public abstract class RecurrentLayer : Layer
         var gates = w.InputGates.AsSpan(0, w.Batch * g);
         BroadcastRows(InputBias(), gates, w.Batch);
         Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, KernelParameter.Values, g, 1f, gates, g);
-        StepForward(w, 0);
+        StepForward(w, 0, BatchSlice.All(w.Batch));
         for (int k = 0; k < StateCount; k++)
         {
             w.State(k, 1).CopyTo(w.State(k, 0));
@@ -278,15 +286,97 @@ public abstract class RecurrentLayer : Layer
         w.State(0, 0).CopyTo(output);
     }
 
-    /// <summary>One step of the cell: reads w.InputGates at s, w.RecurrentInput(s) and the states at s; writes states at s + 1 and its caches.</summary>
-    internal abstract void StepForward(RecurrentWorkspace w, int s);
+    /// <summary>
+    /// One step of the cell for one slice of the batch: reads w.InputGates at s, w.RecurrentInput(s) and the
+    /// states at s; writes states at s + 1 and its caches. Touches only the slice's rows (other threads own the rest).
+    /// </summary>
+    internal abstract void StepForward(RecurrentWorkspace w, int s, BatchSlice rows);
 
     /// <summary>
-    /// One step back: w.StateGradients hold dLoss/d(states at s + 1) on entry; on exit they hold the gradient
-    /// reaching the states at s directly (not through the recurrent input), and w.RecurrentInputGradient holds
-    /// dLoss/d(recurrent input at s). Writes the gate gradients of step s.
+    /// One step back for one slice: w.StateGradients hold dLoss/d(states at s + 1) on entry; on exit they hold
+    /// the gradient reaching the states at s directly (not through the recurrent input), and
+    /// w.RecurrentInputGradient holds dLoss/d(recurrent input at s). Writes the gate gradients of step s.
     /// </summary>
-    internal abstract void StepBackward(RecurrentWorkspace w, int s);
+    internal abstract void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows);
+
+    /// <summary>The products with the recurrent kernel the cell's steps take, forward and backward (see <see cref="MultiplyRecurrent"/>).</summary>
+    private protected abstract RecurrentOperand[] RecurrentOperands { get; }
+
+    /// <summary>
+    /// c (rows, ·) = a · operand + beta · c, where the operand is a column block of the recurrent kernel (or its
+    /// transpose, for a backward operand). Runs on the operand packed for this Forward or Backward; a streaming
+    /// step, which would pay for packing at every call, reads the kernel in place.
+    /// </summary>
+    private protected void MultiplyRecurrent(RecurrentWorkspace w, int operand, BatchSlice rows, ReadOnlySpan<float> a, int lda, float beta, Span<float> c, int ldc)
+    {
+        if (w.UsePacked)
+        {
+            Gemm.Multiply(false, rows.Count, 1f, a, lda, w.Packed[operand], beta, c, ldc);
+            return;
+        }
+
+        var (offset, columns, backward) = RecurrentOperands[operand];
+        var u = RecurrentKernelParameter.Values[offset..];
+        int width = w.GateWidth;
+        if (backward)
+        {
+            Gemm.Multiply(false, true, rows.Count, Units, columns, 1f, a, lda, u, width, beta, c, ldc);
+        }
+        else
+        {
+            Gemm.Multiply(false, false, rows.Count, columns, Units, 1f, a, lda, u, width, beta, c, ldc);
+        }
+    }
+
+    // Packs this phase's operands once for all steps. Batches of at most four rows skip it: their products
+    // stream the kernel unpacked anyway (the row path of Gemm).
+    private void PackOperands(RecurrentWorkspace w, bool backward)
+    {
+        w.UsePacked = w.Batch > 4;
+        if (!w.UsePacked)
+        {
+            return;
+        }
+
+        var u = RecurrentKernelParameter.Values;
+        var operands = RecurrentOperands;
+        for (int i = 0; i < operands.Length; i++)
+        {
+            var (offset, columns, isBackward) = operands[i];
+            if (isBackward == backward)
+            {
+                w.Packed[i].Pack(backward, backward ? columns : Units, backward ? Units : columns, u[offset..], w.GateWidth);
+            }
+        }
+    }
+
+    // How many batch slices run the time loop: one per thread, while each keeps enough work per step.
+    private int SliceCount(int batch)
+    {
+        long perRow = (long)GateCount * Units * Units;
+        int byWork = (int)Math.Clamp(perRow * batch / MinimumSliceWork, 1, batch);
+        return Math.Max(1, Math.Min(Math.Min(Engine.Threads, batch), byWork));
+    }
+
+    private void RunForwardSlice(int slice)
+    {
+        var rows = BatchSlice.Part(_work.Batch, _sliceCount, slice);
+        for (int s = 0; s < _work.Steps; s++)
+        {
+            RunStep(_work, s, rows);
+        }
+    }
+
+    private void RunBackwardSlice(int slice)
+    {
+        var w = _work;
+        var rows = BatchSlice.Part(w.Batch, _sliceCount, slice);
+        int block = w.Batch * Units;
+        for (int s = w.Steps - 1; s >= 0; s--)
+        {
+            BackStep(w, s, rows, ReturnSequences ? w.OutputGradients.AsSpan(s * block, block) : default);
+        }
+    }
 
     /// <summary>The bias (G·H) added to the input projection.</summary>
     protected abstract Parameter BiasParameter { get; }
@@ -330,7 +420,7 @@ public abstract class RecurrentLayer : Layer
     internal virtual void AccumulateRecurrentKernelGradient(RecurrentWorkspace w, ReadOnlySpan<float> dgh)
     {
         int rows = w.Steps * w.Batch;
-        Gemm.Multiply(true, false, Units, w.GateWidth, rows, 1f, w.AllRecurrentInputs(), Units, dgh, w.GateWidth, 1f, RecurrentKernelParameter.Gradients, w.GateWidth);
+        ParallelGemm.Multiply(true, false, Units, w.GateWidth, rows, 1f, w.AllRecurrentInputs(), Units, dgh, w.GateWidth, 1f, RecurrentKernelParameter.Gradients, w.GateWidth);
     }
 
     /// <summary>The options as strings for model files (the subclass adds its own keys).</summary>
@@ -397,49 +487,53 @@ public abstract class RecurrentLayer : Layer
         }
     }
 
-    private void RunStep(RecurrentWorkspace w, int s)
+    private void RunStep(RecurrentWorkspace w, int s, BatchSlice rows)
     {
-        int block = w.Batch * Units;
+        int h = Units;
         if (w.HasRecurrentDropout)
         {
-            var dropped = w.RecurrentInput(s);
-            w.State(0, s).CopyTo(dropped);
-            MultiplyRows(dropped, w.RecurrentDropoutMask.AsSpan(0, block));
+            var dropped = w.RecurrentInput(s, rows);
+            w.State(0, s, rows).CopyTo(dropped);
+            MultiplyRows(dropped, w.RecurrentDropoutMaskOf(rows));
         }
 
-        StepForward(w, s);
-        var output = w.Outputs.AsSpan(s * block, block);
-        w.State(0, s + 1).CopyTo(output);
+        StepForward(w, s, rows);
+        var output = w.Output(s, rows);
+        w.State(0, s + 1, rows).CopyTo(output);
         if (w.Valid is float[] valid)
         {
             // Padded rows: the state is carried through and the output is zero.
-            for (int b = 0; b < w.Batch; b++)
+            for (int b = rows.Start; b < rows.End; b++)
             {
                 if (valid[(s * w.Batch) + b] == 0)
                 {
+                    int local = (b - rows.Start) * h;
                     for (int k = 0; k < StateCount; k++)
                     {
-                        w.State(k, s).Slice(b * Units, Units).CopyTo(w.State(k, s + 1).Slice(b * Units, Units));
+                        w.State(k, s, rows).Slice(local, h).CopyTo(w.State(k, s + 1, rows).Slice(local, h));
                     }
 
-                    output.Slice(b * Units, Units).Clear();
+                    output.Slice(local, h).Clear();
                 }
             }
         }
     }
 
-    private void BackStep(RecurrentWorkspace w, int s, ReadOnlySpan<float> dOutput)
+    // dOutputs is the whole step's (B, H) output gradient, or empty when only the last state has one.
+    private void BackStep(RecurrentWorkspace w, int s, BatchSlice rows, ReadOnlySpan<float> dOutputs)
     {
-        int batch = w.Batch, h = Units, block = batch * h;
-        var dh = w.StateGradients[0].AsSpan(0, block);
+        int h = Units;
+        var dh = w.StateGradient(0, rows);
         float[]? valid = w.Valid;
-        if (!dOutput.IsEmpty)
+        if (!dOutputs.IsEmpty)
         {
-            for (int b = 0; b < batch; b++)
+            var dOutput = dOutputs.Slice(rows.Start * h, rows.Count * h);
+            for (int b = rows.Start; b < rows.End; b++)
             {
-                if (valid is null || valid[(s * batch) + b] != 0)
+                if (valid is null || valid[(s * w.Batch) + b] != 0)
                 {
-                    Add(dOutput.Slice(b * h, h), dh.Slice(b * h, h));
+                    int local = (b - rows.Start) * h;
+                    Add(dOutput.Slice(local, h), dh.Slice(local, h));
                 }
             }
         }
@@ -447,39 +541,41 @@ public abstract class RecurrentLayer : Layer
         // Padded rows pass their state gradients straight through; the cell sees zeros there.
         if (valid is not null)
         {
-            for (int b = 0; b < batch; b++)
+            for (int b = rows.Start; b < rows.End; b++)
             {
-                if (valid[(s * batch) + b] == 0)
+                if (valid[(s * w.Batch) + b] == 0)
                 {
+                    int local = (b - rows.Start) * h;
                     for (int k = 0; k < StateCount; k++)
                     {
-                        var d = w.StateGradients[k].AsSpan(b * h, h);
-                        d.CopyTo(w.HeldGradients[k].AsSpan(b * h, h));
+                        var d = w.StateGradient(k, rows).Slice(local, h);
+                        d.CopyTo(w.HeldGradient(k, rows).Slice(local, h));
                         d.Clear();
                     }
                 }
             }
         }
 
-        StepBackward(w, s);
+        StepBackward(w, s, rows);
 
         // dh_prev = direct part + d(recurrent input) ⊙ recurrent-dropout mask.
-        var dRecurrent = w.RecurrentInputGradient.AsSpan(0, block);
+        var dRecurrent = w.RecurrentInputGradientOf(rows);
         if (w.HasRecurrentDropout)
         {
-            MultiplyRows(dRecurrent, w.RecurrentDropoutMask.AsSpan(0, block));
+            MultiplyRows(dRecurrent, w.RecurrentDropoutMaskOf(rows));
         }
 
         Add(dRecurrent, dh);
         if (valid is not null)
         {
-            for (int b = 0; b < batch; b++)
+            for (int b = rows.Start; b < rows.End; b++)
             {
-                if (valid[(s * batch) + b] == 0)
+                if (valid[(s * w.Batch) + b] == 0)
                 {
+                    int local = (b - rows.Start) * h;
                     for (int k = 0; k < StateCount; k++)
                     {
-                        w.HeldGradients[k].AsSpan(b * h, h).CopyTo(w.StateGradients[k].AsSpan(b * h, h));
+                        w.HeldGradient(k, rows).Slice(local, h).CopyTo(w.StateGradient(k, rows).Slice(local, h));
                     }
                 }
             }

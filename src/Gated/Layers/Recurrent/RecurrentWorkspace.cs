@@ -1,3 +1,5 @@
+using Gated.Kernels;
+
 namespace Gated.Layers.Recurrent;
 
 /// <summary>
@@ -72,12 +74,27 @@ internal sealed class RecurrentWorkspace
 
     public float[] InputGradients { get; private set; } = [];
 
+    /// <summary>The cell's recurrent-kernel operands, packed once per Forward or Backward (see <see cref="RecurrentOperand"/>).</summary>
+    public PackedMatrix[] Packed { get; private set; } = [];
+
+    /// <summary>True while <see cref="Packed"/> holds the current phase's operands; false runs the products on the unpacked kernel.</summary>
+    public bool UsePacked { get; set; }
+
     public bool HadInitialStates { get; set; }
 
     public bool Trained { get; set; }
 
-    public void Prepare(int batch, int steps, int inputSize, int units, int gates, int stateCount, int cacheCount, bool training)
+    public void Prepare(int batch, int steps, int inputSize, int units, int gates, int stateCount, int cacheCount, int operandCount, bool training)
     {
+        if (Packed.Length != operandCount)
+        {
+            Packed = new PackedMatrix[operandCount];
+            for (int i = 0; i < operandCount; i++)
+            {
+                Packed[i] = new PackedMatrix();
+            }
+        }
+
         Batch = batch;
         Steps = steps;
         InputSize = inputSize;
@@ -127,6 +144,38 @@ internal sealed class RecurrentWorkspace
     public Span<float> StepInputGateGradients(int s) => InputGateGradients.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
 
     public Span<float> StepRecurrentGateGradients(int s) => RecurrentGateGradients.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
+
+    /// <summary>State kind k before step s, the rows of one slice.</summary>
+    public Span<float> State(int k, int s, BatchSlice rows) => States[k].AsSpan(Offset(s, rows, Units), rows.Count * Units);
+
+    public Span<float> RecurrentInput(int s, BatchSlice rows) =>
+        HasRecurrentDropout ? DroppedStates.AsSpan(Offset(s, rows, Units), rows.Count * Units) : State(0, s, rows);
+
+    public Span<float> Cache(int k, int s, BatchSlice rows) => Caches[k].AsSpan(Offset(s, rows, Units), rows.Count * Units);
+
+    public Span<float> Output(int s, BatchSlice rows) => Outputs.AsSpan(Offset(s, rows, Units), rows.Count * Units);
+
+    public Span<float> StepInputGates(int s, BatchSlice rows) => InputGates.AsSpan(Offset(s, rows, GateWidth), rows.Count * GateWidth);
+
+    public Span<float> StepInputGateGradients(int s, BatchSlice rows) => InputGateGradients.AsSpan(Offset(s, rows, GateWidth), rows.Count * GateWidth);
+
+    public Span<float> StepRecurrentGateGradients(int s, BatchSlice rows) => RecurrentGateGradients.AsSpan(Offset(s, rows, GateWidth), rows.Count * GateWidth);
+
+    /// <summary>The slice's rows of the one-step scratch for recurrent pre-activations, (rows, G·H).</summary>
+    public Span<float> StepGatesOf(BatchSlice rows) => StepGates.AsSpan(rows.Start * GateWidth, rows.Count * GateWidth);
+
+    public Span<float> StateGradient(int k, BatchSlice rows) => StateGradients[k].AsSpan(rows.Start * Units, rows.Count * Units);
+
+    public Span<float> HeldGradient(int k, BatchSlice rows) => HeldGradients[k].AsSpan(rows.Start * Units, rows.Count * Units);
+
+    public Span<float> RecurrentInputGradientOf(BatchSlice rows) => RecurrentInputGradient.AsSpan(rows.Start * Units, rows.Count * Units);
+
+    public Span<float> ScratchOf(BatchSlice rows) => Scratch.AsSpan(rows.Start * Units, rows.Count * Units);
+
+    public Span<float> RecurrentDropoutMaskOf(BatchSlice rows) => RecurrentDropoutMask.AsSpan(rows.Start * Units, rows.Count * Units);
+
+    // Where a slice's rows start in a time-major (T, B, width) buffer at step s.
+    private int Offset(int s, BatchSlice rows, int width) => ((s * Batch) + rows.Start) * width;
 
     private static float[] Ensure(float[] buffer, int length) => buffer.Length >= length ? buffer : new float[length];
 

@@ -69,12 +69,16 @@ public sealed class SimpleRnn : RecurrentLayer, IConfigurableLayer
         return config;
     }
 
-    internal override void StepForward(RecurrentWorkspace w, int s)
+    private RecurrentOperand[]? _operands;
+
+    private protected override RecurrentOperand[] RecurrentOperands => _operands ??= [new(0, Units, false), new(0, Units, true)];
+
+    internal override void StepForward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
-        int batch = w.Batch, h = Units;
-        var next = w.State(0, s + 1);
-        w.StepInputGates(s).CopyTo(next);
-        Gemm.Multiply(false, false, batch, h, h, 1f, w.RecurrentInput(s), h, _recurrentKernel!.Values, h, 1f, next, h);
+        int h = Units;
+        var next = w.State(0, s + 1, rows);
+        w.StepInputGates(s, rows).CopyTo(next);
+        MultiplyRecurrent(w, 0, rows, w.RecurrentInput(s, rows), h, 1f, next, h);
         if (Activation == SimpleRnnActivation.Tanh)
         {
             Activations.Tanh(next, next);
@@ -88,20 +92,20 @@ public sealed class SimpleRnn : RecurrentLayer, IConfigurableLayer
         }
     }
 
-    internal override void StepBackward(RecurrentWorkspace w, int s)
+    internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
-        int batch = w.Batch, h = Units, block = batch * h;
-        var hNext = w.State(0, s + 1);
-        var dh = w.StateGradients[0].AsSpan(0, block);
-        var dgx = w.StepInputGateGradients(s);
-        for (int k = 0; k < block; k++)
+        int h = Units;
+        var hNext = w.State(0, s + 1, rows);
+        var dh = w.StateGradient(0, rows);
+        var dgx = w.StepInputGateGradients(s, rows);
+        for (int k = 0; k < dh.Length; k++)
         {
             float y = hNext[k];
             dgx[k] = Activation == SimpleRnnActivation.Tanh ? dh[k] * (1f - (y * y)) : (y > 0 ? dh[k] : 0f);
             dh[k] = 0f;
         }
 
-        Gemm.Multiply(false, true, batch, h, h, 1f, dgx, h, _recurrentKernel!.Values, h, 0f, w.RecurrentInputGradient.AsSpan(0, block), h);
+        MultiplyRecurrent(w, 1, rows, dgx, h, 0f, w.RecurrentInputGradientOf(rows), h);
     }
 
     protected override void CreateParameters(int inputSize, SeededRandom random)

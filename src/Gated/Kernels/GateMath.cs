@@ -1,0 +1,236 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Gated.Kernels;
+
+/// <summary>
+/// The element-wise part of a GRU or LSTM step, fused: one pass over a row reads the two projections and the
+/// previous state and writes the gates, the caches backward needs and the new state, where separate loops
+/// would stream the same (B, H) blocks through the cache five or six times. Each formula is written twice, on
+/// Vector256 and on floats; the float version is the reference (tests run both on every width 0..260), and
+/// since the activations are bit-identical across widths and no multiply-add is contracted, so are the results.
+/// Rows: gx and gh are (G·H) per row with gate blocks side by side (Keras order); the rest are (H) per row.
+/// </summary>
+internal static class GateMath
+{
+    /// <summary>Whether the vector bodies run; tests turn them off to run the float reference on its own.</summary>
+    internal static readonly bool Vectorized = Vector256.IsHardwareAccelerated;
+
+    /// <summary>
+    /// GRU, reset after, forward: z = σ(gx_z + gh_z), r = σ(gx_r + gh_r), n = tanh(gx_n + r ⊙ gh_n),
+    /// h' = n + z ⊙ (h − n); gh_n is kept for backward.
+    /// </summary>
+    public static void GruResetAfterForward(
+        int rows, int h, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrev,
+        Span<float> z, Span<float> r, Span<float> n, Span<float> ghn, Span<float> hNext, bool vectorized)
+    {
+        int h3 = 3 * h;
+        for (int b = 0; b < rows; b++)
+        {
+            ref float x = ref At(gx, b * h3, h3);
+            ref float u = ref At(gh, b * h3, h3);
+            ref float hp = ref At(hPrev, b * h, h);
+            ref float zr = ref At(z, b * h, h), rr = ref At(r, b * h, h), nr = ref At(n, b * h, h);
+            ref float er = ref At(ghn, b * h, h), hn = ref At(hNext, b * h, h);
+            nuint j = 0, width = (nuint)h;
+            if (vectorized)
+            {
+                for (; j + 8 <= width; j += 8)
+                {
+                    var zv = SigmoidOperator.Invoke(Load(ref x, j) + Load(ref u, j));
+                    var rv = SigmoidOperator.Invoke(Load(ref x, width + j) + Load(ref u, width + j));
+                    var ev = Load(ref u, (2 * width) + j);
+                    var nv = TanhOperator.Invoke(Load(ref x, (2 * width) + j) + (rv * ev));
+                    zv.StoreUnsafe(ref zr, j);
+                    rv.StoreUnsafe(ref rr, j);
+                    ev.StoreUnsafe(ref er, j);
+                    nv.StoreUnsafe(ref nr, j);
+                    (nv + (zv * (Load(ref hp, j) - nv))).StoreUnsafe(ref hn, j);
+                }
+            }
+
+            for (; j < width; j++)
+            {
+                float zs = SigmoidOperator.Invoke(Unsafe.Add(ref x, j) + Unsafe.Add(ref u, j));
+                float rs = SigmoidOperator.Invoke(Unsafe.Add(ref x, width + j) + Unsafe.Add(ref u, width + j));
+                float es = Unsafe.Add(ref u, (2 * width) + j);
+                float ns = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * width) + j) + (rs * es));
+                Unsafe.Add(ref zr, j) = zs;
+                Unsafe.Add(ref rr, j) = rs;
+                Unsafe.Add(ref er, j) = es;
+                Unsafe.Add(ref nr, j) = ns;
+                Unsafe.Add(ref hn, j) = ns + (zs * (Unsafe.Add(ref hp, j) - ns));
+            }
+        }
+    }
+
+    /// <summary>
+    /// GRU, reset after, backward from dh = dLoss/dh': the pre-activation gradients of the input projection
+    /// (dgx) and of the recurrent one (dgh, whose n block is scaled by r), and dh ← dh ⊙ z, the part of the
+    /// gradient that reaches h directly.
+    /// </summary>
+    public static void GruResetAfterBackward(
+        int rows, int h, Span<float> dh, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> z, ReadOnlySpan<float> r,
+        ReadOnlySpan<float> n, ReadOnlySpan<float> ghn, Span<float> dgx, Span<float> dgh, bool vectorized)
+    {
+        int h3 = 3 * h;
+        for (int b = 0; b < rows; b++)
+        {
+            ref float g = ref At(dh, b * h, h);
+            ref float hp = ref At(hPrev, b * h, h);
+            ref float zr = ref At(z, b * h, h), rr = ref At(r, b * h, h), nr = ref At(n, b * h, h), er = ref At(ghn, b * h, h);
+            ref float dx = ref At(dgx, b * h3, h3), du = ref At(dgh, b * h3, h3);
+            nuint j = 0, width = (nuint)h;
+            if (vectorized)
+            {
+                var one = Vector256<float>.One;
+                for (; j + 8 <= width; j += 8)
+                {
+                    var gv = Load(ref g, j);
+                    var zv = Load(ref zr, j);
+                    var rv = Load(ref rr, j);
+                    var nv = Load(ref nr, j);
+                    var dn = gv * (one - zv) * (one - (nv * nv));
+                    var dz = gv * (Load(ref hp, j) - nv) * zv * (one - zv);
+                    var dr = dn * Load(ref er, j) * rv * (one - rv);
+                    dz.StoreUnsafe(ref dx, j);
+                    dz.StoreUnsafe(ref du, j);
+                    dr.StoreUnsafe(ref dx, width + j);
+                    dr.StoreUnsafe(ref du, width + j);
+                    dn.StoreUnsafe(ref dx, (2 * width) + j);
+                    (dn * rv).StoreUnsafe(ref du, (2 * width) + j);
+                    (gv * zv).StoreUnsafe(ref g, j);
+                }
+            }
+
+            for (; j < width; j++)
+            {
+                float gs = Unsafe.Add(ref g, j), zs = Unsafe.Add(ref zr, j), rs = Unsafe.Add(ref rr, j), ns = Unsafe.Add(ref nr, j);
+                float dn = gs * (1f - zs) * (1f - (ns * ns));
+                float dz = gs * (Unsafe.Add(ref hp, j) - ns) * zs * (1f - zs);
+                float dr = dn * Unsafe.Add(ref er, j) * rs * (1f - rs);
+                Unsafe.Add(ref dx, j) = Unsafe.Add(ref du, j) = dz;
+                Unsafe.Add(ref dx, width + j) = Unsafe.Add(ref du, width + j) = dr;
+                Unsafe.Add(ref dx, (2 * width) + j) = dn;
+                Unsafe.Add(ref du, (2 * width) + j) = dn * rs;
+                Unsafe.Add(ref g, j) = gs * zs;
+            }
+        }
+    }
+
+    /// <summary>
+    /// LSTM forward (gate blocks i, f, g, o): i, f, o = σ(gx + gh), g = tanh(gx + gh), c' = f ⊙ c + i ⊙ g,
+    /// h' = o ⊙ tanh(c'); the gates and tanh(c') are kept for backward.
+    /// </summary>
+    public static void LstmForward(
+        int rows, int h, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> cPrev,
+        Span<float> i, Span<float> f, Span<float> g, Span<float> o, Span<float> cellTanh, Span<float> cNext, Span<float> hNext, bool vectorized)
+    {
+        int h4 = 4 * h;
+        for (int b = 0; b < rows; b++)
+        {
+            ref float x = ref At(gx, b * h4, h4);
+            ref float u = ref At(gh, b * h4, h4);
+            ref float cp = ref At(cPrev, b * h, h);
+            ref float ir = ref At(i, b * h, h), fr = ref At(f, b * h, h), gr = ref At(g, b * h, h), or = ref At(o, b * h, h);
+            ref float tr = ref At(cellTanh, b * h, h), cn = ref At(cNext, b * h, h), hn = ref At(hNext, b * h, h);
+            nuint j = 0, width = (nuint)h;
+            if (vectorized)
+            {
+                for (; j + 8 <= width; j += 8)
+                {
+                    var iv = SigmoidOperator.Invoke(Load(ref x, j) + Load(ref u, j));
+                    var fv = SigmoidOperator.Invoke(Load(ref x, width + j) + Load(ref u, width + j));
+                    var gv = TanhOperator.Invoke(Load(ref x, (2 * width) + j) + Load(ref u, (2 * width) + j));
+                    var ov = SigmoidOperator.Invoke(Load(ref x, (3 * width) + j) + Load(ref u, (3 * width) + j));
+                    var cv = (fv * Load(ref cp, j)) + (iv * gv);
+                    var tv = TanhOperator.Invoke(cv);
+                    iv.StoreUnsafe(ref ir, j);
+                    fv.StoreUnsafe(ref fr, j);
+                    gv.StoreUnsafe(ref gr, j);
+                    ov.StoreUnsafe(ref or, j);
+                    cv.StoreUnsafe(ref cn, j);
+                    tv.StoreUnsafe(ref tr, j);
+                    (ov * tv).StoreUnsafe(ref hn, j);
+                }
+            }
+
+            for (; j < width; j++)
+            {
+                float iv = SigmoidOperator.Invoke(Unsafe.Add(ref x, j) + Unsafe.Add(ref u, j));
+                float fv = SigmoidOperator.Invoke(Unsafe.Add(ref x, width + j) + Unsafe.Add(ref u, width + j));
+                float gv = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * width) + j) + Unsafe.Add(ref u, (2 * width) + j));
+                float ov = SigmoidOperator.Invoke(Unsafe.Add(ref x, (3 * width) + j) + Unsafe.Add(ref u, (3 * width) + j));
+                float cv = (fv * Unsafe.Add(ref cp, j)) + (iv * gv);
+                float tv = TanhOperator.Invoke(cv);
+                Unsafe.Add(ref ir, j) = iv;
+                Unsafe.Add(ref fr, j) = fv;
+                Unsafe.Add(ref gr, j) = gv;
+                Unsafe.Add(ref or, j) = ov;
+                Unsafe.Add(ref cn, j) = cv;
+                Unsafe.Add(ref tr, j) = tv;
+                Unsafe.Add(ref hn, j) = ov * tv;
+            }
+        }
+    }
+
+    /// <summary>
+    /// LSTM backward from dh and dc (the gradients of h' and c'): the pre-activation gradients (i, f, g, o),
+    /// dc ← dLoss/dc through the forget gate, and dh ← 0 (h reaches the loss only through the recurrent kernel).
+    /// </summary>
+    public static void LstmBackward(
+        int rows, int h, Span<float> dh, Span<float> dc, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> i, ReadOnlySpan<float> f,
+        ReadOnlySpan<float> g, ReadOnlySpan<float> o, ReadOnlySpan<float> cellTanh, Span<float> dgx, bool vectorized)
+    {
+        int h4 = 4 * h;
+        for (int b = 0; b < rows; b++)
+        {
+            ref float dhr = ref At(dh, b * h, h), dcr = ref At(dc, b * h, h), cp = ref At(cPrev, b * h, h);
+            ref float ir = ref At(i, b * h, h), fr = ref At(f, b * h, h), gr = ref At(g, b * h, h), or = ref At(o, b * h, h), tr = ref At(cellTanh, b * h, h);
+            ref float dx = ref At(dgx, b * h4, h4);
+            nuint j = 0, width = (nuint)h;
+            if (vectorized)
+            {
+                var one = Vector256<float>.One;
+                for (; j + 8 <= width; j += 8)
+                {
+                    var dhv = Load(ref dhr, j);
+                    var tv = Load(ref tr, j);
+                    var iv = Load(ref ir, j);
+                    var fv = Load(ref fr, j);
+                    var gv = Load(ref gr, j);
+                    var ov = Load(ref or, j);
+                    var dCell = Load(ref dcr, j) + (dhv * ov * (one - (tv * tv)));
+                    (dCell * gv * iv * (one - iv)).StoreUnsafe(ref dx, j);
+                    (dCell * Load(ref cp, j) * fv * (one - fv)).StoreUnsafe(ref dx, width + j);
+                    (dCell * iv * (one - (gv * gv))).StoreUnsafe(ref dx, (2 * width) + j);
+                    (dhv * tv * ov * (one - ov)).StoreUnsafe(ref dx, (3 * width) + j);
+                    (dCell * fv).StoreUnsafe(ref dcr, j);
+                    Vector256<float>.Zero.StoreUnsafe(ref dhr, j);
+                }
+            }
+
+            for (; j < width; j++)
+            {
+                float dhv = Unsafe.Add(ref dhr, j), tv = Unsafe.Add(ref tr, j), iv = Unsafe.Add(ref ir, j);
+                float fv = Unsafe.Add(ref fr, j), gv = Unsafe.Add(ref gr, j), ov = Unsafe.Add(ref or, j);
+                float dCell = Unsafe.Add(ref dcr, j) + (dhv * ov * (1f - (tv * tv)));
+                Unsafe.Add(ref dx, j) = dCell * gv * iv * (1f - iv);
+                Unsafe.Add(ref dx, width + j) = dCell * Unsafe.Add(ref cp, j) * fv * (1f - fv);
+                Unsafe.Add(ref dx, (2 * width) + j) = dCell * iv * (1f - (gv * gv));
+                Unsafe.Add(ref dx, (3 * width) + j) = dhv * tv * ov * (1f - ov);
+                Unsafe.Add(ref dcr, j) = dCell * fv;
+                Unsafe.Add(ref dhr, j) = 0f;
+            }
+        }
+    }
+
+    // A row of `length` values at `start`, bounds-checked once here so the loops can index without checks.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref float At(ReadOnlySpan<float> span, int start, int length) =>
+        ref MemoryMarshal.GetReference(span.Slice(start, length));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+}

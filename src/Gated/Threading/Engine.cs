@@ -1,0 +1,23 @@
+namespace Gated.Threading;
+
+/// <summary>
+/// Process-wide engine settings. Threads is how many cores a training or inference call may use (the caller's
+/// thread plus persistent workers); like PyTorch, it defaults to every core the process can see. Results do not
+/// depend on it: work is split so that each value is computed the same way whatever the count (tested).
+/// </summary>
+public static class Engine
+{
+    private static int s_threads = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Cores to use, 1 to 256; 1 runs everything on the calling thread.</summary>
+    public static int Threads
+    {
+        get => Volatile.Read(ref s_threads);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
+            Volatile.Write(ref s_threads, value);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+namespace Gated.Threading;
+
+/// <summary>
+/// Persistent worker threads that run the parts of one job beside the calling thread. A job is posted by
+/// bumping a generation counter that idle workers spin on, so a hand-off costs well under a microsecond while
+/// work keeps coming (a <c>Parallel.For</c> per call would cost more than a small step); a worker that has
+/// seen nothing for a while sleeps on a semaphore instead of burning its core.
+/// </summary>
+/// <remarks>
+/// Parts are assigned statically: thread t (the caller is 0) runs parts t, t + N, t + 2N, … So which thread
+/// computes what is fixed for a given thread count, and callers split work so that no value depends on the
+/// split anyway. One job at a time: a call made while the pool is busy (another thread's job, or from inside
+/// a part) runs its parts inline on the calling thread, which gives the same results.
+/// </remarks>
+internal sealed class WorkerPool
+{
+    // About 50–100 µs of spinning before a worker sleeps: longer than the gaps inside a training step.
+    private const int SpinsBeforeSleep = 20_000;
+
+    [ThreadStatic]
+    private static bool t_isWorker;
+
+    private readonly Lock _growLock = new();
+    private Worker[] _workers = [];
+    private int _busy;
+    private long _generation;
+    private Action<int>? _body;
+    private int _parts;
+    private int _participants;
+
+    public static WorkerPool Shared { get; } = new();
+
+    /// <summary>Runs body(0 .. parts−1) on up to <see cref="Engine.Threads"/> threads and returns when all are done; rethrows the first failure.</summary>
+    public void Run(int parts, Action<int> body)
+    {
+        int threads = Math.Min(Engine.Threads, parts);
+        if (threads <= 1 || t_isWorker || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int p = 0; p < parts; p++)
+            {
+                body(p);
+            }
+
+            return;
+        }
+
+        try
+        {
+            EnsureWorkers(threads - 1);
+            _body = body;
+            _parts = parts;
+            _participants = threads;
+            long generation = Interlocked.Increment(ref _generation);
+            for (int t = 1; t < threads; t++)
+            {
+                _workers[t - 1].Wake();
+            }
+
+            Exception? failure = RunParts(0, threads, parts, body);
+            for (int t = 1; t < threads; t++)
+            {
+                var worker = _workers[t - 1];
+                var spinner = default(SpinWait);
+                while (Volatile.Read(ref worker.Done) != generation)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                }
+
+                failure ??= worker.Failure;
+                worker.Failure = null;
+            }
+
+            _body = null;
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private static Exception? RunParts(int thread, int threads, int parts, Action<int> body)
+    {
+        try
+        {
+            for (int p = thread; p < parts; p += threads)
+            {
+                body(p);
+            }
+
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    private void EnsureWorkers(int count)
+    {
+        if (_workers.Length >= count)
+        {
+            return;
+        }
+
+        lock (_growLock)
+        {
+            var grown = new Worker[count];
+            _workers.CopyTo(grown, 0);
+            for (int i = _workers.Length; i < count; i++)
+            {
+                grown[i] = new Worker(this, i + 1);
+            }
+
+            _workers = grown;
+        }
+    }
+
+    private sealed class Worker
+    {
+        private readonly WorkerPool _pool;
+        private readonly int _index;
+        private readonly SemaphoreSlim _wake = new(0);
+        private int _sleeping;
+
+        public Worker(WorkerPool pool, int index)
+        {
+            _pool = pool;
+            _index = index;
+            Done = Volatile.Read(ref pool._generation);
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"Gated worker {index}" };
+            thread.Start();
+        }
+
+        /// <summary>The last generation this worker finished (or skipped).</summary>
+        public long Done;
+
+        public Exception? Failure { get; set; }
+
+        /// <summary>Called after a new generation is posted: releases the worker if it went to sleep.</summary>
+        public void Wake()
+        {
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1)
+            {
+                _wake.Release();
+            }
+        }
+
+        private void Loop()
+        {
+            t_isWorker = true;
+            long seen = Done;
+            while (true)
+            {
+                seen = WaitForGeneration(seen);
+                var pool = _pool;
+                if (_index < pool._participants)
+                {
+                    Failure = RunParts(_index, pool._participants, pool._parts, pool._body!);
+                }
+
+                Volatile.Write(ref Done, seen);
+            }
+        }
+
+        private long WaitForGeneration(long seen)
+        {
+            int spins = 0;
+            while (true)
+            {
+                long current = Volatile.Read(ref _pool._generation);
+                if (current != seen)
+                {
+                    return current;
+                }
+
+                if (++spins < SpinsBeforeSleep)
+                {
+                    Thread.SpinWait(8);
+                    continue;
+                }
+
+                // Announce the sleep, then look once more: a job posted in between either sees the flag (and
+                // releases us) or is seen here (and we take the flag back, or consume the release it made).
+                Volatile.Write(ref _sleeping, 1);
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref _pool._generation) != seen && Interlocked.Exchange(ref _sleeping, 0) == 1)
+                {
+                    spins = 0;
+                    continue;
+                }
+
+                _wake.Wait();
+                spins = 0;
+            }
+        }
+    }
+}
