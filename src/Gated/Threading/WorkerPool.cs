@@ -1,10 +1,12 @@
+using System.Diagnostics;
+
 namespace Gated.Threading;
 
 /// <summary>
-/// Persistent worker threads that run the parts of one job beside the calling thread. A job is posted by
-/// bumping a generation counter that idle workers spin on, so a hand-off costs well under a microsecond while
-/// work keeps coming (a <c>Parallel.For</c> per call would cost more than a small step); a worker that has
-/// seen nothing for a while sleeps on a semaphore instead of burning its core.
+/// Persistent worker threads that run the parts of one job beside the calling thread. A job is handed over by
+/// writing its generation number into each participating worker, which spins on it, so a hand-off costs well
+/// under a microsecond while work keeps coming (a <c>Parallel.For</c> per call would cost more than a small
+/// step); a worker that has seen nothing for 100 µs sleeps on a semaphore instead of burning its core.
 /// </summary>
 /// <remarks>
 /// Parts are assigned statically: thread t (the caller is 0) runs parts t, t + N, t + 2N, … So which thread
@@ -14,8 +16,8 @@ namespace Gated.Threading;
 /// </remarks>
 internal sealed class WorkerPool
 {
-    // About 50–100 µs of spinning before a worker sleeps: longer than the gaps inside a training step.
-    private const int SpinsBeforeSleep = 20_000;
+    // A worker spins this long (100 µs) for the next job before it sleeps: longer than the gaps inside a training step.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
     [ThreadStatic]
     private static bool t_isWorker;
@@ -33,7 +35,8 @@ internal sealed class WorkerPool
     /// <summary>Runs body(0 .. parts−1) on up to <see cref="Engine.Threads"/> threads and returns when all are done; rethrows the first failure.</summary>
     public void Run(int parts, Action<int> body)
     {
-        int threads = Math.Min(Engine.Threads, parts);
+        // More threads than cores only makes spinning threads wait for each other's time slices.
+        int threads = Math.Min(Math.Min(Engine.Threads, parts), Environment.ProcessorCount);
         if (threads <= 1 || t_isWorker || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++)
@@ -53,7 +56,7 @@ internal sealed class WorkerPool
             long generation = Interlocked.Increment(ref _generation);
             for (int t = 1; t < threads; t++)
             {
-                _workers[t - 1].Wake();
+                _workers[t - 1].Post(generation);
             }
 
             Exception? failure = RunParts(0, threads, parts, body);
@@ -130,19 +133,24 @@ internal sealed class WorkerPool
         {
             _pool = pool;
             _index = index;
-            Done = Volatile.Read(ref pool._generation);
+            Done = _posted = Volatile.Read(ref pool._generation);
             var thread = new Thread(Loop) { IsBackground = true, Name = $"Gated worker {index}" };
             thread.Start();
         }
 
-        /// <summary>The last generation this worker finished (or skipped).</summary>
+        /// <summary>The last generation this worker finished.</summary>
         public long Done;
 
         public Exception? Failure { get; set; }
 
-        /// <summary>Called after a new generation is posted: releases the worker if it went to sleep.</summary>
-        public void Wake()
+        /// <summary>The last generation posted to this worker; only participants of a job are posted to.</summary>
+        private long _posted;
+
+        /// <summary>Hands this worker its part of a job, releasing it if it went to sleep.</summary>
+        public void Post(long generation)
         {
+            Volatile.Write(ref _posted, generation);
+            Interlocked.MemoryBarrier();
             if (Interlocked.Exchange(ref _sleeping, 0) == 1)
             {
                 _wake.Release();
@@ -157,10 +165,7 @@ internal sealed class WorkerPool
             {
                 seen = WaitForGeneration(seen);
                 var pool = _pool;
-                if (_index < pool._participants)
-                {
-                    Failure = RunParts(_index, pool._participants, pool._parts, pool._body!);
-                }
+                Failure = RunParts(_index, pool._participants, pool._parts, pool._body!);
 
                 Volatile.Write(ref Done, seen);
             }
@@ -168,18 +173,21 @@ internal sealed class WorkerPool
 
         private long WaitForGeneration(long seen)
         {
-            int spins = 0;
+            var spinner = default(SpinWait);
+            long sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             while (true)
             {
-                long current = Volatile.Read(ref _pool._generation);
+                long current = Volatile.Read(ref _posted);
                 if (current != seen)
                 {
                     return current;
                 }
 
-                if (++spins < SpinsBeforeSleep)
+                // SpinWait yields the core after a few rounds, so a worker never starves a thread with real work
+                // when there are more busy threads than cores.
+                if (Stopwatch.GetTimestamp() < sleepAt)
                 {
-                    Thread.SpinWait(8);
+                    spinner.SpinOnce(sleep1Threshold: -1);
                     continue;
                 }
 
@@ -187,14 +195,13 @@ internal sealed class WorkerPool
                 // releases us) or is seen here (and we take the flag back, or consume the release it made).
                 Volatile.Write(ref _sleeping, 1);
                 Interlocked.MemoryBarrier();
-                if (Volatile.Read(ref _pool._generation) != seen && Interlocked.Exchange(ref _sleeping, 0) == 1)
+                if (Volatile.Read(ref _posted) == seen || Interlocked.Exchange(ref _sleeping, 0) == 0)
                 {
-                    spins = 0;
-                    continue;
+                    _wake.Wait();
                 }
 
-                _wake.Wait();
-                spins = 0;
+                spinner.Reset();
+                sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             }
         }
     }

@@ -1,0 +1,120 @@
+using Gated.Kernels;
+using Gated.Layers;
+using Gated.Layers.Recurrent;
+using Gated.Models;
+using Gated.Tensors;
+using Gated.Threading;
+using Gated.Training;
+using Xunit;
+
+namespace Gated.Tests.Threading;
+
+/// <summary>
+/// Threads change who computes a value, never how: training and inference give bit-identical results on 1, 2
+/// and 3 threads (the issue asks for 1e-6 relative; the engine's splits keep every value's arithmetic fixed,
+/// so the test holds it to exact equality), and a rerun with the same seed and thread count repeats itself.
+/// </summary>
+[Collection(ThreadCountCollection.Name)]
+public class ThreadCountInvarianceTests
+{
+    public static TheoryData<string> Cells => new() { "gru", "gru-reset-before", "lstm", "rnn", "gru-dropout-masked" };
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void TrainingIsBitIdenticalOnAnyThreadCount(string cell)
+    {
+        var one = Train(cell, threads: 1);
+        var two = Train(cell, threads: 2);
+        var three = Train(cell, threads: 3);
+        var twoAgain = Train(cell, threads: 2);
+        Assert.Equal(one.Weights, two.Weights);
+        Assert.Equal(one.Weights, three.Weights);
+        Assert.Equal(two.Weights, twoAgain.Weights);
+        Assert.Equal(one.Predictions, two.Predictions);
+        Assert.Equal(one.Predictions, three.Predictions);
+
+        // Training moved the weights: the comparison is not between two untouched models.
+        Assert.NotEqual(one.Initial, one.Weights);
+    }
+
+    [Fact]
+    public void ParallelGemmIsBitIdenticalToOneThread()
+    {
+        var random = new SeededRandom(17);
+        foreach (var (ta, tb, m, n, k) in ((bool, bool, int, int, int)[])[(true, false, 50, 150, 3200), (false, true, 3200, 1, 150), (false, false, 3200, 150, 50), (true, false, 7, 770, 700), (false, false, 333, 65, 900)])
+        {
+            float[] a = Random(m * k, random), b = Random(k * n, random), c0 = Random(m * n, random);
+            float[] c1 = (float[])c0.Clone(), c2 = (float[])c0.Clone();
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            Gemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0.5f, c1, n);
+            using (new ThreadCount(2))
+            {
+                ParallelGemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0.5f, c2, n);
+            }
+
+            Assert.Equal(c1, c2);
+        }
+    }
+
+    private static (float[] Initial, float[] Weights, float[] Predictions) Train(string cell, int threads)
+    {
+        using var count = new ThreadCount(threads);
+        const int batch = 37, steps = 12, features = 3, units = 40;
+        var options = new RecurrentOptions
+        {
+            ReturnSequences = true,
+            Dropout = cell.Contains("dropout", StringComparison.Ordinal) ? 0.2f : 0f,
+            RecurrentDropout = cell.Contains("dropout", StringComparison.Ordinal) ? 0.3f : 0f,
+        };
+        Layer recurrent = cell switch
+        {
+            "lstm" => new Lstm(units, options),
+            "rnn" => new SimpleRnn(units, options),
+            "gru-reset-before" => new Gru(units, options, GruVariant.ResetBefore),
+            _ => new Gru(units, options),
+        };
+        var model = new Sequential(recurrent, new Gru(units), new Dense(1));
+        model.Build([steps, features], seed: 4);
+        model.Compile(new Adam(0.01f), Loss.MeanSquaredError);
+        var initial = model.ParameterValues.ToArray();
+        var extra = new List<float>();
+
+        var random = new SeededRandom(8);
+        var x = new Tensor(Random(batch * 2 * steps * features, random), batch * 2, steps, features);
+        var y = new Tensor(Random(batch * 2, random), batch * 2, 1);
+        if (cell.Contains("masked", StringComparison.Ordinal))
+        {
+            // Lengths vary by sequence: padded steps take the masked path of the time loop.
+            var mask = new Tensor(batch, steps);
+            for (int b = 0; b < batch; b++)
+            {
+                for (int t = 0; t < 3 + (b % (steps - 3)); t++)
+                {
+                    mask.Data[(b * steps) + t] = 1;
+                }
+            }
+
+            var first = (RecurrentLayer)model.Layers[0];
+            var xb = new Tensor(x.Data.AsSpan(0, batch * steps * features).ToArray(), batch, steps, features);
+            var output = first.Forward(xb, new RecurrentInputs { Mask = mask }, training: true);
+            extra.AddRange(output.Data);
+            extra.AddRange(first.Backward(output).Data);
+            extra.AddRange(model.ParameterGradients.ToArray());
+        }
+
+        model.Fit(x, y, epochs: 2, batchSize: batch, seed: 3);
+        extra.AddRange(model.Predict(x).Data);
+        return (initial, model.ParameterValues.ToArray(), extra.ToArray());
+    }
+
+    private static float[] Random(int length, SeededRandom random)
+    {
+        var data = new float[length];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = random.NextUniform(-1f, 1f);
+        }
+
+        return data;
+    }
+}
