@@ -59,8 +59,6 @@ internal static class BenchCommand
             throw new UsageException($"--threads {threads}: at most 256");
         }
 
-        Engine.Threads = threads;
-
         double seconds = line.Number("seconds", 2, 0, 600);
         var variant = variantName == "reset-after" ? GruVariant.ResetAfter : GruVariant.ResetBefore;
 
@@ -75,7 +73,19 @@ internal static class BenchCommand
             _ => StreamStep(model, batch, input, random),
         };
 
-        var times = Measure(call, seconds);
+        // The thread count is process-wide: set it for the measurement only.
+        int previousThreads = Engine.Threads;
+        Engine.Threads = threads;
+        List<double> times;
+        try
+        {
+            times = Measure(call, seconds);
+        }
+        finally
+        {
+            Engine.Threads = previousThreads;
+        }
+
         double median = Median(times);
         double flops = Flops(cell, mode, batch, mode == "step" ? 1 : steps, input, hidden, layers);
         var result = new Dictionary<string, object>

@@ -18,14 +18,16 @@ internal static class GateMath
     internal static readonly bool Vectorized = Vector256.IsHardwareAccelerated;
 
     /// <summary>
-    /// GRU, reset after, forward: z = σ(gx_z + gh_z), r = σ(gx_r + gh_r), n = tanh(gx_n + r ⊙ gh_n),
-    /// h' = n + z ⊙ (h − n); gh_n is kept for backward.
+    /// GRU, reset after, forward, with gh = h·U (no bias yet) and the recurrent bias b_h (3H) added here:
+    /// z = σ(gx_z + (gh_z + b_hz)), r = σ(gx_r + (gh_r + b_hr)), n = tanh(gx_n + r ⊙ (gh_n + b_hn)),
+    /// h' = n + z ⊙ (h − n); gh_n + b_hn is kept for backward.
     /// </summary>
     public static void GruResetAfterForward(
-        int rows, int h, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrev,
+        int rows, int h, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> recurrentBias, ReadOnlySpan<float> hPrev,
         Span<float> z, Span<float> r, Span<float> n, Span<float> ghn, Span<float> hNext, bool vectorized)
     {
         int h3 = 3 * h;
+        ref float bias = ref At(recurrentBias, 0, h3);
         for (int b = 0; b < rows; b++)
         {
             ref float x = ref At(gx, b * h3, h3);
@@ -38,9 +40,9 @@ internal static class GateMath
             {
                 for (; j + 8 <= width; j += 8)
                 {
-                    var zv = SigmoidOperator.Invoke(Load(ref x, j) + Load(ref u, j));
-                    var rv = SigmoidOperator.Invoke(Load(ref x, width + j) + Load(ref u, width + j));
-                    var ev = Load(ref u, (2 * width) + j);
+                    var zv = SigmoidOperator.Invoke(Load(ref x, j) + (Load(ref u, j) + Load(ref bias, j)));
+                    var rv = SigmoidOperator.Invoke(Load(ref x, width + j) + (Load(ref u, width + j) + Load(ref bias, width + j)));
+                    var ev = Load(ref u, (2 * width) + j) + Load(ref bias, (2 * width) + j);
                     var nv = TanhOperator.Invoke(Load(ref x, (2 * width) + j) + (rv * ev));
                     zv.StoreUnsafe(ref zr, j);
                     rv.StoreUnsafe(ref rr, j);
@@ -52,9 +54,9 @@ internal static class GateMath
 
             for (; j < width; j++)
             {
-                float zs = SigmoidOperator.Invoke(Unsafe.Add(ref x, j) + Unsafe.Add(ref u, j));
-                float rs = SigmoidOperator.Invoke(Unsafe.Add(ref x, width + j) + Unsafe.Add(ref u, width + j));
-                float es = Unsafe.Add(ref u, (2 * width) + j);
+                float zs = SigmoidOperator.Invoke(Unsafe.Add(ref x, j) + (Unsafe.Add(ref u, j) + Unsafe.Add(ref bias, j)));
+                float rs = SigmoidOperator.Invoke(Unsafe.Add(ref x, width + j) + (Unsafe.Add(ref u, width + j) + Unsafe.Add(ref bias, width + j)));
+                float es = Unsafe.Add(ref u, (2 * width) + j) + Unsafe.Add(ref bias, (2 * width) + j);
                 float ns = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * width) + j) + (rs * es));
                 Unsafe.Add(ref zr, j) = zs;
                 Unsafe.Add(ref rr, j) = rs;

@@ -88,8 +88,28 @@ internal static partial class Gemm
         }
     }
 
-    // B stored (N,K): c[j] = a · B[j, :], four rows of B per pass so each load of a serves four dot products.
-    private static unsafe void RowDotRows(int n, int k, float alpha, float* a, float* b, nint ldb, float beta, float* c)
+    // One column of C, the n = 1 case (a Dense(1) head, the input gradient of a univariate series): each C row
+    // is a dot product of a contiguous A row with op(B)'s one column, which is gathered once. A tile path would
+    // compute 15 padding columns for every real one. Row i depends on nothing but row i, so any row split of
+    // the product computes it the same way.
+    private static unsafe void MatrixTimesColumn(
+        bool transposeB, int m, int k, float alpha, float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+    {
+        float* column = b;
+        if (!transposeB && ldb != 1)
+        {
+            column = PackBuffer(ref t_packedB, k);
+            for (int p = 0; p < k; p++)
+            {
+                column[p] = b[p * ldb];
+            }
+        }
+
+        RowDotRows(m, k, alpha, column, a, lda, beta, c, ldc);
+    }
+
+    // B stored (N,K): c[j·cStride] = a · B[j, :], four rows of B per pass so each load of a serves four dot products.
+    private static unsafe void RowDotRows(int n, int k, float alpha, float* a, float* b, nint ldb, float beta, float* c, nint cStride = 1)
     {
         int j = 0;
         for (; j + 4 <= n; j += 4)
@@ -115,10 +135,10 @@ internal static partial class Gemm
                 t3 += a[p] * r3[p];
             }
 
-            StoreScaled(c + j, t0, alpha, beta);
-            StoreScaled(c + j + 1, t1, alpha, beta);
-            StoreScaled(c + j + 2, t2, alpha, beta);
-            StoreScaled(c + j + 3, t3, alpha, beta);
+            StoreScaled(c + (j * cStride), t0, alpha, beta);
+            StoreScaled(c + ((j + 1) * cStride), t1, alpha, beta);
+            StoreScaled(c + ((j + 2) * cStride), t2, alpha, beta);
+            StoreScaled(c + ((j + 3) * cStride), t3, alpha, beta);
         }
 
         for (; j < n; j++)
@@ -137,7 +157,7 @@ internal static partial class Gemm
                 t0 += a[p] * r0[p];
             }
 
-            StoreScaled(c + j, t0, alpha, beta);
+            StoreScaled(c + (j * cStride), t0, alpha, beta);
         }
     }
 

@@ -15,7 +15,8 @@ namespace Gated.Kernels;
 /// by the packing, and padding rows/columns are packed as zeros, so kernels never see a ragged tile; edge
 /// tiles are computed into a stack tile and only their valid part is merged into C. Packing buffers are
 /// per-thread, pinned, 64-byte aligned, and grow only when a larger block is needed. A C of at most
-/// four rows (batch 1..4) skips packing and streams B once per row: see RowTimesMatrix.
+/// four rows (batch 1..4) skips packing and streams B once per row: see RowTimesMatrix; a C of one column
+/// takes one dot product per row: see MatrixTimesColumn.
 /// </remarks>
 internal static partial class Gemm
 {
@@ -83,6 +84,12 @@ internal static partial class Gemm
                     RowTimesMatrix(transposeB, n, k, alpha, row, transposeA ? lda : 1, pb, ldb, beta, pc + (i * ldc));
                 }
 
+                return;
+            }
+
+            if (n == 1 && !transposeA)
+            {
+                MatrixTimesColumn(transposeB, m, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
                 return;
             }
 

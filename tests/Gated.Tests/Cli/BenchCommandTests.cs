@@ -43,7 +43,7 @@ public sealed class BenchCommandTests
     }
 
     [Theory]
-    [InlineData("--threads", "2", "only single-threaded runs are implemented")]
+    [InlineData("--threads", "300", "--threads 300: at most 256")]
     [InlineData("--mode", "fit", "--mode must be one of train, infer, step")]
     [InlineData("--hidden", "0", "--hidden must be a positive integer")]
     public void BadOptionsAreUsageErrors(string flag, string value, string expected)

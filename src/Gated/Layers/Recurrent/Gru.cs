@@ -100,10 +100,9 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         var extra = w.Cache(Extra, s, rows);
         if (Variant == GruVariant.ResetAfter)
         {
-            // gh = h_prev·U + b_h, then all the gate math in one pass (GateMath).
-            BroadcastRows(_recurrentBias!.Values, gh, batch);
-            MultiplyRecurrent(w, 0, rows, recurrentInput, h, 1f, gh, h3);
-            GateMath.GruResetAfterForward(batch, h, gx, gh, hPrev, z, r, n, extra, hNext, GateMath.Vectorized);
+            // gh = h_prev·U, then the bias and all the gate math in one pass (GateMath).
+            MultiplyRecurrent(w, 0, rows, recurrentInput, h, 0f, gh, h3);
+            GateMath.GruResetAfterForward(batch, h, gx, gh, _recurrentBias!.Values, hPrev, z, r, n, extra, hNext, GateMath.Vectorized);
             return;
         }
 

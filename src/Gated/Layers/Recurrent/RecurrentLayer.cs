@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Gated.Kernels;
 using Gated.Tensors;
 using Gated.Threading;
@@ -162,7 +164,8 @@ public abstract class RecurrentLayer : Layer
 
         // Keras's go_backwards returns outputs in processing order (the reversed sequence).
         var output = new Tensor(batch, steps, h);
-        FromTimeMajor(w.Outputs, output.Data, batch, steps, h, reverse: false);
+        var outputs = w.Valid is null ? w.States[0].AsSpan(batch * h, steps * batch * h) : w.Outputs.AsSpan(0, steps * batch * h);
+        FromTimeMajor(outputs, output.Data, batch, steps, h, reverse: false);
         return output;
     }
 
@@ -498,10 +501,12 @@ public abstract class RecurrentLayer : Layer
         }
 
         StepForward(w, s, rows);
-        var output = w.Output(s, rows);
-        w.State(0, s + 1, rows).CopyTo(output);
+
+        // Without padding the outputs are the states h_1..h_T themselves (Forward reads them there).
         if (w.Valid is float[] valid)
         {
+            var output = w.Output(s, rows);
+            w.State(0, s + 1, rows).CopyTo(output);
             // Padded rows: the state is carried through and the output is zero.
             for (int b = rows.Start; b < rows.End; b++)
             {
@@ -731,17 +736,26 @@ public abstract class RecurrentLayer : Layer
         sums.Clear();
         for (int i = 0; i < rows; i++)
         {
-            var row = matrix.Slice(i * cols, cols);
-            for (int j = 0; j < cols; j++)
-            {
-                sums[j] += row[j];
-            }
+            Add(matrix.Slice(i * cols, cols), sums);
         }
     }
 
     protected static void Add(ReadOnlySpan<float> source, Span<float> destination)
     {
-        for (int i = 0; i < destination.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var sourceVectors = MemoryMarshal.Cast<float, Vector<float>>(source[..destination.Length]);
+            var destinationVectors = MemoryMarshal.Cast<float, Vector<float>>(destination);
+            for (int v = 0; v < destinationVectors.Length; v++)
+            {
+                destinationVectors[v] += sourceVectors[v];
+            }
+
+            i = destinationVectors.Length * Vector<float>.Count;
+        }
+
+        for (; i < destination.Length; i++)
         {
             destination[i] += source[i];
         }
@@ -750,6 +764,20 @@ public abstract class RecurrentLayer : Layer
     // (B, T, F) → (T, B, F), reversing time when the layer runs backwards.
     private static void ToTimeMajor(ReadOnlySpan<float> source, Span<float> destination, int batch, int steps, int features, bool reverse)
     {
+        if (features == 1)
+        {
+            // One value per step (a univariate series): a plain transpose, not a copy call per value.
+            for (int b = 0; b < batch; b++)
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    destination[((reverse ? steps - 1 - t : t) * batch) + b] = source[(b * steps) + t];
+                }
+            }
+
+            return;
+        }
+
         for (int b = 0; b < batch; b++)
         {
             for (int t = 0; t < steps; t++)
@@ -763,6 +791,20 @@ public abstract class RecurrentLayer : Layer
     // (T, B, F) → (B, T, F); with reverse, processing step s lands at time T − 1 − s.
     private static void FromTimeMajor(ReadOnlySpan<float> source, Span<float> destination, int batch, int steps, int features, bool reverse)
     {
+        if (features == 1)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                int t = reverse ? steps - 1 - s : s;
+                for (int b = 0; b < batch; b++)
+                {
+                    destination[(b * steps) + t] = source[(s * batch) + b];
+                }
+            }
+
+            return;
+        }
+
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
