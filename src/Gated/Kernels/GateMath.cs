@@ -38,17 +38,31 @@ internal static class GateMath
             nuint j = 0, width = (nuint)h;
             if (vectorized)
             {
-                for (; j + 8 <= width; j += 8)
+                // Two passes: n needs r, and a single pass chains a sigmoid into a tanh in every iteration, which
+                // leaves the core waiting on latency; each pass alone keeps several iterations in flight.
+                // A ragged row ends with one vector that overlaps the last full one (the outputs are not inputs,
+                // so recomputing a few values writes the same bits) instead of a slow float tail.
+                nuint full = width & ~(nuint)7;
+                nuint last = width >= 8 && width != full ? width - 8 : full;
+                for (nuint k = 0; k < full; k += 8)
                 {
-                    var zv = SigmoidOperator.Invoke(Load(ref x, j) + (Load(ref u, j) + Load(ref bias, j)));
-                    var rv = SigmoidOperator.Invoke(Load(ref x, width + j) + (Load(ref u, width + j) + Load(ref bias, width + j)));
-                    var ev = Load(ref u, (2 * width) + j) + Load(ref bias, (2 * width) + j);
-                    var nv = TanhOperator.Invoke(Load(ref x, (2 * width) + j) + (rv * ev));
-                    zv.StoreUnsafe(ref zr, j);
-                    rv.StoreUnsafe(ref rr, j);
-                    ev.StoreUnsafe(ref er, j);
-                    nv.StoreUnsafe(ref nr, j);
-                    (nv + (zv * (Load(ref hp, j) - nv))).StoreUnsafe(ref hn, j);
+                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, width, k);
+                }
+
+                if (last != full)
+                {
+                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, width, last);
+                }
+
+                for (; j < full; j += 8)
+                {
+                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, width, j);
+                }
+
+                if (last != full)
+                {
+                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, width, last);
+                    j = width;
                 }
             }
 
@@ -226,6 +240,27 @@ internal static class GateMath
                 Unsafe.Add(ref dhr, j) = 0f;
             }
         }
+    }
+
+    // z and r for the 8 units at k of one row (first pass of GruResetAfterForward).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ResetAfterGates(ref float x, ref float u, ref float bias, ref float z, ref float r, nuint width, nuint k)
+    {
+        SigmoidOperator.Invoke(Load(ref x, k) + (Load(ref u, k) + Load(ref bias, k))).StoreUnsafe(ref z, k);
+        SigmoidOperator.Invoke(Load(ref x, width + k) + (Load(ref u, width + k) + Load(ref bias, width + k))).StoreUnsafe(ref r, k);
+    }
+
+    // gh_n + b_hn, n and h' for the 8 units at k of one row (second pass).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ResetAfterCandidate(
+        ref float x, ref float u, ref float bias, ref float hPrev, ref float z, ref float r, ref float e, ref float n, ref float hNext, nuint width, nuint k)
+    {
+        var zv = Load(ref z, k);
+        var ev = Load(ref u, (2 * width) + k) + Load(ref bias, (2 * width) + k);
+        var nv = TanhOperator.Invoke(Load(ref x, (2 * width) + k) + (Load(ref r, k) * ev));
+        ev.StoreUnsafe(ref e, k);
+        nv.StoreUnsafe(ref n, k);
+        (nv + (zv * (Load(ref hPrev, k) - nv))).StoreUnsafe(ref hNext, k);
     }
 
     // A row of `length` values at `start`, bounds-checked once here so the loops can index without checks.
