@@ -50,9 +50,10 @@ public sealed class Dense : Layer, IConfigurableLayer
         CheckInput(input);
         int features = InputShape[^1];
         int rows = input.Length / features;
-        int[] shape = (int[])input.Shape.Clone();
+        Span<int> shape = stackalloc int[input.Rank];
+        input.Shape.CopyTo(shape);
         shape[^1] = Units;
-        var output = new Tensor(shape);
+        var output = ResultTensor(ForwardResult, shape);
         var y = output.Data.AsSpan();
         for (int i = 0; i < rows; i++)
         {
@@ -89,7 +90,7 @@ public sealed class Dense : Layer, IConfigurableLayer
             }
         }
 
-        var dx = new Tensor(input.Shape);
+        var dx = ResultTensor(BackwardResult, input.Shape);
         Gemm.Multiply(false, true, rows, features, Units, 1f, dy, Units, _kernel.Values, Units, 0f, dx.Data, features);
         return dx;
     }

@@ -9,6 +9,7 @@ namespace Gated.Layers;
 public abstract class Layer
 {
     private readonly List<Parameter> _parameters = [];
+    private readonly Tensor?[] _results = new Tensor?[2];
     private int[]? _inputShape;
     private int[]? _outputShape;
 
@@ -75,6 +76,36 @@ public abstract class Layer
     internal bool AcceptsVariableTime => TakesTokenSequences || (InputShape.Length > 1 && AcceptsAnySequenceLength);
 
     protected abstract int[] BuildCore(int[] inputShape, SeededRandom random);
+
+    /// <summary>
+    /// Set by <see cref="Models.Sequential"/> around its own loops (training steps, prediction batches), which use
+    /// each result before the layer's next call: the layer may then hand back the same tensors call after call,
+    /// so a steady-state training step allocates nothing. A layer called directly always returns new tensors.
+    /// </summary>
+    internal bool ReusesResults { get; set; }
+
+    /// <summary>Slots of <see cref="ResultTensor"/>.</summary>
+    private protected const int ForwardResult = 0, BackwardResult = 1;
+
+    /// <summary>
+    /// The tensor a Forward (slot 0) or Backward (slot 1) returns: a new zeroed one, or, while
+    /// <see cref="ReusesResults"/>, last call's when the shape is the same. Callers overwrite every value.
+    /// </summary>
+    private protected Tensor ResultTensor(int slot, ReadOnlySpan<int> shape)
+    {
+        if (!ReusesResults)
+        {
+            return new Tensor(shape.ToArray());
+        }
+
+        var cached = _results[slot];
+        if (cached is null || !cached.Shape.AsSpan().SequenceEqual(shape))
+        {
+            cached = _results[slot] = new Tensor(shape.ToArray());
+        }
+
+        return cached;
+    }
 
     protected Parameter AddParameter(string name, params int[] shape)
     {

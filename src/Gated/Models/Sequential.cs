@@ -15,6 +15,11 @@ namespace Gated.Models;
 public sealed class Sequential
 {
     private readonly List<Layer> _layers = [];
+
+    // Reused between training steps so that a steady-state step allocates nothing: the loss gradient, and Fit's
+    // gathered batches (full ones, and the shorter last one of an epoch).
+    private Tensor? _lossGradient;
+    private Tensor? _batchX, _batchY, _tailX, _tailY;
     private float[] _parameters = [];
     private float[] _gradients = [];
     private int[]? _inputShape;
@@ -139,7 +144,7 @@ public sealed class Sequential
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
-            var batch = x.SliceBatch(start, count);
+            var batch = count == n ? x : x.SliceBatch(start, count);
             var y = ForwardAll(batch, training: false);
             y.Data.AsSpan().CopyTo(output.Data.AsSpan(start * perSample, count * perSample));
         }
@@ -191,16 +196,24 @@ public sealed class Sequential
         CheckPairs(x, y);
         Array.Clear(_gradients);
         var prediction = ForwardAll(x, training: true);
-        var gradient = new Tensor(prediction.Shape);
+        var gradient = _lossGradient is not null && _lossGradient.Shape.AsSpan().SequenceEqual(prediction.Shape) ? _lossGradient : _lossGradient = new Tensor(prediction.Shape);
         double loss = Loss!.Compute(prediction.Data, y.Data, gradient.Data);
-        foreach (var metric in Metrics)
+        for (int m = 0; m < Metrics.Count; m++)
         {
-            metric.Update(prediction.Data, y.Data, x.Shape[0]);
+            Metrics[m].Update(prediction.Data, y.Data, x.Shape[0]);
         }
 
-        for (int i = _layers.Count - 1; i >= 0; i--)
+        try
         {
-            gradient = _layers[i].Backward(gradient);
+            SetReuse(true);
+            for (int i = _layers.Count - 1; i >= 0; i--)
+            {
+                gradient = _layers[i].Backward(gradient);
+            }
+        }
+        finally
+        {
+            SetReuse(false);
         }
 
         optimizer.Step(_parameters, _gradients);
@@ -293,7 +306,8 @@ public sealed class Sequential
                 int start = b * batchSize;
                 int count = Math.Min(batchSize, trainCount - start);
                 var indices = run.Order.AsSpan(start, count);
-                float loss = TrainOnBatch(Gather(x, indices), Gather(y, indices));
+                bool full = count == batchSize;
+                float loss = TrainOnBatch(Gather(x, indices, ref full ? ref _batchX : ref _tailX), Gather(y, indices, ref full ? ref _batchY : ref _tailY));
                 if (!float.IsFinite(loss))
                 {
                     throw new ArithmeticException(
@@ -385,19 +399,36 @@ public sealed class Sequential
     // A sequence output takes its length from the batch when the first layer accepts any length.
     private bool FollowsInputLength(Tensor x) => _layers[^1].OutputShape.Length > 1 && _layers[0].AcceptsVariableTime && x.Rank >= 2;
 
+    // The result belongs to the last layer and is overwritten by the next call: callers use or copy it at once.
     private Tensor ForwardAll(Tensor x, bool training)
     {
         // Masks flow as in Keras: a layer such as Embedding(maskZero) makes one, later layers use or pass it on.
         var current = x;
         Tensor? mask = null;
-        foreach (var layer in _layers)
+        try
         {
-            var nextMask = layer.ComputeMask(current, mask);
-            current = layer.ForwardMasked(current, mask, training);
-            mask = nextMask;
+            SetReuse(true);
+            foreach (var layer in _layers)
+            {
+                var nextMask = layer.ComputeMask(current, mask);
+                current = layer.ForwardMasked(current, mask, training);
+                mask = nextMask;
+            }
+        }
+        finally
+        {
+            SetReuse(false);
         }
 
         return current;
+    }
+
+    private void SetReuse(bool reuse)
+    {
+        foreach (var layer in _layers)
+        {
+            layer.ReusesResults = reuse;
+        }
     }
 
     private void CheckInputs(Tensor x, string name)
@@ -422,7 +453,9 @@ public sealed class Sequential
             throw new ArgumentException($"x has {x.Shape[0]} samples but y has shape {Tensor.FormatShape(y.Shape)}.", nameof(y));
         }
 
-        int[] outputShape = [x.Shape[0], .. OutputShape];
+        Span<int> outputShape = stackalloc int[OutputShape.Length + 1];
+        outputShape[0] = x.Shape[0];
+        OutputShape.CopyTo(outputShape[1..]);
         if (FollowsInputLength(x))
         {
             outputShape[1] = x.Shape[1];
@@ -436,12 +469,18 @@ public sealed class Sequential
         }
     }
 
-    private static Tensor Gather(Tensor source, ReadOnlySpan<int> indices)
+    // The samples at indices, into a buffer reused while the batch size stays (every batch but an epoch's last).
+    private static Tensor Gather(Tensor source, ReadOnlySpan<int> indices, ref Tensor? buffer)
     {
         int perSample = source.Length / source.Shape[0];
-        int[] shape = (int[])source.Shape.Clone();
-        shape[0] = indices.Length;
-        var result = new Tensor(shape);
+        if (buffer is null || buffer.Shape[0] != indices.Length || !buffer.Shape.AsSpan(1).SequenceEqual(source.Shape.AsSpan(1)))
+        {
+            int[] shape = (int[])source.Shape.Clone();
+            shape[0] = indices.Length;
+            buffer = new Tensor(shape);
+        }
+
+        var result = buffer;
         for (int i = 0; i < indices.Length; i++)
         {
             source.Data.AsSpan(indices[i] * perSample, perSample).CopyTo(result.Data.AsSpan(i * perSample, perSample));

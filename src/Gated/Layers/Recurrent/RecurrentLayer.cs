@@ -19,6 +19,9 @@ public abstract class RecurrentLayer : Layer
     // Below this many multiply-adds per step and slice, a second thread costs more than it saves.
     private const int MinimumSliceWork = 8192;
 
+    // Immutable, so one instance serves every unmasked call.
+    private static readonly RecurrentInputs NoInputs = new();
+
     private readonly RecurrentWorkspace _work = new();
     private readonly Action<int> _forwardSlice;
     private readonly Action<int> _backwardSlice;
@@ -87,9 +90,9 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Forgets the states a stateful layer carries between batches.</summary>
     public void ResetStates() => _statefulStates = null;
 
-    public override Tensor Forward(Tensor input, bool training = false) => Forward(input, new RecurrentInputs(), training);
+    public override Tensor Forward(Tensor input, bool training = false) => Forward(input, NoInputs, training);
 
-    public override Tensor ForwardMasked(Tensor input, Tensor? mask, bool training) => Forward(input, new RecurrentInputs { Mask = mask }, training);
+    public override Tensor ForwardMasked(Tensor input, Tensor? mask, bool training) => Forward(input, mask is null ? NoInputs : new RecurrentInputs { Mask = mask }, training);
 
     /// <summary>Runs the sequence from an initial hidden state (B, H), or zeros when null.</summary>
     public Tensor Forward(Tensor input, Tensor? initialState, bool training = false) =>
@@ -146,10 +149,19 @@ public abstract class RecurrentLayer : Layer
         w.Trained = training;
         w.HadInitialStates = inputs.InitialStates is not null;
         InitialStateGradients = null;
-        _finalStates = new Tensor[StateCount];
+        // Inside Sequential's loops the final states are refilled in place (FinalStates documents "the most recent Forward").
+        if (!ReusesResults || _finalStates is null || _finalStates[0].Shape[0] != batch)
+        {
+            _finalStates = new Tensor[StateCount];
+            for (int k = 0; k < StateCount; k++)
+            {
+                _finalStates[k] = new Tensor(batch, h);
+            }
+        }
+
         for (int k = 0; k < StateCount; k++)
         {
-            _finalStates[k] = new Tensor(w.State(k, steps).ToArray(), batch, h);
+            w.State(k, steps).CopyTo(_finalStates[k].Data);
         }
 
         if (Options.Stateful)
@@ -159,11 +171,13 @@ public abstract class RecurrentLayer : Layer
 
         if (!ReturnSequences)
         {
-            return _finalStates[0].Clone();
+            var last = ResultTensor(ForwardResult, [batch, h]);
+            _finalStates[0].Data.AsSpan().CopyTo(last.Data);
+            return last;
         }
 
         // Keras's go_backwards returns outputs in processing order (the reversed sequence).
-        var output = new Tensor(batch, steps, h);
+        var output = ResultTensor(ForwardResult, [batch, steps, h]);
         var outputs = w.Valid is null ? w.States[0].AsSpan(batch * h, steps * batch * h) : w.Outputs.AsSpan(0, steps * batch * h);
         FromTimeMajor(outputs, output.Data, batch, steps, h, reverse: false);
         return output;
@@ -185,11 +199,19 @@ public abstract class RecurrentLayer : Layer
         }
 
         int batch = w.Batch, steps = w.Steps, inputSize = w.InputSize, h = Units, g = w.GateWidth, block = batch * h;
-        int[] expected = ReturnSequences ? [batch, steps, h] : [batch, h];
+        // Stack space: a collection expression in a conditional would allocate an array per call.
+        Span<int> expected = stackalloc int[ReturnSequences ? 3 : 2];
+        expected[0] = batch;
+        expected[^1] = h;
+        if (ReturnSequences)
+        {
+            expected[1] = steps;
+        }
+
         if (!outputGradient.Shape.AsSpan().SequenceEqual(expected))
         {
             throw new ArgumentException(
-                $"{TypeName} output gradient must be {Tensor.FormatShape(expected)}, got {Tensor.FormatShape(outputGradient.Shape)}.", nameof(outputGradient));
+                $"{TypeName} output gradient must be {Tensor.FormatShape(expected.ToArray())}, got {Tensor.FormatShape(outputGradient.Shape)}.", nameof(outputGradient));
         }
 
         for (int k = 0; k < StateCount; k++)
@@ -247,13 +269,23 @@ public abstract class RecurrentLayer : Layer
             }
         }
 
-        var dx = new Tensor(batch, steps, inputSize);
+        var dx = ResultTensor(BackwardResult, [batch, steps, inputSize]);
         FromTimeMajor(dxTimeMajor, dx.Data, batch, steps, inputSize, Options.GoBackwards);
 
-        InitialStateGradients = w.HadInitialStates
-            ? Enumerable.Range(0, StateCount).Select(k => new Tensor(w.StateGradients[k].AsSpan(0, block).ToArray(), batch, h)).ToArray()
-            : null;
+        InitialStateGradients = w.HadInitialStates ? CopyStateGradients(w) : null;
         return dx;
+    }
+
+    // In its own method: a lambda over Backward's locals would allocate its closure on every call, used or not.
+    private Tensor[] CopyStateGradients(RecurrentWorkspace w)
+    {
+        var gradients = new Tensor[StateCount];
+        for (int k = 0; k < StateCount; k++)
+        {
+            gradients[k] = new Tensor(w.StateGradients[k].AsSpan(0, w.Batch * Units).ToArray(), w.Batch, Units);
+        }
+
+        return gradients;
     }
 
     /// <summary>
