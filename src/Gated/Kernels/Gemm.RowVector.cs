@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Gated.Kernels;
 
@@ -33,59 +34,79 @@ internal static partial class Gemm
         }
     }
 
-    // B stored (K,N): c = beta · c, then c += (alpha · a[p]) · B[p, :] for four rows p at a time, so B streams
-    // once, row by row, while c (N floats) stays in L1 and is loaded and stored once per four rows.
+    // B stored (K,N): c = alpha · (a · B) + beta · c. Columns go in strips of eight vectors whose sums stay in
+    // registers while all K rows of the strip stream past, so c is read and written once and two FMA pipes stay
+    // busy with eight independent chains (adding a row at a time into c in memory would load and store c again
+    // for every few rows). Narrower strips and a float tail finish the row.
     private static unsafe void RowAxpyRows(int n, int k, float alpha, float* a, float* b, nint ldb, float beta, float* c)
     {
-        // beta == 0 must not read C (it may hold NaN).
-        for (int j = 0; j < n; j++)
-        {
-            c[j] = beta == 0 ? 0 : c[j] * beta;
-        }
-
         int w = Vector<float>.Count;
-        int p = 0;
-        for (; p + 4 <= k; p += 4)
+        int j = 0;
+        for (; j + (8 * w) <= n; j += 8 * w)
         {
-            float* r0 = b + (p * ldb), r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
-            float a0 = alpha * a[p], a1 = alpha * a[p + 1], a2 = alpha * a[p + 2], a3 = alpha * a[p + 3];
-            var v0 = new Vector<float>(a0);
-            var v1 = new Vector<float>(a1);
-            var v2 = new Vector<float>(a2);
-            var v3 = new Vector<float>(a3);
-            int j = 0;
-            for (; j + w <= n; j += w)
+            Vector<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+            float* row = b + j;
+            for (int p = 0; p < k; p++, row += ldb)
             {
-                Vector<float> s = Vector.Load(c + j);
-                s = Vector.MultiplyAddEstimate(v0, Vector.Load(r0 + j), s);
-                s = Vector.MultiplyAddEstimate(v1, Vector.Load(r1 + j), s);
-                s = Vector.MultiplyAddEstimate(v2, Vector.Load(r2 + j), s);
-                s = Vector.MultiplyAddEstimate(v3, Vector.Load(r3 + j), s);
-                Vector.Store(s, c + j);
+                var ap = new Vector<float>(a[p]);
+                s0 = Vector.MultiplyAddEstimate(ap, Vector.Load(row), s0);
+                s1 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + w), s1);
+                s2 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (2 * w)), s2);
+                s3 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (3 * w)), s3);
+                s4 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (4 * w)), s4);
+                s5 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (5 * w)), s5);
+                s6 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (6 * w)), s6);
+                s7 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (7 * w)), s7);
             }
 
-            for (; j < n; j++)
-            {
-                c[j] += (a0 * r0[j]) + (a1 * r1[j]) + (a2 * r2[j]) + (a3 * r3[j]);
-            }
+            StoreScaled(c + j, s0, alpha, beta);
+            StoreScaled(c + j + w, s1, alpha, beta);
+            StoreScaled(c + j + (2 * w), s2, alpha, beta);
+            StoreScaled(c + j + (3 * w), s3, alpha, beta);
+            StoreScaled(c + j + (4 * w), s4, alpha, beta);
+            StoreScaled(c + j + (5 * w), s5, alpha, beta);
+            StoreScaled(c + j + (6 * w), s6, alpha, beta);
+            StoreScaled(c + j + (7 * w), s7, alpha, beta);
         }
 
-        for (; p < k; p++)
+        for (; j + w <= n; j += w)
         {
-            float* r0 = b + (p * ldb);
-            float a0 = alpha * a[p];
-            var v0 = new Vector<float>(a0);
-            int j = 0;
-            for (; j + w <= n; j += w)
+            // Two chains over alternate rows, so one FMA's latency does not stall the next.
+            Vector<float> even = default, odd = default;
+            float* row = b + j;
+            int p = 0;
+            for (; p + 2 <= k; p += 2, row += 2 * ldb)
             {
-                Vector.Store(Vector.MultiplyAddEstimate(v0, Vector.Load(r0 + j), Vector.Load(c + j)), c + j);
+                even = Vector.MultiplyAddEstimate(new Vector<float>(a[p]), Vector.Load(row), even);
+                odd = Vector.MultiplyAddEstimate(new Vector<float>(a[p + 1]), Vector.Load(row + ldb), odd);
             }
 
-            for (; j < n; j++)
+            if (p < k)
             {
-                c[j] += a0 * r0[j];
+                even = Vector.MultiplyAddEstimate(new Vector<float>(a[p]), Vector.Load(row), even);
             }
+
+            StoreScaled(c + j, even + odd, alpha, beta);
         }
+
+        for (; j < n; j++)
+        {
+            float sum = 0;
+            for (int p = 0; p < k; p++)
+            {
+                sum += a[p] * b[(p * ldb) + j];
+            }
+
+            StoreScaled(c + j, sum, alpha, beta);
+        }
+    }
+
+    // c = alpha · s + beta · c for one vector; beta == 0 must not read C (it may hold NaN).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreScaled(float* c, Vector<float> s, float alpha, float beta)
+    {
+        var scaled = s * alpha;
+        Vector.Store(beta == 0 ? scaled : scaled + (Vector.Load(c) * beta), c);
     }
 
     // One column of C, the n = 1 case (a Dense(1) head, the input gradient of a univariate series): each C row
