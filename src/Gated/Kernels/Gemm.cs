@@ -55,14 +55,8 @@ internal static partial class Gemm
         ValidateMatrix(transposeA ? k : m, transposeA ? m : k, a.Length, lda, nameof(a), nameof(lda));
         ValidateMatrix(transposeB ? n : k, transposeB ? k : n, b.Length, ldb, nameof(b), nameof(ldb));
         ValidateMatrix(m, n, c.Length, ldc, nameof(c), nameof(ldc));
-        if (m == 0 || n == 0)
+        if (IsTrivial(m, n, k, alpha, beta, c, ldc))
         {
-            return;
-        }
-
-        if (k == 0 || alpha == 0)
-        {
-            Scale(m, n, beta, c, ldc);
             return;
         }
 
@@ -129,14 +123,8 @@ internal static partial class Gemm
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ValidateMatrix(transposeA ? k : m, transposeA ? m : k, a.Length, lda, nameof(a), nameof(lda));
         ValidateMatrix(m, n, c.Length, ldc, nameof(c), nameof(ldc));
-        if (m == 0 || n == 0)
+        if (IsTrivial(m, n, k, alpha, beta, c, ldc))
         {
-            return;
-        }
-
-        if (k == 0 || alpha == 0)
-        {
-            Scale(m, n, beta, c, ldc);
             return;
         }
 
@@ -224,6 +212,23 @@ internal static partial class Gemm
                 }
             }
         }
+    }
+
+    // An empty C needs nothing; with no products (K = 0 or alpha = 0) C is only scaled by beta. True when done.
+    private static bool IsTrivial(int m, int n, int k, float alpha, float beta, Span<float> c, int ldc)
+    {
+        if (m == 0 || n == 0)
+        {
+            return true;
+        }
+
+        if (k == 0 || alpha == 0)
+        {
+            Scale(m, n, beta, c, ldc);
+            return true;
+        }
+
+        return false;
     }
 
     // C (rows, columns) = alpha · tile + beta · C, reading C only when beta ≠ 0.
