@@ -25,17 +25,24 @@ internal static class GateMath
     public static void GruResetAfterForward(
         int rows, int h, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> recurrentBias, ReadOnlySpan<float> hPrev,
         Span<float> z, Span<float> r, Span<float> n, Span<float> ghn, Span<float> hNext, bool vectorized)
+        => GruResetAfterForward(rows, h, 0, h, gx, gh, recurrentBias, hPrev, z, r, n, ghn, hNext, vectorized);
+
+    /// <summary>The same for units [start, start + count) of every row only (a thread's share in a split by units).</summary>
+    public static void GruResetAfterForward(
+        int rows, int h, int start, int count, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> recurrentBias,
+        ReadOnlySpan<float> hPrev, Span<float> z, Span<float> r, Span<float> n, Span<float> ghn, Span<float> hNext, bool vectorized)
     {
         int h3 = 3 * h;
-        ref float bias = ref At(recurrentBias, 0, h3);
+        ref float bias = ref At(recurrentBias, start, h3 - start);
         for (int b = 0; b < rows; b++)
         {
-            ref float x = ref At(gx, b * h3, h3);
-            ref float u = ref At(gh, b * h3, h3);
-            ref float hp = ref At(hPrev, b * h, h);
-            ref float zr = ref At(z, b * h, h), rr = ref At(r, b * h, h), nr = ref At(n, b * h, h);
-            ref float er = ref At(ghn, b * h, h), hn = ref At(hNext, b * h, h);
-            nuint j = 0, width = (nuint)h;
+            // Each row's gate blocks lie H apart (stride); this call covers `width` units of each block.
+            ref float x = ref At(gx, (b * h3) + start, h3 - start);
+            ref float u = ref At(gh, (b * h3) + start, h3 - start);
+            ref float hp = ref At(hPrev, (b * h) + start, count);
+            ref float zr = ref At(z, (b * h) + start, count), rr = ref At(r, (b * h) + start, count), nr = ref At(n, (b * h) + start, count);
+            ref float er = ref At(ghn, (b * h) + start, count), hn = ref At(hNext, (b * h) + start, count);
+            nuint j = 0, width = (nuint)count, stride = (nuint)h;
             if (vectorized)
             {
                 // Two passes: n needs r, and a single pass chains a sigmoid into a tanh in every iteration, which
@@ -46,22 +53,22 @@ internal static class GateMath
                 nuint last = width >= 8 && width != full ? width - 8 : full;
                 for (nuint k = 0; k < full; k += 8)
                 {
-                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, width, k);
+                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, k);
                 }
 
                 if (last != full)
                 {
-                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, width, last);
+                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, last);
                 }
 
                 for (; j < full; j += 8)
                 {
-                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, width, j);
+                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, j);
                 }
 
                 if (last != full)
                 {
-                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, width, last);
+                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, last);
                     j = width;
                 }
             }
@@ -69,9 +76,9 @@ internal static class GateMath
             for (; j < width; j++)
             {
                 float zs = SigmoidOperator.Invoke(Unsafe.Add(ref x, j) + (Unsafe.Add(ref u, j) + Unsafe.Add(ref bias, j)));
-                float rs = SigmoidOperator.Invoke(Unsafe.Add(ref x, width + j) + (Unsafe.Add(ref u, width + j) + Unsafe.Add(ref bias, width + j)));
-                float es = Unsafe.Add(ref u, (2 * width) + j) + Unsafe.Add(ref bias, (2 * width) + j);
-                float ns = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * width) + j) + (rs * es));
+                float rs = SigmoidOperator.Invoke(Unsafe.Add(ref x, stride + j) + (Unsafe.Add(ref u, stride + j) + Unsafe.Add(ref bias, stride + j)));
+                float es = Unsafe.Add(ref u, (2 * stride) + j) + Unsafe.Add(ref bias, (2 * stride) + j);
+                float ns = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * stride) + j) + (rs * es));
                 Unsafe.Add(ref zr, j) = zs;
                 Unsafe.Add(ref rr, j) = rs;
                 Unsafe.Add(ref er, j) = es;
@@ -244,20 +251,20 @@ internal static class GateMath
 
     // z and r for the 8 units at k of one row (first pass of GruResetAfterForward).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ResetAfterGates(ref float x, ref float u, ref float bias, ref float z, ref float r, nuint width, nuint k)
+    private static void ResetAfterGates(ref float x, ref float u, ref float bias, ref float z, ref float r, nuint stride, nuint k)
     {
         SigmoidOperator.Invoke(Load(ref x, k) + (Load(ref u, k) + Load(ref bias, k))).StoreUnsafe(ref z, k);
-        SigmoidOperator.Invoke(Load(ref x, width + k) + (Load(ref u, width + k) + Load(ref bias, width + k))).StoreUnsafe(ref r, k);
+        SigmoidOperator.Invoke(Load(ref x, stride + k) + (Load(ref u, stride + k) + Load(ref bias, stride + k))).StoreUnsafe(ref r, k);
     }
 
     // gh_n + b_hn, n and h' for the 8 units at k of one row (second pass).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ResetAfterCandidate(
-        ref float x, ref float u, ref float bias, ref float hPrev, ref float z, ref float r, ref float e, ref float n, ref float hNext, nuint width, nuint k)
+        ref float x, ref float u, ref float bias, ref float hPrev, ref float z, ref float r, ref float e, ref float n, ref float hNext, nuint stride, nuint k)
     {
         var zv = Load(ref z, k);
-        var ev = Load(ref u, (2 * width) + k) + Load(ref bias, (2 * width) + k);
-        var nv = TanhOperator.Invoke(Load(ref x, (2 * width) + k) + (Load(ref r, k) * ev));
+        var ev = Load(ref u, (2 * stride) + k) + Load(ref bias, (2 * stride) + k);
+        var nv = TanhOperator.Invoke(Load(ref x, (2 * stride) + k) + (Load(ref r, k) * ev));
         ev.StoreUnsafe(ref e, k);
         nv.StoreUnsafe(ref n, k);
         (nv + (zv * (Load(ref hPrev, k) - nv))).StoreUnsafe(ref hNext, k);

@@ -19,6 +19,9 @@ internal sealed class WorkerPool
     // A worker spins this long (100 µs) for the next job before it sleeps: longer than the gaps inside a training step.
     private static readonly long SpinTicks = Stopwatch.Frequency / 10_000;
 
+    // Pause instructions before a waiting thread starts yielding: a few microseconds.
+    private const int PauseSpins = 2_000;
+
     [ThreadStatic]
     private static bool t_isWorker;
 
@@ -64,9 +67,17 @@ internal sealed class WorkerPool
             {
                 var worker = _workers[t - 1];
                 var spinner = default(SpinWait);
-                while (Volatile.Read(ref worker.Done) != generation)
+                for (int spins = 0; Volatile.Read(ref worker.Done) != generation; spins++)
                 {
-                    spinner.SpinOnce(sleep1Threshold: -1);
+                    // Pause-spin first: a part of a microsecond-scale step finishes sooner than a yield returns.
+                    if (spins < PauseSpins)
+                    {
+                        Thread.SpinWait(1);
+                    }
+                    else
+                    {
+                        spinner.SpinOnce(sleep1Threshold: -1);
+                    }
                 }
 
                 failure ??= worker.Failure;
@@ -174,6 +185,7 @@ internal sealed class WorkerPool
         private long WaitForGeneration(long seen)
         {
             var spinner = default(SpinWait);
+            int spins = 0;
             long sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             while (true)
             {
@@ -183,8 +195,15 @@ internal sealed class WorkerPool
                     return current;
                 }
 
-                // SpinWait yields the core after a few rounds, so a worker never starves a thread with real work
-                // when there are more busy threads than cores.
+                // Pause-spin for the first few microseconds (a yield costs about as much as a small step), then
+                // SpinWait, which yields the core, so a worker never starves a thread with real work when there are
+                // more busy threads than cores.
+                if (++spins < PauseSpins)
+                {
+                    Thread.SpinWait(1);
+                    continue;
+                }
+
                 if (Stopwatch.GetTimestamp() < sleepAt)
                 {
                     spinner.SpinOnce(sleep1Threshold: -1);
@@ -201,6 +220,7 @@ internal sealed class WorkerPool
                 }
 
                 spinner.Reset();
+                spins = 0;
                 sleepAt = Stopwatch.GetTimestamp() + SpinTicks;
             }
         }

@@ -37,6 +37,34 @@ public class ThreadCountInvarianceTests
         Assert.NotEqual(one.Initial, one.Weights);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void StreamingStepsSplitByUnitsMatchOneThread(int batch)
+    {
+        // H = 264: past the split threshold, and not a multiple of the parts' 8-unit vectors.
+        const int units = 264, features = 5, steps = 6;
+        var gru = new Gru(units);
+        gru.Build([steps, features], new SeededRandom(12));
+        var random = new SeededRandom(13);
+        float[] inputs = Random(steps * batch * features, random);
+        var one = Stream(gru, batch, inputs, threads: 1);
+        var two = Stream(gru, batch, inputs, threads: 2);
+        var twoAgain = Stream(gru, batch, inputs, threads: 2);
+        Assert.Equal(two, twoAgain);
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.True(Math.Abs(one[i] - two[i]) <= 1e-6 * Math.Max(1, Math.Abs(one[i])), $"value {i}: {one[i]} on 1 thread, {two[i]} on 2");
+        }
+
+        // The streamed states are the layer's own sequence run.
+        var whole = gru.Forward(new Tensor(ToBatchMajor(inputs, batch, steps, features), batch, steps, features));
+        for (int i = 0; i < batch * units; i++)
+        {
+            Assert.True(Math.Abs(whole.Data[i] - one[((steps - 1) * batch * units) + i]) <= 1e-5, $"state {i}");
+        }
+    }
+
     [Fact]
     public void ParallelGemmIsBitIdenticalToOneThread()
     {
@@ -105,6 +133,35 @@ public class ThreadCountInvarianceTests
         model.Fit(x, y, epochs: 2, batchSize: batch, seed: 3);
         extra.AddRange(model.Predict(x).Data);
         return (initial, model.ParameterValues.ToArray(), extra.ToArray());
+    }
+
+    // Every step's output h (steps, batch, units) of a fresh stream fed inputs (steps, batch, features).
+    private static float[] Stream(Gru gru, int batch, float[] inputs, int threads)
+    {
+        using var count = new ThreadCount(threads);
+        var stream = gru.CreateStream(batch);
+        int features = gru.InputShape[1], units = gru.Units, steps = inputs.Length / (batch * features);
+        var outputs = new float[steps * batch * units];
+        for (int s = 0; s < steps; s++)
+        {
+            stream.Step(inputs.AsSpan(s * batch * features, batch * features), outputs.AsSpan(s * batch * units, batch * units));
+        }
+
+        return outputs;
+    }
+
+    private static float[] ToBatchMajor(float[] timeMajor, int batch, int steps, int features)
+    {
+        var result = new float[timeMajor.Length];
+        for (int s = 0; s < steps; s++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                timeMajor.AsSpan(((s * batch) + b) * features, features).CopyTo(result.AsSpan(((b * steps) + s) * features, features));
+            }
+        }
+
+        return result;
     }
 
     private static float[] Random(int length, SeededRandom random)

@@ -134,6 +134,29 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         }
     }
 
+    private protected override bool StepSplitsByUnits => Variant == GruVariant.ResetAfter;
+
+    private protected override void StreamStepUnits(RecurrentWorkspace w, int start, int count)
+    {
+        int batch = w.Batch, h = Units, h3 = 3 * h, inputSize = w.InputSize;
+        var gx = w.InputGates.AsSpan(0, batch * h3);
+        var gh = w.StepGates.AsSpan(0, batch * h3);
+        var input = w.Inputs.AsSpan(0, batch * inputSize);
+        var hPrev = w.State(0, 0);
+        var kernel = _kernel!.Values;
+        var u = _recurrentKernel!.Values;
+        for (int gate = 0; gate < 3; gate++)
+        {
+            int column = (gate * h) + start;
+            Gemm.Multiply(false, false, batch, count, inputSize, 1f, input, inputSize, kernel[column..], h3, 1f, gx[column..], h3);
+            Gemm.Multiply(false, false, batch, count, h, 1f, hPrev, h, u[column..], h3, 0f, gh[column..], h3);
+        }
+
+        GateMath.GruResetAfterForward(
+            batch, h, start, count, gx, gh, _recurrentBias!.Values, hPrev,
+            w.Cache(Update, 0), w.Cache(Reset, 0), w.Cache(Candidate, 0), w.Cache(Extra, 0), w.State(0, 1), GateMath.Vectorized);
+    }
+
     internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
         int batch = rows.Count, h = Units, h3 = 3 * h;

@@ -23,9 +23,17 @@ public abstract class RecurrentLayer : Layer
     private static readonly RecurrentInputs NoInputs = new();
 
     private readonly RecurrentWorkspace _work = new();
+    // A streaming step of at most this many rows, with at least this many units, splits its units among threads:
+    // there is no batch to split, and each part then reads only its columns of the weights. Measured on 2 cores
+    // (B=1, I=64): H=256 1.3× faster, 512 1.7×, 1024 2.3×; at H=128 the hand-off costs about what it saves.
+    private const int UnitSplitMaxRows = 4, UnitSplitMinUnits = 256;
+
     private readonly Action<int> _forwardSlice;
     private readonly Action<int> _backwardSlice;
+    private readonly Action<int> _streamUnits;
     private int _sliceCount = 1;
+    private RecurrentWorkspace? _streamWork;
+    private int _unitChunk;
     private SeededRandom? _dropoutRandom;
     private float[] _combinedBias = [];
     private Tensor[]? _finalStates;
@@ -40,6 +48,7 @@ public abstract class RecurrentLayer : Layer
         Options = options;
         _forwardSlice = RunForwardSlice;
         _backwardSlice = RunBackwardSlice;
+        _streamUnits = RunStreamUnits;
     }
 
     /// <summary>H, the size of the hidden state.</summary>
@@ -311,8 +320,22 @@ public abstract class RecurrentLayer : Layer
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, w.Batch * g);
         BroadcastRows(InputBias(), gates, w.Batch);
-        Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, KernelParameter.Values, g, 1f, gates, g);
-        StepForward(w, 0, BatchSlice.All(w.Batch));
+        int parts = StepSplitsByUnits && w.Batch <= UnitSplitMaxRows && Units >= UnitSplitMinUnits ? Math.Min(Engine.Threads, Units / 32) : 1;
+        if (parts > 1)
+        {
+            // Each part takes whole vectors of units; the input goes where the parts can read it.
+            input.CopyTo(w.Inputs);
+            _unitChunk = (Units + (8 * parts) - 1) / (8 * parts) * 8;
+            _streamWork = w;
+            WorkerPool.Shared.Run((Units + _unitChunk - 1) / _unitChunk, _streamUnits);
+            _streamWork = null;
+        }
+        else
+        {
+            Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, KernelParameter.Values, g, 1f, gates, g);
+            StepForward(w, 0, BatchSlice.All(w.Batch));
+        }
+
         for (int k = 0; k < StateCount; k++)
         {
             w.State(k, 1).CopyTo(w.State(k, 0));
@@ -320,6 +343,22 @@ public abstract class RecurrentLayer : Layer
 
         w.State(0, 0).CopyTo(output);
     }
+
+    private void RunStreamUnits(int part)
+    {
+        int start = part * _unitChunk;
+        StreamStepUnits(_streamWork!, start, Math.Min(_unitChunk, Units - start));
+    }
+
+    /// <summary>True when every unit's gates read only that unit's columns, so one step can be split by units (GRU, reset after).</summary>
+    private protected virtual bool StepSplitsByUnits => false;
+
+    /// <summary>
+    /// Units [start, start + count) of one streaming step: those units' gate columns of the input projection (onto
+    /// the bias already in w.InputGates, from the input in w.Inputs) and of the recurrent product, then their gate math.
+    /// </summary>
+    private protected virtual void StreamStepUnits(RecurrentWorkspace w, int start, int count) =>
+        throw new NotSupportedException($"{TypeName} steps do not split by units.");
 
     /// <summary>
     /// One step of the cell for one slice of the batch: reads w.InputGates at s, w.RecurrentInput(s) and the
