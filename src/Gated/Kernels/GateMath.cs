@@ -163,19 +163,14 @@ internal static class GateMath
             {
                 for (; j + 8 <= width; j += 8)
                 {
-                    var iv = SigmoidOperator.Invoke(Load(ref x, j) + Load(ref u, j));
-                    var fv = SigmoidOperator.Invoke(Load(ref x, width + j) + Load(ref u, width + j));
-                    var gv = TanhOperator.Invoke(Load(ref x, (2 * width) + j) + Load(ref u, (2 * width) + j));
-                    var ov = SigmoidOperator.Invoke(Load(ref x, (3 * width) + j) + Load(ref u, (3 * width) + j));
-                    var cv = (fv * Load(ref cp, j)) + (iv * gv);
-                    var tv = TanhOperator.Invoke(cv);
-                    iv.StoreUnsafe(ref ir, j);
-                    fv.StoreUnsafe(ref fr, j);
-                    gv.StoreUnsafe(ref gr, j);
-                    ov.StoreUnsafe(ref or, j);
-                    cv.StoreUnsafe(ref cn, j);
-                    tv.StoreUnsafe(ref tr, j);
-                    (ov * tv).StoreUnsafe(ref hn, j);
+                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, width, j);
+                }
+
+                // A ragged row ends with a vector overlapping the last full one, as in the GRU pass (outputs are not inputs).
+                if (j < width && width >= 8)
+                {
+                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, width, width - 8);
+                    j = width;
                 }
             }
 
@@ -268,6 +263,27 @@ internal static class GateMath
         ev.StoreUnsafe(ref e, k);
         nv.StoreUnsafe(ref n, k);
         (nv + (zv * (Load(ref hPrev, k) - nv))).StoreUnsafe(ref hNext, k);
+    }
+
+    // The LSTM forward for the 8 units at k of one row; gate blocks lie `width` apart.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LstmUnits(
+        ref float x, ref float u, ref float cPrev, ref float i, ref float f, ref float g, ref float o, ref float cellTanh,
+        ref float cNext, ref float hNext, nuint width, nuint k)
+    {
+        var iv = SigmoidOperator.Invoke(Load(ref x, k) + Load(ref u, k));
+        var fv = SigmoidOperator.Invoke(Load(ref x, width + k) + Load(ref u, width + k));
+        var gv = TanhOperator.Invoke(Load(ref x, (2 * width) + k) + Load(ref u, (2 * width) + k));
+        var ov = SigmoidOperator.Invoke(Load(ref x, (3 * width) + k) + Load(ref u, (3 * width) + k));
+        var cv = (fv * Load(ref cPrev, k)) + (iv * gv);
+        var tv = TanhOperator.Invoke(cv);
+        iv.StoreUnsafe(ref i, k);
+        fv.StoreUnsafe(ref f, k);
+        gv.StoreUnsafe(ref g, k);
+        ov.StoreUnsafe(ref o, k);
+        cv.StoreUnsafe(ref cNext, k);
+        tv.StoreUnsafe(ref cellTanh, k);
+        (ov * tv).StoreUnsafe(ref hNext, k);
     }
 
     // A row of `length` values at `start`, bounds-checked once here so the loops can index without checks.
