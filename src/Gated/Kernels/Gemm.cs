@@ -28,7 +28,7 @@ internal static partial class Gemm
 
     // Up to this many rows of C, one unpacked pass over B per row beats packing B (two passes) and wasting
     // tile rows: measured 4–10× faster at 1–4 × 3072 × 1024, equal at 4 × 150 × 50.
-    private const int RowPathMaxRows = 4;
+    internal const int RowPathMaxRows = 4;
 
     /// <summary>The widest path the hardware accelerates; fixed for the process.</summary>
     internal static readonly GemmPath DefaultPath =

@@ -30,7 +30,7 @@ internal static unsafe class ParallelGemm
         bool byColumns = n >= m;
         int extent = byColumns ? n : m, quantum = byColumns ? ColumnQuantum : RowQuantum;
         int parts = Math.Min(threads, extent / quantum);
-        if (threads == 1 || (long)m * n * k < MinimumWork || m <= 4 || parts < 2)
+        if (threads == 1 || (long)m * n * k < MinimumWork || m <= Gemm.RowPathMaxRows || parts < 2)
         {
             Gemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;

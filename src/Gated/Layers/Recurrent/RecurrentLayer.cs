@@ -22,12 +22,13 @@ public abstract class RecurrentLayer : Layer
     // Immutable, so one instance serves every unmasked call.
     private static readonly RecurrentInputs NoInputs = new();
 
-    private readonly RecurrentWorkspace _work = new();
-    // A streaming step of at most this many rows, with at least this many units, splits its units among threads:
-    // there is no batch to split, and each part then reads only its columns of the weights. Measured on 2 cores
-    // (B=1, I=64): H=256 1.3× faster, 512 1.7×, 1024 2.3×; at H=128 the hand-off costs about what it saves.
-    private const int UnitSplitMaxRows = 4, UnitSplitMinUnits = 256;
+    // A streaming step of at most this many rows (those the unpacked row path of Gemm serves), with at least this
+    // many units, splits its units among threads: there is no batch to split, and each part then reads only its
+    // columns of the weights. Measured on 2 cores (B=1, I=64): H=256 1.3× faster, 512 1.7×, 1024 2.3×; at H=128
+    // the hand-off costs about what it saves.
+    private const int UnitSplitMaxRows = Gemm.RowPathMaxRows, UnitSplitMinUnits = 256;
 
+    private readonly RecurrentWorkspace _work = new();
     private readonly Action<int> _forwardSlice;
     private readonly Action<int> _backwardSlice;
     private readonly Action<int> _streamUnits;
@@ -406,7 +407,7 @@ public abstract class RecurrentLayer : Layer
     // stream the kernel unpacked anyway (the row path of Gemm).
     private void PackOperands(RecurrentWorkspace w, bool backward)
     {
-        w.UsePacked = w.Batch > 4;
+        w.UsePacked = w.Batch > Gemm.RowPathMaxRows;
         if (!w.UsePacked)
         {
             return;

@@ -36,7 +36,10 @@ internal sealed class RecurrentWorkspace
 
     public bool HasRecurrentDropout { get; set; }
 
-    /// <summary>Outputs in processing order, (T, B, H); zero at padded steps.</summary>
+    /// <summary>
+    /// Outputs in processing order, (T, B, H), zero at padded steps; written only when the batch has padding
+    /// (otherwise the outputs are the states h_1..h_T and are read there).
+    /// </summary>
     public float[] Outputs { get; private set; } = [];
 
     /// <summary>1 for a real step, 0 for padding, (T, B); null when every step is real.</summary>
@@ -65,10 +68,8 @@ internal sealed class RecurrentWorkspace
     /// <summary>dLoss/d(recurrent input) of the current step, (B, H).</summary>
     public float[] RecurrentInputGradient { get; private set; } = [];
 
-    /// <summary>Scratch space for a step, (B, H) each.</summary>
+    /// <summary>Scratch space for a step, (B, H).</summary>
     public float[] Scratch { get; private set; } = [];
-
-    public float[] Scratch2 { get; private set; } = [];
 
     public float[] OutputGradients { get; private set; } = [];
 
@@ -114,7 +115,6 @@ internal sealed class RecurrentWorkspace
         HeldGradients = EnsureAll(HeldGradients, stateCount, block);
         RecurrentInputGradient = Ensure(RecurrentInputGradient, block);
         Scratch = Ensure(Scratch, block);
-        Scratch2 = Ensure(Scratch2, block);
         if (training)
         {
             InputGateGradients = Ensure(InputGateGradients, steps * batch * GateWidth);
@@ -129,25 +129,16 @@ internal sealed class RecurrentWorkspace
     /// <summary>State kind k before step s (s = 0 is the initial state), (B, H).</summary>
     public Span<float> State(int k, int s) => States[k].AsSpan(s * Batch * Units, Batch * Units);
 
-    /// <summary>What multiplies the recurrent kernel at step s: h_prev, or h_prev ⊙ mask with recurrent dropout.</summary>
-    public Span<float> RecurrentInput(int s) =>
-        HasRecurrentDropout ? DroppedStates.AsSpan(s * Batch * Units, Batch * Units) : State(0, s);
-
     /// <summary>All steps' recurrent inputs as one (T·B, H) matrix, for the weight-gradient GEMM.</summary>
     public ReadOnlySpan<float> AllRecurrentInputs() =>
         HasRecurrentDropout ? DroppedStates.AsSpan(0, Steps * Batch * Units) : States[0].AsSpan(0, Steps * Batch * Units);
 
     public Span<float> Cache(int k, int s) => Caches[k].AsSpan(s * Batch * Units, Batch * Units);
 
-    public Span<float> StepInputGates(int s) => InputGates.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
-
-    public Span<float> StepInputGateGradients(int s) => InputGateGradients.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
-
-    public Span<float> StepRecurrentGateGradients(int s) => RecurrentGateGradients.AsSpan(s * Batch * GateWidth, Batch * GateWidth);
-
     /// <summary>State kind k before step s, the rows of one slice.</summary>
     public Span<float> State(int k, int s, BatchSlice rows) => States[k].AsSpan(Offset(s, rows, Units), rows.Count * Units);
 
+    /// <summary>What multiplies the recurrent kernel at step s: h_prev, or h_prev ⊙ mask with recurrent dropout.</summary>
     public Span<float> RecurrentInput(int s, BatchSlice rows) =>
         HasRecurrentDropout ? DroppedStates.AsSpan(Offset(s, rows, Units), rows.Count * Units) : State(0, s, rows);
 
