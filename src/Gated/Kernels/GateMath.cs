@@ -25,24 +25,30 @@ internal static class GateMath
     public static void GruResetAfterForward(
         int rows, int h, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> recurrentBias, ReadOnlySpan<float> hPrev,
         Span<float> z, Span<float> r, Span<float> n, Span<float> ghn, Span<float> hNext, bool vectorized)
-        => GruResetAfterForward(rows, h, 0, h, gx, gh, recurrentBias, hPrev, z, r, n, ghn, hNext, vectorized);
+        => GruResetAfterForward(rows, h, 0, h, gx, gh, 3 * h, h, recurrentBias, hPrev, z, r, n, ghn, hNext, vectorized);
 
-    /// <summary>The same for units [start, start + count) of every row only (a thread's share in a split by units).</summary>
+    /// <summary>
+    /// The same for units [start, start + count) of every row only (a thread's share in a split by units). gh holds
+    /// just those units: row b's gate block g at b·ghRowStride + g·ghGateStride (a whole (B, 3H) product starting
+    /// at unit `start` has strides 3H and H; a product of only these units' columns, 3·count and count).
+    /// </summary>
     public static void GruResetAfterForward(
-        int rows, int h, int start, int count, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> recurrentBias,
-        ReadOnlySpan<float> hPrev, Span<float> z, Span<float> r, Span<float> n, Span<float> ghn, Span<float> hNext, bool vectorized)
+        int rows, int h, int start, int count, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, int ghRowStride, int ghGateStride,
+        ReadOnlySpan<float> recurrentBias, ReadOnlySpan<float> hPrev, Span<float> z, Span<float> r, Span<float> n, Span<float> ghn,
+        Span<float> hNext, bool vectorized)
     {
         int h3 = 3 * h;
         ref float bias = ref At(recurrentBias, start, h3 - start);
         for (int b = 0; b < rows; b++)
         {
-            // Each row's gate blocks lie H apart (stride); this call covers `width` units of each block.
+            // Each row's gate blocks lie H apart in gx and the bias (stride), ghGateStride apart in gh (uStride);
+            // this call covers `width` units of each block.
             ref float x = ref At(gx, (b * h3) + start, h3 - start);
-            ref float u = ref At(gh, (b * h3) + start, h3 - start);
+            ref float u = ref At(gh, b * ghRowStride, (2 * ghGateStride) + count);
             ref float hp = ref At(hPrev, (b * h) + start, count);
             ref float zr = ref At(z, (b * h) + start, count), rr = ref At(r, (b * h) + start, count), nr = ref At(n, (b * h) + start, count);
             ref float er = ref At(ghn, (b * h) + start, count), hn = ref At(hNext, (b * h) + start, count);
-            nuint j = 0, width = (nuint)count, stride = (nuint)h;
+            nuint j = 0, width = (nuint)count, stride = (nuint)h, uStride = (nuint)ghGateStride;
             if (vectorized)
             {
                 // Two passes: n needs r, and a single pass chains a sigmoid into a tanh in every iteration, which
@@ -53,22 +59,22 @@ internal static class GateMath
                 nuint last = width >= 8 && width != full ? width - 8 : full;
                 for (nuint k = 0; k < full; k += 8)
                 {
-                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, k);
+                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, k);
                 }
 
                 if (last != full)
                 {
-                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, last);
+                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, last);
                 }
 
                 for (; j < full; j += 8)
                 {
-                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, j);
+                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, j);
                 }
 
                 if (last != full)
                 {
-                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, last);
+                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, last);
                     j = width;
                 }
             }
@@ -76,8 +82,8 @@ internal static class GateMath
             for (; j < width; j++)
             {
                 float zs = SigmoidOperator.Invoke(Unsafe.Add(ref x, j) + (Unsafe.Add(ref u, j) + Unsafe.Add(ref bias, j)));
-                float rs = SigmoidOperator.Invoke(Unsafe.Add(ref x, stride + j) + (Unsafe.Add(ref u, stride + j) + Unsafe.Add(ref bias, stride + j)));
-                float es = Unsafe.Add(ref u, (2 * stride) + j) + Unsafe.Add(ref bias, (2 * stride) + j);
+                float rs = SigmoidOperator.Invoke(Unsafe.Add(ref x, stride + j) + (Unsafe.Add(ref u, uStride + j) + Unsafe.Add(ref bias, stride + j)));
+                float es = Unsafe.Add(ref u, (2 * uStride) + j) + Unsafe.Add(ref bias, (2 * stride) + j);
                 float ns = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * stride) + j) + (rs * es));
                 Unsafe.Add(ref zr, j) = zs;
                 Unsafe.Add(ref rr, j) = rs;
@@ -96,15 +102,22 @@ internal static class GateMath
     public static void GruResetAfterBackward(
         int rows, int h, Span<float> dh, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> z, ReadOnlySpan<float> r,
         ReadOnlySpan<float> n, ReadOnlySpan<float> ghn, Span<float> dgx, Span<float> dgh, bool vectorized)
+        => GruResetAfterBackward(rows, h, 0, h, dh, hPrev, z, r, n, ghn, dgx, dgh, vectorized);
+
+    /// <summary>The same for units [start, start + count) of every row only (a thread's share in a split by units).</summary>
+    public static void GruResetAfterBackward(
+        int rows, int h, int start, int count, Span<float> dh, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> z, ReadOnlySpan<float> r,
+        ReadOnlySpan<float> n, ReadOnlySpan<float> ghn, Span<float> dgx, Span<float> dgh, bool vectorized)
     {
         int h3 = 3 * h;
         for (int b = 0; b < rows; b++)
         {
-            ref float g = ref At(dh, b * h, h);
-            ref float hp = ref At(hPrev, b * h, h);
-            ref float zr = ref At(z, b * h, h), rr = ref At(r, b * h, h), nr = ref At(n, b * h, h), er = ref At(ghn, b * h, h);
-            ref float dx = ref At(dgx, b * h3, h3), du = ref At(dgh, b * h3, h3);
-            nuint j = 0, width = (nuint)h;
+            int unit = (b * h) + start;
+            ref float g = ref At(dh, unit, count);
+            ref float hp = ref At(hPrev, unit, count);
+            ref float zr = ref At(z, unit, count), rr = ref At(r, unit, count), nr = ref At(n, unit, count), er = ref At(ghn, unit, count);
+            ref float dx = ref At(dgx, (b * h3) + start, h3 - start), du = ref At(dgh, (b * h3) + start, h3 - start);
+            nuint j = 0, width = (nuint)count, stride = (nuint)h;
             if (vectorized)
             {
                 var one = Vector256<float>.One;
@@ -119,10 +132,10 @@ internal static class GateMath
                     var dr = dn * Load(ref er, j) * rv * (one - rv);
                     dz.StoreUnsafe(ref dx, j);
                     dz.StoreUnsafe(ref du, j);
-                    dr.StoreUnsafe(ref dx, width + j);
-                    dr.StoreUnsafe(ref du, width + j);
-                    dn.StoreUnsafe(ref dx, (2 * width) + j);
-                    (dn * rv).StoreUnsafe(ref du, (2 * width) + j);
+                    dr.StoreUnsafe(ref dx, stride + j);
+                    dr.StoreUnsafe(ref du, stride + j);
+                    dn.StoreUnsafe(ref dx, (2 * stride) + j);
+                    (dn * rv).StoreUnsafe(ref du, (2 * stride) + j);
                     (gv * zv).StoreUnsafe(ref g, j);
                 }
             }
@@ -134,9 +147,9 @@ internal static class GateMath
                 float dz = gs * (Unsafe.Add(ref hp, j) - ns) * zs * (1f - zs);
                 float dr = dn * Unsafe.Add(ref er, j) * rs * (1f - rs);
                 Unsafe.Add(ref dx, j) = Unsafe.Add(ref du, j) = dz;
-                Unsafe.Add(ref dx, width + j) = Unsafe.Add(ref du, width + j) = dr;
-                Unsafe.Add(ref dx, (2 * width) + j) = dn;
-                Unsafe.Add(ref du, (2 * width) + j) = dn * rs;
+                Unsafe.Add(ref dx, stride + j) = Unsafe.Add(ref du, stride + j) = dr;
+                Unsafe.Add(ref dx, (2 * stride) + j) = dn;
+                Unsafe.Add(ref du, (2 * stride) + j) = dn * rs;
                 Unsafe.Add(ref g, j) = gs * zs;
             }
         }
@@ -149,27 +162,35 @@ internal static class GateMath
     public static void LstmForward(
         int rows, int h, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> cPrev,
         Span<float> i, Span<float> f, Span<float> g, Span<float> o, Span<float> cellTanh, Span<float> cNext, Span<float> hNext, bool vectorized)
+        => LstmForward(rows, h, 0, h, gx, gh, 4 * h, h, cPrev, i, f, g, o, cellTanh, cNext, hNext, vectorized);
+
+    /// <summary>The same for units [start, start + count) of every row only; gh is laid out as in the GRU's unit overload.</summary>
+    public static void LstmForward(
+        int rows, int h, int start, int count, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, int ghRowStride, int ghGateStride,
+        ReadOnlySpan<float> cPrev, Span<float> i, Span<float> f, Span<float> g, Span<float> o, Span<float> cellTanh, Span<float> cNext,
+        Span<float> hNext, bool vectorized)
     {
         int h4 = 4 * h;
         for (int b = 0; b < rows; b++)
         {
-            ref float x = ref At(gx, b * h4, h4);
-            ref float u = ref At(gh, b * h4, h4);
-            ref float cp = ref At(cPrev, b * h, h);
-            ref float ir = ref At(i, b * h, h), fr = ref At(f, b * h, h), gr = ref At(g, b * h, h), or = ref At(o, b * h, h);
-            ref float tr = ref At(cellTanh, b * h, h), cn = ref At(cNext, b * h, h), hn = ref At(hNext, b * h, h);
-            nuint j = 0, width = (nuint)h;
+            int unit = (b * h) + start;
+            ref float x = ref At(gx, (b * h4) + start, h4 - start);
+            ref float u = ref At(gh, b * ghRowStride, (3 * ghGateStride) + count);
+            ref float cp = ref At(cPrev, unit, count);
+            ref float ir = ref At(i, unit, count), fr = ref At(f, unit, count), gr = ref At(g, unit, count), or = ref At(o, unit, count);
+            ref float tr = ref At(cellTanh, unit, count), cn = ref At(cNext, unit, count), hn = ref At(hNext, unit, count);
+            nuint j = 0, width = (nuint)count, stride = (nuint)h, uStride = (nuint)ghGateStride;
             if (vectorized)
             {
                 for (; j + 8 <= width; j += 8)
                 {
-                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, width, j);
+                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, j);
                 }
 
                 // A ragged row ends with a vector overlapping the last full one, as in the GRU pass (outputs are not inputs).
                 if (j < width && width >= 8)
                 {
-                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, width, width - 8);
+                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, width - 8);
                     j = width;
                 }
             }
@@ -177,9 +198,9 @@ internal static class GateMath
             for (; j < width; j++)
             {
                 float iv = SigmoidOperator.Invoke(Unsafe.Add(ref x, j) + Unsafe.Add(ref u, j));
-                float fv = SigmoidOperator.Invoke(Unsafe.Add(ref x, width + j) + Unsafe.Add(ref u, width + j));
-                float gv = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * width) + j) + Unsafe.Add(ref u, (2 * width) + j));
-                float ov = SigmoidOperator.Invoke(Unsafe.Add(ref x, (3 * width) + j) + Unsafe.Add(ref u, (3 * width) + j));
+                float fv = SigmoidOperator.Invoke(Unsafe.Add(ref x, stride + j) + Unsafe.Add(ref u, uStride + j));
+                float gv = TanhOperator.Invoke(Unsafe.Add(ref x, (2 * stride) + j) + Unsafe.Add(ref u, (2 * uStride) + j));
+                float ov = SigmoidOperator.Invoke(Unsafe.Add(ref x, (3 * stride) + j) + Unsafe.Add(ref u, (3 * uStride) + j));
                 float cv = (fv * Unsafe.Add(ref cp, j)) + (iv * gv);
                 float tv = TanhOperator.Invoke(cv);
                 Unsafe.Add(ref ir, j) = iv;
@@ -200,14 +221,22 @@ internal static class GateMath
     public static void LstmBackward(
         int rows, int h, Span<float> dh, Span<float> dc, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> i, ReadOnlySpan<float> f,
         ReadOnlySpan<float> g, ReadOnlySpan<float> o, ReadOnlySpan<float> cellTanh, Span<float> dgx, bool vectorized)
+        => LstmBackward(rows, h, 0, h, dh, dc, cPrev, i, f, g, o, cellTanh, dgx, vectorized);
+
+    /// <summary>The same for units [start, start + count) of every row only (a thread's share in a split by units).</summary>
+    public static void LstmBackward(
+        int rows, int h, int start, int count, Span<float> dh, Span<float> dc, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> i,
+        ReadOnlySpan<float> f, ReadOnlySpan<float> g, ReadOnlySpan<float> o, ReadOnlySpan<float> cellTanh, Span<float> dgx, bool vectorized)
     {
         int h4 = 4 * h;
         for (int b = 0; b < rows; b++)
         {
-            ref float dhr = ref At(dh, b * h, h), dcr = ref At(dc, b * h, h), cp = ref At(cPrev, b * h, h);
-            ref float ir = ref At(i, b * h, h), fr = ref At(f, b * h, h), gr = ref At(g, b * h, h), or = ref At(o, b * h, h), tr = ref At(cellTanh, b * h, h);
-            ref float dx = ref At(dgx, b * h4, h4);
-            nuint j = 0, width = (nuint)h;
+            int unit = (b * h) + start;
+            ref float dhr = ref At(dh, unit, count), dcr = ref At(dc, unit, count), cp = ref At(cPrev, unit, count);
+            ref float ir = ref At(i, unit, count), fr = ref At(f, unit, count), gr = ref At(g, unit, count), or = ref At(o, unit, count);
+            ref float tr = ref At(cellTanh, unit, count);
+            ref float dx = ref At(dgx, (b * h4) + start, h4 - start);
+            nuint j = 0, width = (nuint)count, stride = (nuint)h;
             if (vectorized)
             {
                 var one = Vector256<float>.One;
@@ -221,9 +250,9 @@ internal static class GateMath
                     var ov = Load(ref or, j);
                     var dCell = Load(ref dcr, j) + (dhv * ov * (one - (tv * tv)));
                     (dCell * gv * iv * (one - iv)).StoreUnsafe(ref dx, j);
-                    (dCell * Load(ref cp, j) * fv * (one - fv)).StoreUnsafe(ref dx, width + j);
-                    (dCell * iv * (one - (gv * gv))).StoreUnsafe(ref dx, (2 * width) + j);
-                    (dhv * tv * ov * (one - ov)).StoreUnsafe(ref dx, (3 * width) + j);
+                    (dCell * Load(ref cp, j) * fv * (one - fv)).StoreUnsafe(ref dx, stride + j);
+                    (dCell * iv * (one - (gv * gv))).StoreUnsafe(ref dx, (2 * stride) + j);
+                    (dhv * tv * ov * (one - ov)).StoreUnsafe(ref dx, (3 * stride) + j);
                     (dCell * fv).StoreUnsafe(ref dcr, j);
                     Vector256<float>.Zero.StoreUnsafe(ref dhr, j);
                 }
@@ -235,9 +264,9 @@ internal static class GateMath
                 float fv = Unsafe.Add(ref fr, j), gv = Unsafe.Add(ref gr, j), ov = Unsafe.Add(ref or, j);
                 float dCell = Unsafe.Add(ref dcr, j) + (dhv * ov * (1f - (tv * tv)));
                 Unsafe.Add(ref dx, j) = dCell * gv * iv * (1f - iv);
-                Unsafe.Add(ref dx, width + j) = dCell * Unsafe.Add(ref cp, j) * fv * (1f - fv);
-                Unsafe.Add(ref dx, (2 * width) + j) = dCell * iv * (1f - (gv * gv));
-                Unsafe.Add(ref dx, (3 * width) + j) = dhv * tv * ov * (1f - ov);
+                Unsafe.Add(ref dx, stride + j) = dCell * Unsafe.Add(ref cp, j) * fv * (1f - fv);
+                Unsafe.Add(ref dx, (2 * stride) + j) = dCell * iv * (1f - (gv * gv));
+                Unsafe.Add(ref dx, (3 * stride) + j) = dhv * tv * ov * (1f - ov);
                 Unsafe.Add(ref dcr, j) = dCell * fv;
                 Unsafe.Add(ref dhr, j) = 0f;
             }
@@ -246,35 +275,35 @@ internal static class GateMath
 
     // z and r for the 8 units at k of one row (first pass of GruResetAfterForward).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ResetAfterGates(ref float x, ref float u, ref float bias, ref float z, ref float r, nuint stride, nuint k)
+    private static void ResetAfterGates(ref float x, ref float u, ref float bias, ref float z, ref float r, nuint stride, nuint uStride, nuint k)
     {
         SigmoidOperator.Invoke(Load(ref x, k) + (Load(ref u, k) + Load(ref bias, k))).StoreUnsafe(ref z, k);
-        SigmoidOperator.Invoke(Load(ref x, stride + k) + (Load(ref u, stride + k) + Load(ref bias, stride + k))).StoreUnsafe(ref r, k);
+        SigmoidOperator.Invoke(Load(ref x, stride + k) + (Load(ref u, uStride + k) + Load(ref bias, stride + k))).StoreUnsafe(ref r, k);
     }
 
     // gh_n + b_hn, n and h' for the 8 units at k of one row (second pass).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ResetAfterCandidate(
-        ref float x, ref float u, ref float bias, ref float hPrev, ref float z, ref float r, ref float e, ref float n, ref float hNext, nuint stride, nuint k)
+        ref float x, ref float u, ref float bias, ref float hPrev, ref float z, ref float r, ref float e, ref float n, ref float hNext, nuint stride, nuint uStride, nuint k)
     {
         var zv = Load(ref z, k);
-        var ev = Load(ref u, (2 * stride) + k) + Load(ref bias, (2 * stride) + k);
+        var ev = Load(ref u, (2 * uStride) + k) + Load(ref bias, (2 * stride) + k);
         var nv = TanhOperator.Invoke(Load(ref x, (2 * stride) + k) + (Load(ref r, k) * ev));
         ev.StoreUnsafe(ref e, k);
         nv.StoreUnsafe(ref n, k);
         (nv + (zv * (Load(ref hPrev, k) - nv))).StoreUnsafe(ref hNext, k);
     }
 
-    // The LSTM forward for the 8 units at k of one row; gate blocks lie `width` apart.
+    // The LSTM forward for the 8 units at k of one row; gate blocks lie `stride` apart in gx, `uStride` in gh.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void LstmUnits(
         ref float x, ref float u, ref float cPrev, ref float i, ref float f, ref float g, ref float o, ref float cellTanh,
-        ref float cNext, ref float hNext, nuint width, nuint k)
+        ref float cNext, ref float hNext, nuint stride, nuint uStride, nuint k)
     {
         var iv = SigmoidOperator.Invoke(Load(ref x, k) + Load(ref u, k));
-        var fv = SigmoidOperator.Invoke(Load(ref x, width + k) + Load(ref u, width + k));
-        var gv = TanhOperator.Invoke(Load(ref x, (2 * width) + k) + Load(ref u, (2 * width) + k));
-        var ov = SigmoidOperator.Invoke(Load(ref x, (3 * width) + k) + Load(ref u, (3 * width) + k));
+        var fv = SigmoidOperator.Invoke(Load(ref x, stride + k) + Load(ref u, uStride + k));
+        var gv = TanhOperator.Invoke(Load(ref x, (2 * stride) + k) + Load(ref u, (2 * uStride) + k));
+        var ov = SigmoidOperator.Invoke(Load(ref x, (3 * stride) + k) + Load(ref u, (3 * uStride) + k));
         var cv = (fv * Load(ref cPrev, k)) + (iv * gv);
         var tv = TanhOperator.Invoke(cv);
         iv.StoreUnsafe(ref i, k);

@@ -37,7 +37,9 @@ internal static partial class Gemm
     // B stored (K,N): c = alpha · (a · B) + beta · c. Columns go in strips of eight vectors whose sums stay in
     // registers while all K rows of the strip stream past, so c is read and written once and two FMA pipes stay
     // busy with eight independent chains (adding a row at a time into c in memory would load and store c again
-    // for every few rows). Narrower strips and a float tail finish the row.
+    // for every few rows). Strips of four, two and one vector, then single floats, finish the row. Every column,
+    // whichever strip it falls in, is one chain of fused multiply-adds over k in order, so a product split by
+    // columns among threads computes each value exactly as the whole product does.
     private static unsafe void RowAxpyRows(int n, int k, float alpha, float* a, float* b, nint ldb, float beta, float* c)
     {
         int w = Vector<float>.Count;
@@ -49,14 +51,14 @@ internal static partial class Gemm
             for (int p = 0; p < k; p++, row += ldb)
             {
                 var ap = new Vector<float>(a[p]);
-                s0 = Vector.MultiplyAddEstimate(ap, Vector.Load(row), s0);
-                s1 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + w), s1);
-                s2 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (2 * w)), s2);
-                s3 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (3 * w)), s3);
-                s4 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (4 * w)), s4);
-                s5 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (5 * w)), s5);
-                s6 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (6 * w)), s6);
-                s7 = Vector.MultiplyAddEstimate(ap, Vector.Load(row + (7 * w)), s7);
+                s0 = Vector.FusedMultiplyAdd(ap, Vector.Load(row), s0);
+                s1 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + w), s1);
+                s2 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (2 * w)), s2);
+                s3 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (3 * w)), s3);
+                s4 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (4 * w)), s4);
+                s5 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (5 * w)), s5);
+                s6 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (6 * w)), s6);
+                s7 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (7 * w)), s7);
             }
 
             StoreScaled(c + j, s0, alpha, beta);
@@ -69,24 +71,53 @@ internal static partial class Gemm
             StoreScaled(c + j + (7 * w), s7, alpha, beta);
         }
 
-        for (; j + w <= n; j += w)
+        if (j + (4 * w) <= n)
         {
-            // Two chains over alternate rows, so one FMA's latency does not stall the next.
-            Vector<float> even = default, odd = default;
+            Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
             float* row = b + j;
-            int p = 0;
-            for (; p + 2 <= k; p += 2, row += 2 * ldb)
+            for (int p = 0; p < k; p++, row += ldb)
             {
-                even = Vector.MultiplyAddEstimate(new Vector<float>(a[p]), Vector.Load(row), even);
-                odd = Vector.MultiplyAddEstimate(new Vector<float>(a[p + 1]), Vector.Load(row + ldb), odd);
+                var ap = new Vector<float>(a[p]);
+                s0 = Vector.FusedMultiplyAdd(ap, Vector.Load(row), s0);
+                s1 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + w), s1);
+                s2 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (2 * w)), s2);
+                s3 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (3 * w)), s3);
             }
 
-            if (p < k)
+            StoreScaled(c + j, s0, alpha, beta);
+            StoreScaled(c + j + w, s1, alpha, beta);
+            StoreScaled(c + j + (2 * w), s2, alpha, beta);
+            StoreScaled(c + j + (3 * w), s3, alpha, beta);
+            j += 4 * w;
+        }
+
+        if (j + (2 * w) <= n)
+        {
+            Vector<float> s0 = default, s1 = default;
+            float* row = b + j;
+            for (int p = 0; p < k; p++, row += ldb)
             {
-                even = Vector.MultiplyAddEstimate(new Vector<float>(a[p]), Vector.Load(row), even);
+                var ap = new Vector<float>(a[p]);
+                s0 = Vector.FusedMultiplyAdd(ap, Vector.Load(row), s0);
+                s1 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + w), s1);
             }
 
-            StoreScaled(c + j, even + odd, alpha, beta);
+            StoreScaled(c + j, s0, alpha, beta);
+            StoreScaled(c + j + w, s1, alpha, beta);
+            j += 2 * w;
+        }
+
+        if (j + w <= n)
+        {
+            Vector<float> s0 = default;
+            float* row = b + j;
+            for (int p = 0; p < k; p++, row += ldb)
+            {
+                s0 = Vector.FusedMultiplyAdd(new Vector<float>(a[p]), Vector.Load(row), s0);
+            }
+
+            StoreScaled(c + j, s0, alpha, beta);
+            j += w;
         }
 
         for (; j < n; j++)
@@ -94,7 +125,7 @@ internal static partial class Gemm
             float sum = 0;
             for (int p = 0; p < k; p++)
             {
-                sum += a[p] * b[(p * ldb) + j];
+                sum = MathF.FusedMultiplyAdd(a[p], b[(p * ldb) + j], sum);
             }
 
             StoreScaled(c + j, sum, alpha, beta);

@@ -50,6 +50,29 @@ internal sealed class WorkerPool
             return;
         }
 
+        Dispatch(threads, parts, body);
+    }
+
+    /// <summary>
+    /// Runs body(0 .. parts−1) with every part on its own thread at the same time, so the parts may wait for each
+    /// other (a <see cref="SpinBarrier"/> between time steps). Returns false, having run nothing, when that cannot be
+    /// promised: fewer threads allowed or cores than parts, or the pool is busy (a nested or concurrent call).
+    /// </summary>
+    public bool TryRunTogether(int parts, Action<int> body)
+    {
+        if (parts < 2 || parts > Math.Min(Engine.Threads, Environment.ProcessorCount) || t_isWorker
+            || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        Dispatch(parts, parts, body);
+        return true;
+    }
+
+    // Hands the job to threads − 1 workers and runs the caller's share; the caller holds _busy, released here.
+    private void Dispatch(int threads, int parts, Action<int> body)
+    {
         try
         {
             EnsureWorkers(threads - 1);

@@ -7,7 +7,8 @@ namespace Gated.Tests.Kernels;
 /// <summary>
 /// Products with a pre-packed B against the double-precision reference on every path, and bit-for-bit against
 /// the per-call packing path (the recurrent layers rely on both being the same computation), including K and N
-/// past one block (KC = 256, NC = 4096) and row counts from 1 up.
+/// past one block (KC = 256, NC about 4096) and row counts from 1 up; and the epilogue the recurrent steps run
+/// their gate math in.
 /// </summary>
 public class PackedMatrixTests
 {
@@ -50,6 +51,55 @@ public class PackedMatrixTests
             Gemm.Multiply(false, split, 1f, a, k, packed, 0f, parts, n);
             Gemm.Multiply(false, m - split, 1f, a.AsSpan(split * k), k, packed, 0f, parts.AsSpan(split * n), n);
             Assert.Equal(whole, parts);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void EpilogueSeesEveryBlockOnceAndOnlyWhenFinal(string pathName)
+    {
+        // The gate math runs in the epilogue of the recurrent GEMM: it must get each output value exactly once, only
+        // after the last K slice, and the product must be the same bits as without an epilogue. Shapes cross K slices
+        // (300), row blocks (150 rows) and column blocks (4100 columns, with groups straddling the block edge).
+        GemmPath path = Enum.Parse<GemmPath>(pathName);
+        var random = new SeededRandom(9);
+        foreach (var (m, n, k, group) in ((int, int, int, int)[])[(9, 264 * 3, 300, 48), (150, 120, 40, 64), (5, 4100, 7, 48), (3, 50, 50, 1), (7, 30, 20, 200)])
+        {
+            float[] a = Random(m * k, random), b = Random(k * n, random);
+            var packed = new PackedMatrix();
+            packed.Pack(path, false, k, n, b, n);
+            var plain = new float[m * n];
+            Gemm.Multiply(false, m, 1f, a, k, packed, 0f, plain, n);
+            var fused = new float[m * n];
+            var recorder = new RecordingEpilogue(fused, n);
+            Gemm.Multiply(m, a, k, packed, fused, n, group, ref recorder);
+            Assert.Equal(plain, fused);
+            Assert.Equal(plain, recorder.Seen);
+            Assert.All(recorder.Times, t => Assert.Equal(1, t));
+            Assert.All(recorder.Widths, w => Assert.True(w == group || w == n % group, $"group width {w}"));
+        }
+    }
+
+    // Copies each block it is handed, as it is at that moment, and counts how often each value was handed over.
+    private readonly struct RecordingEpilogue(float[] c, int ldc) : IGemmEpilogue
+    {
+        public float[] Seen { get; } = new float[c.Length];
+
+        public int[] Times { get; } = new int[c.Length];
+
+        public List<int> Widths { get; } = [];
+
+        public void Apply(int row, int rows, int column, int columns)
+        {
+            Widths.Add(columns);
+            for (int i = row; i < row + rows; i++)
+            {
+                for (int j = column; j < column + columns; j++)
+                {
+                    Seen[(i * ldc) + j] = c[(i * ldc) + j];
+                    Times[(i * ldc) + j]++;
+                }
+            }
         }
     }
 

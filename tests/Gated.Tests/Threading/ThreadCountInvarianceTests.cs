@@ -37,25 +37,54 @@ public class ThreadCountInvarianceTests
         Assert.NotEqual(one.Initial, one.Weights);
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public void StreamingStepsSplitByUnitsMatchOneThread(int batch)
+    public static TheoryData<string, int> UnitSplitRuns => new()
     {
-        // H = 264: past the split threshold, and not a multiple of the parts' 8-unit vectors.
+        { "gru", 9 }, { "lstm", 9 }, { "rnn", 9 }, { "gru", 3 }, { "lstm", 2 }, { "rnn", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnitSplitRuns))]
+    public void TimeLoopSplitByUnitsMatchesOneThread(string cell, int batch)
+    {
+        // H = 264 is past the split threshold and not a multiple of the parts' 16-unit blocks (parts of 144 and 120).
+        const int units = 264, features = 5, steps = 7;
+        var random = new SeededRandom(21);
+        float[] x = Random(batch * steps * features, random), dy = Random(batch * steps * units, random);
+        var one = ForwardBackward(cell, batch, x, dy, threads: 1, out int oneParts);
+        var two = ForwardBackward(cell, batch, x, dy, threads: 2, out int twoParts);
+        var twoAgain = ForwardBackward(cell, batch, x, dy, threads: 2, out _);
+        Assert.Equal(1, oneParts);
+        if (Environment.ProcessorCount >= 2)
+        {
+            Assert.Equal(2, twoParts);
+        }
+
+        Assert.Equal(two, twoAgain);
+
+        // Packed (9 rows) and in-place (1–3 rows) products alike compute every column the same way whatever the split.
+        Assert.Equal(one, two);
+    }
+
+    [Theory]
+    [InlineData("gru", 1)]
+    [InlineData("gru", 3)]
+    [InlineData("lstm", 2)]
+    [InlineData("rnn", 1)]
+    public void StreamingStepsSplitByUnitsMatchOneThread(string cell, int batch)
+    {
+        // H = 264: past the split threshold, and not a multiple of the parts' 16-unit blocks.
         const int units = 264, features = 5, steps = 6;
-        var gru = new Gru(units);
+        var gru = UnitSplitLayer(cell, units, returnSequences: false);
         gru.Build([steps, features], new SeededRandom(12));
         var random = new SeededRandom(13);
         float[] inputs = Random(steps * batch * features, random);
         var one = Stream(gru, batch, inputs, threads: 1);
+        Assert.Equal(1, gru.LastUnitParts);
         var two = Stream(gru, batch, inputs, threads: 2);
+        Assert.Equal(Environment.ProcessorCount >= 2 ? 2 : 1, gru.LastUnitParts);
         var twoAgain = Stream(gru, batch, inputs, threads: 2);
         Assert.Equal(two, twoAgain);
-        for (int i = 0; i < one.Length; i++)
-        {
-            Assert.True(Math.Abs(one[i] - two[i]) <= 1e-6 * Math.Max(1, Math.Abs(one[i])), $"value {i}: {one[i]} on 1 thread, {two[i]} on 2");
-        }
+        Assert.Equal(one, two);
 
         // The streamed states are the layer's own sequence run.
         var whole = gru.Forward(new Tensor(ToBatchMajor(inputs, batch, steps, features), batch, steps, features));
@@ -135,8 +164,42 @@ public class ThreadCountInvarianceTests
         return (initial, model.ParameterValues.ToArray(), extra.ToArray());
     }
 
+    private static RecurrentLayer UnitSplitLayer(string cell, int units, bool returnSequences)
+    {
+        var options = new RecurrentOptions { ReturnSequences = returnSequences };
+        return cell switch
+        {
+            "lstm" => new Lstm(units, options),
+            "rnn" => new SimpleRnn(units, options),
+            _ => new Gru(units, options),
+        };
+    }
+
+    // One Forward and Backward of a fresh layer: outputs, dx and every parameter gradient, end to end.
+    private static float[] ForwardBackward(string cell, int batch, float[] x, float[] dy, int threads, out int unitParts)
+    {
+        using var count = new ThreadCount(threads);
+        const int units = 264;
+        int steps = dy.Length / (batch * units), features = x.Length / (batch * steps);
+        var layer = UnitSplitLayer(cell, units, returnSequences: true);
+        layer.Build([steps, features], new SeededRandom(5));
+        var output = layer.Forward(new Tensor((float[])x.Clone(), batch, steps, features), training: true);
+        int forwardParts = layer.LastUnitParts;
+        var dx = layer.Backward(new Tensor((float[])dy.Clone(), batch, steps, units));
+        Assert.Equal(forwardParts, layer.LastUnitParts);
+        unitParts = forwardParts;
+        var result = new List<float>(output.Data);
+        result.AddRange(dx.Data);
+        foreach (var p in layer.Parameters)
+        {
+            result.AddRange(p.Gradients.ToArray());
+        }
+
+        return result.ToArray();
+    }
+
     // Every step's output h (steps, batch, units) of a fresh stream fed inputs (steps, batch, features).
-    private static float[] Stream(Gru gru, int batch, float[] inputs, int threads)
+    private static float[] Stream(RecurrentLayer gru, int batch, float[] inputs, int threads)
     {
         using var count = new ThreadCount(threads);
         var stream = gru.CreateStream(batch);

@@ -3,7 +3,10 @@ using Xunit;
 
 namespace Gated.Tests.Threading;
 
-/// <summary>The pool runs every part exactly once, survives thousands of back-to-back jobs, passes failures on, and runs nested or concurrent jobs inline.</summary>
+/// <summary>
+/// The pool runs every part exactly once, survives thousands of back-to-back jobs, passes failures on, and runs nested or
+/// concurrent jobs inline; a job run together keeps its parts in step at a barrier, and a failing part does not hang the rest.
+/// </summary>
 [Collection(ThreadCountCollection.Name)]
 public class WorkerPoolTests
 {
@@ -79,5 +82,93 @@ public class WorkerPoolTests
             }
         });
         Assert.Equal(4 * 200 * 5, total);
+    }
+
+    [Fact]
+    public void PartsRunTogetherMeetAtEveryBarrier()
+    {
+        if (Environment.ProcessorCount < 2)
+        {
+            return;
+        }
+
+        using var threads = new ThreadCount(2);
+        var pool = new WorkerPool();
+        var barrier = new SpinBarrier();
+        barrier.Reset(2);
+        var written = new int[2];
+        int mismatches = 0;
+        bool ran = pool.TryRunTogether(2, p =>
+        {
+            for (int phase = 1; phase <= 20_000; phase++)
+            {
+                // Write, meet, read the other's write, meet: a part running ahead would see a stale or newer value.
+                written[p] = phase;
+                barrier.SignalAndWait();
+                if (Volatile.Read(ref written[1 - p]) != phase)
+                {
+                    Interlocked.Increment(ref mismatches);
+                }
+
+                barrier.SignalAndWait();
+            }
+        });
+        Assert.True(ran);
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
+    public void RunTogetherRefusesWhatItCannotRunAtOnce()
+    {
+        var pool = new WorkerPool();
+        int calls = 0;
+        using (new ThreadCount(2))
+        {
+            Assert.False(pool.TryRunTogether(Environment.ProcessorCount + 1, _ => Interlocked.Increment(ref calls)));
+            Assert.False(pool.TryRunTogether(1, _ => Interlocked.Increment(ref calls)));
+            bool innerRan = true;
+            pool.Run(2, p =>
+            {
+                if (p == 0)
+                {
+                    innerRan = pool.TryRunTogether(2, _ => Interlocked.Increment(ref calls));
+                }
+            });
+            Assert.False(innerRan);
+        }
+
+        using (new ThreadCount(1))
+        {
+            Assert.False(pool.TryRunTogether(2, _ => Interlocked.Increment(ref calls)));
+        }
+
+        Assert.Equal(0, calls);
+    }
+
+    [Fact]
+    public void AFailingPartBreaksTheBarrierInsteadOfHanging()
+    {
+        if (Environment.ProcessorCount < 2)
+        {
+            return;
+        }
+
+        using var threads = new ThreadCount(2);
+        var pool = new WorkerPool();
+        var barrier = new SpinBarrier();
+        barrier.Reset(2);
+        bool waiterReturned = false;
+        var error = Assert.Throws<InvalidOperationException>(() => pool.TryRunTogether(2, p =>
+        {
+            if (p == 1)
+            {
+                barrier.Break();
+                throw new InvalidOperationException("part 1");
+            }
+
+            waiterReturned = !barrier.SignalAndWait();
+        }));
+        Assert.Equal("part 1", error.Message);
+        Assert.True(waiterReturned);
     }
 }

@@ -88,6 +88,13 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
 
     internal override void StepForward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
+        if (Variant == GruVariant.ResetAfter)
+        {
+            // h_prev·U, then the bias and all the gate math in one pass (GateMath), in the GEMM's epilogue when U is packed.
+            base.StepForward(w, s, rows);
+            return;
+        }
+
         int batch = rows.Count, h = Units, h3 = 3 * h;
         var hPrev = w.State(0, s, rows);
         var hNext = w.State(0, s + 1, rows);
@@ -98,13 +105,6 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         var r = w.Cache(Reset, s, rows);
         var n = w.Cache(Candidate, s, rows);
         var extra = w.Cache(Extra, s, rows);
-        if (Variant == GruVariant.ResetAfter)
-        {
-            // gh = h_prev·U, then the bias and all the gate math in one pass (GateMath).
-            MultiplyRecurrent(w, 0, rows, recurrentInput, h, 0f, gh, h3);
-            GateMath.GruResetAfterForward(batch, h, gx, gh, _recurrentBias!.Values, hPrev, z, r, n, extra, hNext, GateMath.Vectorized);
-            return;
-        }
 
         // z, r = σ(gx + h_prev·U_zr); n = tanh(gx_n + (r ⊙ h_prev)·U_n).
         MultiplyRecurrent(w, 0, rows, recurrentInput, h, 0f, gh, h3);
@@ -136,25 +136,18 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
 
     private protected override bool StepSplitsByUnits => Variant == GruVariant.ResetAfter;
 
-    private protected override void StreamStepUnits(RecurrentWorkspace w, int start, int count)
-    {
-        int batch = w.Batch, h = Units, h3 = 3 * h, inputSize = w.InputSize;
-        var gx = w.InputGates.AsSpan(0, batch * h3);
-        var gh = w.StepGates.AsSpan(0, batch * h3);
-        var input = w.Inputs.AsSpan(0, batch * inputSize);
-        var hPrev = w.State(0, 0);
-        var kernel = _kernel!.Values;
-        var u = _recurrentKernel!.Values;
-        for (int gate = 0; gate < 3; gate++)
-        {
-            int column = (gate * h) + start;
-            Gemm.Multiply(false, false, batch, count, inputSize, 1f, input, inputSize, kernel[column..], h3, 1f, gx[column..], h3);
-            Gemm.Multiply(false, false, batch, count, h, 1f, hPrev, h, u[column..], h3, 0f, gh[column..], h3);
-        }
-
+    private protected override void StepForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, int start, int count, ReadOnlySpan<float> gh, int ghRowStride) =>
         GateMath.GruResetAfterForward(
-            batch, h, start, count, gx, gh, _recurrentBias!.Values, hPrev,
-            w.Cache(Update, 0), w.Cache(Reset, 0), w.Cache(Candidate, 0), w.Cache(Extra, 0), w.State(0, 1), GateMath.Vectorized);
+            rows.Count, Units, start, count, w.StepInputGates(s, rows), gh, ghRowStride, count, _recurrentBias!.Values, w.State(0, s, rows),
+            w.Cache(Update, s, rows), w.Cache(Reset, s, rows), w.Cache(Candidate, s, rows), w.Cache(Extra, s, rows), w.State(0, s + 1, rows),
+            GateMath.Vectorized);
+
+    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units)
+    {
+        var all = BatchSlice.All(w.Batch);
+        GateMath.GruResetAfterBackward(
+            w.Batch, Units, units.Start, units.Count, w.StateGradient(0, all), w.State(0, s), w.Cache(Update, s), w.Cache(Reset, s),
+            w.Cache(Candidate, s), w.Cache(Extra, s), w.StepInputGateGradients(s, all), w.StepRecurrentGateGradients(s, all), GateMath.Vectorized);
     }
 
     internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)

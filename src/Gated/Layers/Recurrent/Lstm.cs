@@ -66,15 +66,21 @@ public sealed class Lstm : RecurrentLayer, IConfigurableLayer
 
     private protected override RecurrentOperand[] RecurrentOperands => _operands ??= [new(0, 4 * Units, false), new(0, 4 * Units, true)];
 
-    internal override void StepForward(RecurrentWorkspace w, int s, BatchSlice rows)
-    {
-        int h = Units, h4 = 4 * h;
-        var gh = w.StepGatesOf(rows);
-        MultiplyRecurrent(w, 0, rows, w.RecurrentInput(s, rows), h, 0f, gh, h4);
+    private protected override bool StepSplitsByUnits => true;
+
+    private protected override void StepForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, int start, int count, ReadOnlySpan<float> gh, int ghRowStride) =>
         GateMath.LstmForward(
-            rows.Count, h, w.StepInputGates(s, rows), gh, w.State(1, s, rows),
+            rows.Count, Units, start, count, w.StepInputGates(s, rows), gh, ghRowStride, count, w.State(1, s, rows),
             w.Cache(InputGate, s, rows), w.Cache(ForgetGate, s, rows), w.Cache(CellCandidate, s, rows), w.Cache(OutputGate, s, rows),
             w.Cache(CellTanh, s, rows), w.State(1, s + 1, rows), w.State(0, s + 1, rows), GateMath.Vectorized);
+
+    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units)
+    {
+        var all = BatchSlice.All(w.Batch);
+        GateMath.LstmBackward(
+            w.Batch, Units, units.Start, units.Count, w.StateGradient(0, all), w.StateGradient(1, all), w.State(1, s),
+            w.Cache(InputGate, s), w.Cache(ForgetGate, s), w.Cache(CellCandidate, s), w.Cache(OutputGate, s), w.Cache(CellTanh, s),
+            w.StepInputGateGradients(s, all), GateMath.Vectorized);
     }
 
     internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)

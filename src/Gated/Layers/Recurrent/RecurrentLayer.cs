@@ -14,7 +14,7 @@ namespace Gated.Layers.Recurrent;
 /// (one mask per sequence, as Keras), initial and final states, stateful mode and the streaming step API.
 /// Kernels are (I, G·H) and recurrent kernels (H, G·H) with gate blocks side by side (Keras layout).
 /// </summary>
-public abstract class RecurrentLayer : Layer
+public abstract partial class RecurrentLayer : Layer
 {
     // Below this many multiply-adds per step and slice, a second thread costs more than it saves.
     private const int MinimumSliceWork = 8192;
@@ -22,19 +22,13 @@ public abstract class RecurrentLayer : Layer
     // Immutable, so one instance serves every unmasked call.
     private static readonly RecurrentInputs NoInputs = new();
 
-    // A streaming step of at most this many rows (those the unpacked row path of Gemm serves), with at least this
-    // many units, splits its units among threads: there is no batch to split, and each part then reads only its
-    // columns of the weights. Measured on 2 cores (B=1, I=64): H=256 1.3× faster, 512 1.7×, 1024 2.3×; at H=128
-    // the hand-off costs about what it saves.
-    private const int UnitSplitMaxRows = Gemm.RowPathMaxRows, UnitSplitMinUnits = 256;
-
     private readonly RecurrentWorkspace _work = new();
     private readonly Action<int> _forwardSlice;
     private readonly Action<int> _backwardSlice;
     private readonly Action<int> _streamUnits;
+    private readonly Action<int> _forwardUnits;
+    private readonly Action<int> _backwardUnits;
     private int _sliceCount = 1;
-    private RecurrentWorkspace? _streamWork;
-    private int _unitChunk;
     private SeededRandom? _dropoutRandom;
     private float[] _combinedBias = [];
     private Tensor[]? _finalStates;
@@ -50,6 +44,8 @@ public abstract class RecurrentLayer : Layer
         _forwardSlice = RunForwardSlice;
         _backwardSlice = RunBackwardSlice;
         _streamUnits = RunStreamUnits;
+        _forwardUnits = RunForwardUnits;
+        _backwardUnits = RunBackwardUnits;
     }
 
     /// <summary>H, the size of the hidden state.</summary>
@@ -151,10 +147,14 @@ public abstract class RecurrentLayer : Layer
         BroadcastRows(InputBias(), gates, steps * batch);
         ParallelGemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, KernelParameter.Values, g, 1f, gates, g);
 
-        // The time loop, each slice of the batch on its own thread from the first step to the last.
-        PackOperands(w, backward: false);
-        _sliceCount = SliceCount(batch);
-        WorkerPool.Shared.Run(_sliceCount, _forwardSlice);
+        // The time loop: split by units for large H, otherwise each slice of the batch on its own thread from the
+        // first step to the last.
+        if (!TryRunTimeLoopByUnits(w, backward: false))
+        {
+            PackOperands(w, backward: false);
+            _sliceCount = SliceCount(batch);
+            WorkerPool.Shared.Run(_sliceCount, _forwardSlice);
+        }
 
         w.Trained = training;
         w.HadInitialStates = inputs.InitialStates is not null;
@@ -249,9 +249,12 @@ public abstract class RecurrentLayer : Layer
             Add(outputGradient.Data, w.StateGradients[0].AsSpan(0, block));
         }
 
-        PackOperands(w, backward: true);
-        _sliceCount = SliceCount(batch);
-        WorkerPool.Shared.Run(_sliceCount, _backwardSlice);
+        if (!TryRunTimeLoopByUnits(w, backward: true))
+        {
+            PackOperands(w, backward: true);
+            _sliceCount = SliceCount(batch);
+            WorkerPool.Shared.Run(_sliceCount, _backwardSlice);
+        }
 
         // Weight gradients as GEMMs over all steps, then dx = dgx · kernelᵀ.
         int rows = steps * batch;
@@ -321,18 +324,23 @@ public abstract class RecurrentLayer : Layer
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, w.Batch * g);
         BroadcastRows(InputBias(), gates, w.Batch);
-        int parts = StepSplitsByUnits && w.Batch <= UnitSplitMaxRows && Units >= UnitSplitMinUnits ? Math.Min(Engine.Threads, Units / 32) : 1;
+        // A streaming step of a few rows has no batch to split: large H splits its units (each part then reads only
+        // its columns of the weights). Measured on 2 cores (B=1, I=64): H=256 1.3× faster, 512 1.7×, 1024 2.3×.
+        int parts = w.Batch <= UnitSplitMaxStreamRows ? UnitPartCount(w) : 1;
         if (parts > 1)
         {
-            // Each part takes whole vectors of units; the input goes where the parts can read it.
+            // The input goes where the parts can read it; a stream never packs (it would pack at every step).
             input.CopyTo(w.Inputs);
-            _unitChunk = (Units + (8 * parts) - 1) / (8 * parts) * 8;
-            _streamWork = w;
-            WorkerPool.Shared.Run((Units + _unitChunk - 1) / _unitChunk, _streamUnits);
-            _streamWork = null;
+            w.UsePacked = false;
+            _unitChunk = UnitSlice.ChunkSize(Units, parts);
+            _unitWork = w;
+            WorkerPool.Shared.Run(parts, _streamUnits);
+            _unitWork = null;
+            LastUnitParts = parts;
         }
         else
         {
+            LastUnitParts = 1;
             Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, KernelParameter.Values, g, 1f, gates, g);
             StepForward(w, 0, BatchSlice.All(w.Batch));
         }
@@ -345,27 +353,25 @@ public abstract class RecurrentLayer : Layer
         w.State(0, 0).CopyTo(output);
     }
 
-    private void RunStreamUnits(int part)
-    {
-        int start = part * _unitChunk;
-        StreamStepUnits(_streamWork!, start, Math.Min(_unitChunk, Units - start));
-    }
-
-    /// <summary>True when every unit's gates read only that unit's columns, so one step can be split by units (GRU, reset after).</summary>
-    private protected virtual bool StepSplitsByUnits => false;
-
-    /// <summary>
-    /// Units [start, start + count) of one streaming step: those units' gate columns of the input projection (onto
-    /// the bias already in w.InputGates, from the input in w.Inputs) and of the recurrent product, then their gate math.
-    /// </summary>
-    private protected virtual void StreamStepUnits(RecurrentWorkspace w, int start, int count) =>
-        throw new NotSupportedException($"{TypeName} steps do not split by units.");
-
     /// <summary>
     /// One step of the cell for one slice of the batch: reads w.InputGates at s, w.RecurrentInput(s) and the
     /// states at s; writes states at s + 1 and its caches. Touches only the slice's rows (other threads own the rest).
+    /// Cells whose units are independent (<see cref="StepSplitsByUnits"/>) take this one: on a packed kernel their gate
+    /// math runs in the recurrent GEMM's epilogue; a cell that is not overrides it.
     /// </summary>
-    internal abstract void StepForward(RecurrentWorkspace w, int s, BatchSlice rows);
+    internal virtual void StepForward(RecurrentWorkspace w, int s, BatchSlice rows)
+    {
+        int g = w.GateWidth;
+        if (w.UsePacked)
+        {
+            FusedStepForward(w, s, rows, new UnitSlice(0, Units), w.UnitForwardOperands[0], rows.Start * g);
+            return;
+        }
+
+        var gh = w.StepGatesOf(rows);
+        MultiplyRecurrent(w, 0, rows, w.RecurrentInput(s, rows), Units, 0f, gh, g);
+        StepForwardUnits(w, s, rows, 0, Units, gh, g);
+    }
 
     /// <summary>
     /// One step back for one slice: w.StateGradients hold dLoss/d(states at s + 1) on entry; on exit they hold
@@ -410,6 +416,14 @@ public abstract class RecurrentLayer : Layer
         w.UsePacked = w.Batch > Gemm.RowPathMaxRows;
         if (!w.UsePacked)
         {
+            return;
+        }
+
+        if (!backward && StepSplitsByUnits)
+        {
+            // The forward product goes through the gate-math epilogue, on U with its gate columns interleaved.
+            w.EnsureUnitParts(1);
+            PackForwardUnits(w, w.UnitForwardOperands[0], new UnitSlice(0, Units), 0);
             return;
         }
 

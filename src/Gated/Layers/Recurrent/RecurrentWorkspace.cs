@@ -81,6 +81,32 @@ internal sealed class RecurrentWorkspace
     /// <summary>True while <see cref="Packed"/> holds the current phase's operands; false runs the products on the unpacked kernel.</summary>
     public bool UsePacked { get; set; }
 
+    /// <summary>
+    /// Per part of a time loop split by units: the recurrent kernel's columns of the part's units in every gate, (H, G·count),
+    /// gathered into <see cref="UnitKernels"/> and packed (forward), and those units' rows of the kernel, transposed (backward).
+    /// </summary>
+    public PackedMatrix[] UnitForwardOperands { get; private set; } = [];
+
+    public PackedMatrix[] UnitBackwardOperands { get; private set; } = [];
+
+    public float[][] UnitKernels { get; private set; } = [];
+
+    /// <summary>Makes room for a split into this many parts.</summary>
+    public void EnsureUnitParts(int parts)
+    {
+        if (UnitForwardOperands.Length >= parts)
+        {
+            return;
+        }
+
+        UnitForwardOperands = [.. UnitForwardOperands, .. Enumerable.Range(0, parts - UnitForwardOperands.Length).Select(_ => new PackedMatrix())];
+        UnitBackwardOperands = [.. UnitBackwardOperands, .. Enumerable.Range(0, parts - UnitBackwardOperands.Length).Select(_ => new PackedMatrix())];
+        UnitKernels = [.. UnitKernels, .. Enumerable.Range(0, parts - UnitKernels.Length).Select(_ => Array.Empty<float>())];
+    }
+
+    /// <summary>A gather buffer of at least `length` floats for part `part`'s kernel columns.</summary>
+    public float[] UnitKernel(int part, int length) => UnitKernels[part] = Ensure(UnitKernels[part], length);
+
     public bool HadInitialStates { get; set; }
 
     public bool Trained { get; set; }

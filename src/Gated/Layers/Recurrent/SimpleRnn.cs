@@ -73,37 +73,73 @@ public sealed class SimpleRnn : RecurrentLayer, IConfigurableLayer
 
     private protected override RecurrentOperand[] RecurrentOperands => _operands ??= [new(0, Units, false), new(0, Units, true)];
 
-    internal override void StepForward(RecurrentWorkspace w, int s, BatchSlice rows)
+    private void Activate(Span<float> values)
     {
-        int h = Units;
-        var next = w.State(0, s + 1, rows);
-        w.StepInputGates(s, rows).CopyTo(next);
-        MultiplyRecurrent(w, 0, rows, w.RecurrentInput(s, rows), h, 1f, next, h);
         if (Activation == SimpleRnnActivation.Tanh)
         {
-            Activations.Tanh(next, next);
+            Activations.Tanh(values, values);
         }
         else
         {
-            for (int k = 0; k < next.Length; k++)
+            for (int k = 0; k < values.Length; k++)
             {
-                next[k] = MathF.Max(next[k], 0f);
+                values[k] = MathF.Max(values[k], 0f);
             }
+        }
+    }
+
+    // dgx = dh ⊙ act'(pre-activation), from the output y = act(pre); dh ← 0 (h_prev reaches the loss only through U).
+    private void Derivative(ReadOnlySpan<float> y, Span<float> dh, Span<float> dgx)
+    {
+        for (int k = 0; k < dh.Length; k++)
+        {
+            float v = y[k];
+            dgx[k] = Activation == SimpleRnnActivation.Tanh ? dh[k] * (1f - (v * v)) : (v > 0 ? dh[k] : 0f);
+            dh[k] = 0f;
+        }
+    }
+
+    private protected override bool StepSplitsByUnits => true;
+
+    // h' = act(gh + gx) for units [start, start + count) of the rows.
+    private protected override void StepForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, int start, int count, ReadOnlySpan<float> gh, int ghRowStride)
+    {
+        int h = Units;
+        var gx = w.StepInputGates(s, rows);
+        var next = w.State(0, s + 1, rows);
+        for (int b = 0; b < rows.Count; b++)
+        {
+            var row = next.Slice((b * h) + start, count);
+            var x = gx.Slice((b * h) + start, count);
+            var u = gh.Slice(b * ghRowStride, count);
+            for (int k = 0; k < row.Length; k++)
+            {
+                row[k] = u[k] + x[k];
+            }
+
+            Activate(row);
+        }
+    }
+
+    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units)
+    {
+        int h = Units;
+        var all = BatchSlice.All(w.Batch);
+        var hNext = w.State(0, s + 1);
+        var dh = w.StateGradient(0, all);
+        var dgx = w.StepInputGateGradients(s, all);
+        for (int b = 0; b < w.Batch; b++)
+        {
+            int offset = (b * h) + units.Start;
+            Derivative(hNext.Slice(offset, units.Count), dh.Slice(offset, units.Count), dgx.Slice(offset, units.Count));
         }
     }
 
     internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
         int h = Units;
-        var hNext = w.State(0, s + 1, rows);
-        var dh = w.StateGradient(0, rows);
         var dgx = w.StepInputGateGradients(s, rows);
-        for (int k = 0; k < dh.Length; k++)
-        {
-            float y = hNext[k];
-            dgx[k] = Activation == SimpleRnnActivation.Tanh ? dh[k] * (1f - (y * y)) : (y > 0 ? dh[k] : 0f);
-            dh[k] = 0f;
-        }
+        Derivative(w.State(0, s + 1, rows), w.StateGradient(0, rows), dgx);
 
         MultiplyRecurrent(w, 1, rows, dgx, h, 0f, w.RecurrentInputGradientOf(rows), h);
     }

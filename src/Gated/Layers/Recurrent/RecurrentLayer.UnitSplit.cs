@@ -1,0 +1,275 @@
+using Gated.Kernels;
+using Gated.Threading;
+
+namespace Gated.Layers.Recurrent;
+
+/// <summary>
+/// The split by hidden units. For large H, each thread owns a fixed slice of units for the whole sequence: it
+/// multiplies the full state by only its units' columns of U (so each core streams 1/P of the recurrent kernel
+/// per step instead of all of it, as a batch split would) and runs those units' gate math; the threads meet at a
+/// spin barrier after every step, since the next step reads every unit. Backward mirrors it: each thread takes its
+/// units' gate gradients, then, after a barrier, its units' columns of dh_prev = dgates · Uᵀ.
+/// Every value is computed exactly as on one thread (whole GEMM tiles, one FMA chain per column on the 1–4-row
+/// path, column-independent gate math), so results are the same bits whatever the split.
+/// </summary>
+public abstract partial class RecurrentLayer
+{
+    // A time loop or streaming step splits by units from this many units up: below, the hand-off per step costs
+    // about what it saves (measured on 2 cores: the streaming step at H=128 gained nothing, H=256 1.3×).
+    private const int UnitSplitMinUnits = 256;
+
+    // A streaming step of at most this many rows splits by units; larger ones are served by the row path anyway.
+    private const int UnitSplitMaxStreamRows = Gemm.RowPathMaxRows;
+
+    private readonly SpinBarrier _barrier = new();
+    private int _unitChunk;
+    private RecurrentWorkspace? _unitWork;
+
+    /// <summary>How many parts the last time loop (Forward or Backward) or streaming step split its units into; 1 when it did not.</summary>
+    internal int LastUnitParts { get; private protected set; } = 1;
+
+    /// <summary>True when every unit's gates read only that unit's columns of the products (GRU reset after, LSTM, SimpleRNN).</summary>
+    private protected virtual bool StepSplitsByUnits => false;
+
+    /// <summary>
+    /// Gate math of step s for units [start, start + count) of the rows `rows`: gh holds those units' recurrent products
+    /// h_s · U (no bias), starting at the first row, rows ghRowStride apart, gate blocks `count` apart within a row.
+    /// Writes those units of the states at s + 1 and of the caches.
+    /// </summary>
+    private protected virtual void StepForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, int start, int count, ReadOnlySpan<float> gh, int ghRowStride) =>
+        throw new NotSupportedException($"{TypeName} steps do not split by units.");
+
+    /// <summary>
+    /// StepBackward for units `units` of every row: w.StateGradients hold dLoss/d(states at s + 1) there on entry and the
+    /// direct part of the gradient of the states at s on exit; writes those units' columns of step s's gate gradients.
+    /// </summary>
+    private protected virtual void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units) =>
+        throw new NotSupportedException($"{TypeName} steps do not split by units.");
+
+    // How many parts a run splits its units into; 1 means split the batch instead. Masks and recurrent dropout
+    // act per row of the batch, so those runs keep the batch split.
+    private int UnitPartCount(RecurrentWorkspace w)
+    {
+        if (!StepSplitsByUnits || Units < UnitSplitMinUnits || w.Valid is not null || w.HasRecurrentDropout)
+        {
+            return 1;
+        }
+
+        int threads = Math.Min(Engine.Threads, Environment.ProcessorCount);
+        return threads < 2 ? 1 : UnitSlice.PartCount(Units, UnitSlice.ChunkSize(Units, threads));
+    }
+
+    // Runs Forward's (or Backward's) time loop split by units; false when it should run split by batch instead.
+    private bool TryRunTimeLoopByUnits(RecurrentWorkspace w, bool backward)
+    {
+        LastUnitParts = 1;
+        int parts = UnitPartCount(w);
+        if (parts < 2)
+        {
+            return false;
+        }
+
+        _unitChunk = UnitSlice.ChunkSize(Units, parts);
+        w.EnsureUnitParts(parts);
+        w.UsePacked = w.Batch > Gemm.RowPathMaxRows;
+        _barrier.Reset(parts);
+        _unitWork = w;
+        try
+        {
+            bool ran = WorkerPool.Shared.TryRunTogether(parts, backward ? _backwardUnits : _forwardUnits);
+            LastUnitParts = ran ? parts : 1;
+            return ran;
+        }
+        finally
+        {
+            _unitWork = null;
+        }
+    }
+
+    private void RunForwardUnits(int part)
+    {
+        var w = _unitWork!;
+        var units = UnitSlice.Part(Units, _unitChunk, part);
+        var all = BatchSlice.All(w.Batch);
+        int ghOffset = PartGatesOffset(w, units);
+        try
+        {
+            if (w.UsePacked)
+            {
+                PackForwardUnits(w, w.UnitForwardOperands[part], units, part);
+            }
+
+            for (int s = 0; s < w.Steps; s++)
+            {
+                if (w.UsePacked)
+                {
+                    FusedStepForward(w, s, all, units, w.UnitForwardOperands[part], ghOffset);
+                }
+                else
+                {
+                    UnpackedStepForwardUnits(w, s, units, ghOffset);
+                }
+
+                if (!_barrier.SignalAndWait())
+                {
+                    return;
+                }
+            }
+        }
+        catch
+        {
+            _barrier.Break();
+            throw;
+        }
+    }
+
+    private void RunBackwardUnits(int part)
+    {
+        var w = _unitWork!;
+        var units = UnitSlice.Part(Units, _unitChunk, part);
+        int batch = w.Batch, h = Units, g = w.GateWidth, block = batch * h;
+        try
+        {
+            if (w.UsePacked)
+            {
+                // dh_prev[:, units] = dgates (B, G·H) · (rows `units` of U)ᵀ.
+                w.UnitBackwardOperands[part].Pack(true, g, units.Count, RecurrentKernelParameter.Values[(units.Start * g)..], g);
+            }
+
+            var dh = w.StateGradients[0].AsSpan(0, block);
+            var dRecurrent = w.RecurrentInputGradient.AsSpan(0, block);
+            var all = BatchSlice.All(batch);
+            for (int s = w.Steps - 1; s >= 0; s--)
+            {
+                if (ReturnSequences)
+                {
+                    var dOutput = w.OutputGradients.AsSpan(s * block, block);
+                    for (int b = 0; b < batch; b++)
+                    {
+                        Add(dOutput.Slice((b * h) + units.Start, units.Count), dh.Slice((b * h) + units.Start, units.Count));
+                    }
+                }
+
+                StepBackwardUnits(w, s, units);
+
+                // dh_prev needs every unit's gate gradients of this step.
+                if (!_barrier.SignalAndWait())
+                {
+                    return;
+                }
+
+                var dGates = SeparateRecurrentGateGradients ? w.StepRecurrentGateGradients(s, all) : w.StepInputGateGradients(s, all);
+                var dPart = dRecurrent[units.Start..];
+                if (w.UsePacked)
+                {
+                    Gemm.Multiply(false, batch, 1f, dGates, g, w.UnitBackwardOperands[part], 0f, dPart, h);
+                }
+                else
+                {
+                    Gemm.Multiply(false, true, batch, units.Count, g, 1f, dGates, g, RecurrentKernelParameter.Values[(units.Start * g)..], g, 0f, dPart, h);
+                }
+
+                for (int b = 0; b < batch; b++)
+                {
+                    Add(dRecurrent.Slice((b * h) + units.Start, units.Count), dh.Slice((b * h) + units.Start, units.Count));
+                }
+            }
+        }
+        catch
+        {
+            _barrier.Break();
+            throw;
+        }
+    }
+
+    // One streaming step split by units: each part adds its units' columns of the input projection (onto the bias
+    // already in w.InputGates), takes its columns of the recurrent product and runs their gate math. No barrier:
+    // the step ends when the job does.
+    private void RunStreamUnits(int part)
+    {
+        var w = _unitWork!;
+        var units = UnitSlice.Part(Units, _unitChunk, part);
+        int batch = w.Batch, h = Units, g = w.GateWidth, inputSize = w.InputSize;
+        var kernel = KernelParameter.Values;
+        var gx = w.InputGates.AsSpan(0, batch * g);
+        for (int gate = 0; gate < GateCount; gate++)
+        {
+            int column = (gate * h) + units.Start;
+            Gemm.Multiply(false, false, batch, units.Count, inputSize, 1f, w.Inputs, inputSize, kernel[column..], g, 1f, gx[column..], g);
+        }
+
+        UnpackedStepForwardUnits(w, 0, units, PartGatesOffset(w, units));
+    }
+
+    // Where part `units`' share of the step scratch starts: (B, G·count) each, after the shares of the parts before it.
+    private int PartGatesOffset(RecurrentWorkspace w, UnitSlice units) => w.Batch * GateCount * units.Start;
+
+    // Units `units` of step s for every row, on the kernel in place (1–4 rows): gh (B, G·count) = h_s · U[:, units'
+    // columns of every gate], gate blocks side by side, then the gate math.
+    private void UnpackedStepForwardUnits(RecurrentWorkspace w, int s, UnitSlice units, int ghOffset)
+    {
+        int batch = w.Batch, h = Units, width = GateCount * units.Count;
+        var all = BatchSlice.All(batch);
+        var hPrev = w.RecurrentInput(s, all);
+        var gh = w.StepGates.AsSpan(ghOffset, batch * width);
+        var u = RecurrentKernelParameter.Values;
+        for (int gate = 0; gate < GateCount; gate++)
+        {
+            Gemm.Multiply(false, false, batch, units.Count, h, 1f, hPrev, h, u[((gate * h) + units.Start)..], w.GateWidth, 0f, gh[(gate * units.Count)..], width);
+        }
+
+        StepForwardUnits(w, s, all, units.Start, units.Count, gh, width);
+    }
+
+    // Rows `rows`, units `units` of step s on a packed operand (see PackForwardUnits): the GEMM hands each group of
+    // GateGroupUnits units to the gate math as soon as its columns are final, while they are still in L1.
+    private void FusedStepForward(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units, PackedMatrix operand, int ghOffset)
+    {
+        int width = GateCount * units.Count;
+        var epilogue = new GateEpilogue(this, w, s, rows.Start, units.Start, ghOffset, width);
+        Gemm.Multiply(rows.Count, w.RecurrentInput(s, rows), Units, operand, w.StepGates.AsSpan(ghOffset, rows.Count * width), width, GateCount * GateGroupUnits, ref epilogue);
+    }
+
+    // Units per gate group of the packed forward operand.
+    private const int GateGroupUnits = 16;
+
+    /// <summary>
+    /// Packs U[:, units' columns of every gate] as (H, G·count) with the gates interleaved by groups of 16 units
+    /// (z of units 0–15, r of 0–15, n of 0–15, z of 16–31, …), so each group's gate pre-activations are complete as soon
+    /// as the GEMM has passed its columns, and the epilogue can turn them into states then.
+    /// </summary>
+    private void PackForwardUnits(RecurrentWorkspace w, PackedMatrix operand, UnitSlice units, int part)
+    {
+        int h = Units, width = GateCount * units.Count;
+        var u = RecurrentKernelParameter.Values;
+        var gathered = w.UnitKernel(part, h * width);
+        for (int row = 0; row < h; row++)
+        {
+            int column = row * width;
+            for (int group = units.Start; group < units.End; group += GateGroupUnits)
+            {
+                int count = Math.Min(GateGroupUnits, units.End - group);
+                for (int gate = 0; gate < GateCount; gate++, column += count)
+                {
+                    u.Slice((row * w.GateWidth) + (gate * h) + group, count).CopyTo(gathered.AsSpan(column, count));
+                }
+            }
+        }
+
+        operand.Pack(false, h, width, gathered, width);
+    }
+
+    // Runs the cell's gate math on a group of the fused GEMM's output: columns [column, column + columns) of rows
+    // [row, row + rows) of the product are G gate blocks of columns / G units each.
+    private readonly struct GateEpilogue(RecurrentLayer layer, RecurrentWorkspace w, int step, int firstRow, int firstUnit, int ghOffset, int ghRowStride)
+        : IGemmEpilogue
+    {
+        public void Apply(int row, int rows, int column, int columns)
+        {
+            int gates = layer.GateCount;
+            layer.StepForwardUnits(
+                w, step, new BatchSlice(firstRow + row, rows), firstUnit + (column / gates), columns / gates,
+                w.StepGates.AsSpan(ghOffset + (row * ghRowStride) + column), ghRowStride);
+        }
+    }
+}
