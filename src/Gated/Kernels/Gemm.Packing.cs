@@ -46,21 +46,33 @@ internal static partial class Gemm
         where TKernel : struct, IGemmMicroKernel
     {
         int nr = TKernel.Columns;
-        for (int t = 0; t < nc; t += nr, packed += (nint)nr * kc)
+        if (transposeB)
         {
-            int columns = Math.Min(nr, nc - t);
-            if (transposeB)
+            // B stored (N,K): a k step's NR values lie in NR different rows.
+            for (int t = 0; t < nc; t += nr, packed += (nint)nr * kc)
             {
-                // B stored (N,K): a k step's NR values lie in NR different rows.
-                GatherColumns(b + ((j0 + t) * ldb) + p0, ldb, columns, packed, kc, nr);
+                GatherColumns(b + ((j0 + t) * ldb) + p0, ldb, Math.Min(nr, nc - t), packed, kc, nr);
             }
-            else
+
+            return;
+        }
+
+        // B stored (K,N): a k step's NR values are contiguous. Sliver by sliver, each sliver reading all kc rows,
+        // touched kc pages per sliver at a stride the prefetchers do not follow (5–6 GB/s at 1024 × 3072); going
+        // across all slivers a few rows at a time reads B row by row and writes each sliver a run of
+        // rows · NR floats: 2–3× faster (15–17 GB/s at 1024 × 3072, 25 GB/s at 256 × 768). Same layout.
+        const int rowsPerPass = 8;
+        for (int q = 0; q < kc; q += rowsPerPass)
+        {
+            int steps = Math.Min(rowsPerPass, kc - q);
+            float* sliver = packed + ((nint)q * nr);
+            for (int t = 0; t < nc; t += nr, sliver += (nint)nr * kc)
             {
-                // B stored (K,N): a k step's NR values are contiguous.
-                float* source = b + (p0 * ldb) + j0 + t;
-                for (int p = 0; p < kc; p++)
+                int columns = Math.Min(nr, nc - t);
+                float* source = b + ((p0 + q) * ldb) + j0 + t;
+                for (int p = 0; p < steps; p++)
                 {
-                    CopyPadded(source + (p * ldb), packed + ((nint)p * nr), columns, nr);
+                    CopyPadded(source + (p * ldb), sliver + ((nint)p * nr), columns, nr);
                 }
             }
         }

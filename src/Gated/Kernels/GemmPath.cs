@@ -9,7 +9,7 @@ internal enum GemmPath
     /// <summary>Packed, 6×8 register tiles of Vector128.</summary>
     Vector128,
 
-    /// <summary>Packed, 6×16 register tiles of Vector256.</summary>
+    /// <summary>Packed, 4×24 register tiles of Vector256.</summary>
     Vector256,
 
     /// <summary>Packed, 8×32 register tiles of Vector512.</summary>

@@ -15,7 +15,7 @@ internal static unsafe class ParallelGemm
     private const long MinimumWork = 1 << 17;
 
     // Column blocks are multiples of every micro-kernel width and row blocks of every tile height, so no tile is split.
-    private const int ColumnQuantum = 32;
+    private const int ColumnQuantum = 96;
     private const int RowQuantum = 24;
 
     // One per calling thread: the pool runs one job at a time, but two threads may each be inside a product.
