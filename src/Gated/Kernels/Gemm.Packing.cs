@@ -148,6 +148,15 @@ internal static partial class Gemm
         }
     }
 
+    /// <summary>The micro-kernel's tile width NR on a path (1 for the scalar loop).</summary>
+    internal static int TileColumns(GemmPath path) => path switch
+    {
+        GemmPath.Vector512 => Vector512Kernel.Columns,
+        GemmPath.Vector256 => Vector256Kernel.Columns,
+        GemmPath.Vector128 => Vector128Kernel.Columns,
+        _ => 1,
+    };
+
     /// <summary>Floats a whole packed op(B) (K, N) takes on a path: N padded to the tile width, times K.</summary>
     internal static int PackedLength(GemmPath path, int k, int n) => path switch
     {

@@ -14,8 +14,9 @@ internal static unsafe class ParallelGemm
     // Below about this many multiply-adds a product takes a few microseconds: not worth waking a worker.
     private const long MinimumWork = 1 << 17;
 
-    // Column blocks are multiples of every micro-kernel width and row blocks of every tile height, so no tile is split.
-    private const int ColumnQuantum = 96;
+    // Column blocks are multiples of the running path's tile width and row blocks of every tile height, so no tile is
+    // split. (A quantum that suited every path, 96, left a 150-column product, seed's weight gradients, on one thread.)
+    private static readonly int ColumnQuantum = Gemm.TileColumns(Gemm.DefaultPath);
     private const int RowQuantum = 24;
 
     // One per calling thread: the pool runs one job at a time, but two threads may each be inside a product.
