@@ -19,23 +19,35 @@ internal static partial class Gemm
         where TKernel : struct, IGemmMicroKernel
     {
         int mr = TKernel.Rows;
-        for (int s = 0; s < mc; s += mr, packed += (nint)mr * kc)
+        if (transposeA)
         {
-            int rows = Math.Min(mr, mc - s);
-            if (transposeA)
+            // A stored (K,M): a k step's values for all rows are contiguous, so go row by row of A and hand each sliver
+            // its MR values with one fixed-size copy. (Sliver by sliver, with a general copy per k step, this packing
+            // took about as long as the product itself for the weight gradients' thin shapes, 50 × 150 × 3200.)
+            int full = mc / mr * mr;
+            for (int p = 0; p < kc; p++)
             {
-                // A stored (K,M): a k step's MR values are contiguous.
-                float* source = a + (p0 * lda) + i0 + s;
-                for (int p = 0; p < kc; p++)
+                float* source = a + ((p0 + p) * lda) + i0;
+                float* sliver = packed + ((nint)p * mr);
+                int s = 0;
+                for (; s < full; s += mr, sliver += (nint)mr * kc)
                 {
-                    CopyPadded(source + (p * lda), packed + ((nint)p * mr), rows, mr);
+                    Unsafe.CopyBlockUnaligned(sliver, source + s, (uint)(TKernel.Rows * sizeof(float)));
+                }
+
+                if (s < mc)
+                {
+                    CopyPadded(source + s, sliver, mc - s, mr);
                 }
             }
-            else
-            {
-                // A stored (M,K): a k step's MR values lie in MR different rows.
-                GatherColumns(a + ((i0 + s) * lda) + p0, lda, rows, packed, kc, mr);
-            }
+
+            return;
+        }
+
+        for (int s = 0; s < mc; s += mr, packed += (nint)mr * kc)
+        {
+            // A stored (M,K): a k step's MR values lie in MR different rows.
+            GatherColumns(a + ((i0 + s) * lda) + p0, lda, Math.Min(mr, mc - s), packed, kc, mr);
         }
     }
 
@@ -70,6 +82,17 @@ internal static partial class Gemm
             {
                 int columns = Math.Min(nr, nc - t);
                 float* source = b + ((p0 + q) * ldb) + j0 + t;
+                if (columns == nr)
+                {
+                    // A whole sliver row: one fixed-size copy the JIT unrolls.
+                    for (int p = 0; p < steps; p++)
+                    {
+                        Unsafe.CopyBlockUnaligned(sliver + ((nint)p * nr), source + (p * ldb), (uint)(TKernel.Columns * sizeof(float)));
+                    }
+
+                    continue;
+                }
+
                 for (int p = 0; p < steps; p++)
                 {
                     CopyPadded(source + (p * ldb), sliver + ((nint)p * nr), columns, nr);

@@ -263,11 +263,11 @@ public abstract partial class RecurrentLayer : Layer
         ParallelGemm.Multiply(true, false, inputSize, g, rows, 1f, w.Inputs, inputSize, dgx, g, 1f, KernelParameter.Gradients, g);
         AccumulateRecurrentKernelGradient(w, dgh);
         var inputBiasSums = w.StepGates.AsSpan(0, g);
-        ColumnSums(dgx, rows, g, inputBiasSums);
+        ColumnSums.Compute(dgx, rows, g, inputBiasSums);
         AccumulateInputBiasGradient(inputBiasSums);
         if (SeparateRecurrentGateGradients)
         {
-            ColumnSums(dgh, rows, g, inputBiasSums);
+            ColumnSums.Compute(dgh, rows, g, inputBiasSums);
         }
 
         AccumulateRecurrentBiasGradient(inputBiasSums);
@@ -814,15 +814,6 @@ public abstract partial class RecurrentLayer : Layer
         for (int i = 0; i < rows; i++)
         {
             row.CopyTo(matrix.Slice(i * row.Length, row.Length));
-        }
-    }
-
-    private static void ColumnSums(ReadOnlySpan<float> matrix, int rows, int cols, Span<float> sums)
-    {
-        sums.Clear();
-        for (int i = 0; i < rows; i++)
-        {
-            Add(matrix.Slice(i * cols, cols), sums);
         }
     }
 
