@@ -16,7 +16,8 @@ namespace Gated.Tests.Models;
 [Collection(ThreadCountCollection.Name)]
 public class SteadyStateAllocationTests
 {
-    public static TheoryData<string, int> Cases => new() { { "gru", 1 }, { "gru", 2 }, { "lstm", 2 }, { "rnn", 1 } };
+    // "-wide" layers (264 units) run their time loops split by units on 2 threads.
+    public static TheoryData<string, int> Cases => new() { { "gru", 1 }, { "gru", 2 }, { "lstm", 2 }, { "rnn", 1 }, { "gru-wide", 2 }, { "lstm-wide", 2 } };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -84,11 +85,12 @@ public class SteadyStateAllocationTests
 
     private static Sequential Model(string cell)
     {
-        Layer recurrent = cell switch
+        int units = cell.EndsWith("-wide", StringComparison.Ordinal) ? 264 : 24;
+        Layer recurrent = cell.Split('-')[0] switch
         {
-            "lstm" => new Lstm(24, returnSequences: true),
-            "rnn" => new SimpleRnn(24, returnSequences: true),
-            _ => new Gru(24, returnSequences: true),
+            "lstm" => new Lstm(units, returnSequences: true),
+            "rnn" => new SimpleRnn(units, returnSequences: true),
+            _ => new Gru(units, returnSequences: true),
         };
         var model = new Sequential(recurrent, new Gru(24), new Dense(1));
         model.Build([20, 2], seed: 6);
