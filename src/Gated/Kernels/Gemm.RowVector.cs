@@ -71,53 +71,13 @@ internal static partial class Gemm
             StoreScaled(c + j + (7 * w), s7, alpha, beta);
         }
 
-        if (j + (4 * w) <= n)
+        for (int width = 4; width >= 1; width /= 2)
         {
-            Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-            float* row = b + j;
-            for (int p = 0; p < k; p++, row += ldb)
+            if (j + (width * w) <= n)
             {
-                var ap = new Vector<float>(a[p]);
-                s0 = Vector.FusedMultiplyAdd(ap, Vector.Load(row), s0);
-                s1 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + w), s1);
-                s2 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (2 * w)), s2);
-                s3 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + (3 * w)), s3);
+                RowAxpyStrip(width, k, alpha, a, b + j, ldb, beta, c + j);
+                j += width * w;
             }
-
-            StoreScaled(c + j, s0, alpha, beta);
-            StoreScaled(c + j + w, s1, alpha, beta);
-            StoreScaled(c + j + (2 * w), s2, alpha, beta);
-            StoreScaled(c + j + (3 * w), s3, alpha, beta);
-            j += 4 * w;
-        }
-
-        if (j + (2 * w) <= n)
-        {
-            Vector<float> s0 = default, s1 = default;
-            float* row = b + j;
-            for (int p = 0; p < k; p++, row += ldb)
-            {
-                var ap = new Vector<float>(a[p]);
-                s0 = Vector.FusedMultiplyAdd(ap, Vector.Load(row), s0);
-                s1 = Vector.FusedMultiplyAdd(ap, Vector.Load(row + w), s1);
-            }
-
-            StoreScaled(c + j, s0, alpha, beta);
-            StoreScaled(c + j + w, s1, alpha, beta);
-            j += 2 * w;
-        }
-
-        if (j + w <= n)
-        {
-            Vector<float> s0 = default;
-            float* row = b + j;
-            for (int p = 0; p < k; p++, row += ldb)
-            {
-                s0 = Vector.FusedMultiplyAdd(new Vector<float>(a[p]), Vector.Load(row), s0);
-            }
-
-            StoreScaled(c + j, s0, alpha, beta);
-            j += w;
         }
 
         for (; j < n; j++)
@@ -129,6 +89,41 @@ internal static partial class Gemm
             }
 
             StoreScaled(c + j, sum, alpha, beta);
+        }
+    }
+
+    // Columns [0, width·W) of the row (width 4, 2 or 1 vectors): the narrower strips that finish a row after the
+    // eight-vector ones, with the same one chain per column.
+    private static unsafe void RowAxpyStrip(int width, int k, float alpha, float* a, float* b, nint ldb, float beta, float* c)
+    {
+        int w = Vector<float>.Count;
+        Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (int p = 0; p < k; p++, b += ldb)
+        {
+            var ap = new Vector<float>(a[p]);
+            s0 = Vector.FusedMultiplyAdd(ap, Vector.Load(b), s0);
+            if (width >= 2)
+            {
+                s1 = Vector.FusedMultiplyAdd(ap, Vector.Load(b + w), s1);
+            }
+
+            if (width == 4)
+            {
+                s2 = Vector.FusedMultiplyAdd(ap, Vector.Load(b + (2 * w)), s2);
+                s3 = Vector.FusedMultiplyAdd(ap, Vector.Load(b + (3 * w)), s3);
+            }
+        }
+
+        StoreScaled(c, s0, alpha, beta);
+        if (width >= 2)
+        {
+            StoreScaled(c + w, s1, alpha, beta);
+        }
+
+        if (width == 4)
+        {
+            StoreScaled(c + (2 * w), s2, alpha, beta);
+            StoreScaled(c + (3 * w), s3, alpha, beta);
         }
     }
 
