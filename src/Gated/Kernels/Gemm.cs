@@ -122,7 +122,7 @@ internal static partial class Gemm
     /// <summary>
     /// C (M,N) = A (M,K) · B (K,N) with B packed, handing each group of `groupColumns` columns (the last may be
     /// narrower) of each block of rows to <paramref name="epilogue"/> as soon as those values are final, while they are
-    /// still in L1 (a recurrent step's gate math runs there). The products are the same bits as without an epilogue.
+    /// still in cache (a recurrent step's gate math runs there). The products are the same bits as without an epilogue.
     /// </summary>
     public static void Multiply<TEpilogue>(
         int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc, int groupColumns, ref TEpilogue epilogue)
@@ -196,7 +196,7 @@ internal static partial class Gemm
     // Loop order jc → pc → ic → jr → ir (BLIS): each packed B slice serves all row blocks, each packed A
     // block all column slivers. Blocks are balanced so that no block is a sliver of a few rows or steps.
     // With groupColumns > 0, once the last K slice has passed a group's columns for a block of rows, the epilogue gets
-    // that block while it is still in L1.
+    // that block while it is still in cache.
     private static unsafe void Blocked<TKernel, TEpilogue>(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float* prePackedB, float beta, float* c, nint ldc,

@@ -2,7 +2,7 @@ namespace Gated.Kernels;
 
 /// <summary>
 /// Work a GEMM hands a block of its finished output to (see <see cref="Gemm.Multiply{TEpilogue}"/>): a recurrent step's
-/// gate math, run on each group of gate columns while they are still in L1 instead of in a pass over all of C afterwards.
+/// gate math, run on each group of gate columns while they are still in cache instead of in a pass over all of C afterwards.
 /// </summary>
 internal interface IGemmEpilogue
 {

@@ -142,16 +142,21 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
             w.Cache(Update, s, rows), w.Cache(Reset, s, rows), w.Cache(Candidate, s, rows), w.Cache(Extra, s, rows), w.State(0, s + 1, rows),
             GateMath.Vectorized);
 
-    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units)
-    {
-        var all = BatchSlice.All(w.Batch);
+    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) =>
         GateMath.GruResetAfterBackward(
-            w.Batch, Units, units.Start, units.Count, w.StateGradient(0, all), w.State(0, s), w.Cache(Update, s), w.Cache(Reset, s),
-            w.Cache(Candidate, s), w.Cache(Extra, s), w.StepInputGateGradients(s, all), w.StepRecurrentGateGradients(s, all), GateMath.Vectorized);
-    }
+            rows.Count, Units, units.Start, units.Count, w.StateGradient(0, rows), w.State(0, s, rows), w.Cache(Update, s, rows),
+            w.Cache(Reset, s, rows), w.Cache(Candidate, s, rows), w.Cache(Extra, s, rows), w.StepInputGateGradients(s, rows),
+            w.StepRecurrentGateGradients(s, rows), GateMath.Vectorized);
 
     internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
     {
+        if (Variant == GruVariant.ResetAfter)
+        {
+            // The gate gradients in one pass (GateMath), then dh_prev = dgh · Uᵀ.
+            base.StepBackward(w, s, rows);
+            return;
+        }
+
         int batch = rows.Count, h = Units, h3 = 3 * h;
         var hPrev = w.State(0, s, rows);
         var recurrentInput = w.RecurrentInput(s, rows);
@@ -162,14 +167,6 @@ public sealed class Gru : RecurrentLayer, IConfigurableLayer
         var dh = w.StateGradient(0, rows);
         var dRecurrent = w.RecurrentInputGradientOf(rows);
         var dgx = w.StepInputGateGradients(s, rows);
-        if (Variant == GruVariant.ResetAfter)
-        {
-            var dgh = w.StepRecurrentGateGradients(s, rows);
-            GateMath.GruResetAfterBackward(batch, h, dh, hPrev, z, r, n, extra, dgx, dgh, GateMath.Vectorized);
-            MultiplyRecurrent(w, 1, rows, dgh, h3, 0f, dRecurrent, h);
-            return;
-        }
-
         for (int b = 0; b < batch; b++)
         {
             for (int j = 0; j < h; j++)

@@ -74,27 +74,11 @@ public sealed class Lstm : RecurrentLayer, IConfigurableLayer
             w.Cache(InputGate, s, rows), w.Cache(ForgetGate, s, rows), w.Cache(CellCandidate, s, rows), w.Cache(OutputGate, s, rows),
             w.Cache(CellTanh, s, rows), w.State(1, s + 1, rows), w.State(0, s + 1, rows), GateMath.Vectorized);
 
-    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units)
-    {
-        var all = BatchSlice.All(w.Batch);
+    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) =>
         GateMath.LstmBackward(
-            w.Batch, Units, units.Start, units.Count, w.StateGradient(0, all), w.StateGradient(1, all), w.State(1, s),
-            w.Cache(InputGate, s), w.Cache(ForgetGate, s), w.Cache(CellCandidate, s), w.Cache(OutputGate, s), w.Cache(CellTanh, s),
-            w.StepInputGateGradients(s, all), GateMath.Vectorized);
-    }
-
-    internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
-    {
-        int h = Units;
-        var dgx = w.StepInputGateGradients(s, rows);
-        GateMath.LstmBackward(
-            rows.Count, h, w.StateGradient(0, rows), w.StateGradient(1, rows), w.State(1, s, rows),
+            rows.Count, Units, units.Start, units.Count, w.StateGradient(0, rows), w.StateGradient(1, rows), w.State(1, s, rows),
             w.Cache(InputGate, s, rows), w.Cache(ForgetGate, s, rows), w.Cache(CellCandidate, s, rows), w.Cache(OutputGate, s, rows),
-            w.Cache(CellTanh, s, rows), dgx, GateMath.Vectorized);
-
-        // h_prev reaches the loss only through the recurrent kernel.
-        MultiplyRecurrent(w, 1, rows, dgx, 4 * h, 0f, w.RecurrentInputGradientOf(rows), h);
-    }
+            w.Cache(CellTanh, s, rows), w.StepInputGateGradients(s, rows), GateMath.Vectorized);
 
     protected override void CreateParameters(int inputSize, SeededRandom random)
     {

@@ -11,6 +11,7 @@ namespace Gated.Layers.Recurrent;
 /// units' gate gradients, then, after a barrier, its units' columns of dh_prev = dgates · Uᵀ.
 /// Every value is computed exactly as on one thread (whole GEMM tiles, one FMA chain per column on the 1–4-row
 /// path, column-independent gate math), so results are the same bits whatever the split.
+/// The packed forward step with its gate math in the GEMM's epilogue lives here too: a batch split runs it on all units.
 /// </summary>
 public abstract partial class RecurrentLayer
 {
@@ -18,7 +19,8 @@ public abstract partial class RecurrentLayer
     // about what it saves (measured on 2 cores: the streaming step at H=128 gained nothing, H=256 1.3×).
     private const int UnitSplitMinUnits = 256;
 
-    // A streaming step of at most this many rows splits by units; larger ones are served by the row path anyway.
+    // A streaming step of at most this many rows splits by units: the row path reads U in place, so each part reads
+    // only its columns. A larger one runs whole (its GEMM packs U at every call; parts would each pack theirs).
     private const int UnitSplitMaxStreamRows = Gemm.RowPathMaxRows;
 
     private readonly SpinBarrier _barrier = new();
@@ -40,36 +42,37 @@ public abstract partial class RecurrentLayer
         throw new NotSupportedException($"{TypeName} steps do not split by units.");
 
     /// <summary>
-    /// StepBackward for units `units` of every row: w.StateGradients hold dLoss/d(states at s + 1) there on entry and the
-    /// direct part of the gradient of the states at s on exit; writes those units' columns of step s's gate gradients.
+    /// The gate part of StepBackward for units `units` of the rows `rows`: w.StateGradients hold dLoss/d(states at s + 1)
+    /// there on entry and the direct part of the gradient of the states at s on exit; writes those units' columns of
+    /// step s's gate gradients.
     /// </summary>
-    private protected virtual void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units) =>
+    private protected virtual void StepBackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) =>
         throw new NotSupportedException($"{TypeName} steps do not split by units.");
 
-    // How many parts a run splits its units into; 1 means split the batch instead. Masks and recurrent dropout
-    // act per row of the batch, so those runs keep the batch split.
-    private int UnitPartCount(RecurrentWorkspace w)
+    // Sets the units per part (_unitChunk) for a run and returns how many parts that makes; 1 means split the batch
+    // instead. Masks and recurrent dropout act per row of the batch, so those runs keep the batch split.
+    private int PlanUnitParts(RecurrentWorkspace w)
     {
-        if (!StepSplitsByUnits || Units < UnitSplitMinUnits || w.Valid is not null || w.HasRecurrentDropout)
+        int threads = Math.Min(Engine.Threads, Environment.ProcessorCount);
+        if (!StepSplitsByUnits || Units < UnitSplitMinUnits || w.Valid is not null || w.HasRecurrentDropout || threads < 2)
         {
             return 1;
         }
 
-        int threads = Math.Min(Engine.Threads, Environment.ProcessorCount);
-        return threads < 2 ? 1 : UnitSlice.PartCount(Units, UnitSlice.ChunkSize(Units, threads));
+        _unitChunk = UnitSlice.ChunkSize(Units, threads);
+        return UnitSlice.PartCount(Units, _unitChunk);
     }
 
     // Runs Forward's (or Backward's) time loop split by units; false when it should run split by batch instead.
     private bool TryRunTimeLoopByUnits(RecurrentWorkspace w, bool backward)
     {
         LastUnitParts = 1;
-        int parts = UnitPartCount(w);
+        int parts = PlanUnitParts(w);
         if (parts < 2)
         {
             return false;
         }
 
-        _unitChunk = UnitSlice.ChunkSize(Units, parts);
         w.EnsureUnitParts(parts);
         w.UsePacked = w.Batch > Gemm.RowPathMaxRows;
         _barrier.Reset(parts);
@@ -94,16 +97,17 @@ public abstract partial class RecurrentLayer
         int ghOffset = PartGatesOffset(w, units);
         try
         {
+            var operands = w.UnitPart(part);
             if (w.UsePacked)
             {
-                PackForwardUnits(w, w.UnitForwardOperands[part], units, part);
+                PackForwardUnits(w, operands, units);
             }
 
             for (int s = 0; s < w.Steps; s++)
             {
                 if (w.UsePacked)
                 {
-                    FusedStepForward(w, s, all, units, w.UnitForwardOperands[part], ghOffset);
+                    FusedStepForward(w, s, all, units, operands.Forward, ghOffset);
                 }
                 else
                 {
@@ -130,10 +134,11 @@ public abstract partial class RecurrentLayer
         int batch = w.Batch, h = Units, g = w.GateWidth, block = batch * h;
         try
         {
+            var operand = w.UnitPart(part).Backward;
             if (w.UsePacked)
             {
                 // dh_prev[:, units] = dgates (B, G·H) · (rows `units` of U)ᵀ.
-                w.UnitBackwardOperands[part].Pack(true, g, units.Count, RecurrentKernelParameter.Values[(units.Start * g)..], g);
+                operand.Pack(true, g, units.Count, RecurrentKernelParameter.Values[(units.Start * g)..], g);
             }
 
             var dh = w.StateGradients[0].AsSpan(0, block);
@@ -143,14 +148,10 @@ public abstract partial class RecurrentLayer
             {
                 if (ReturnSequences)
                 {
-                    var dOutput = w.OutputGradients.AsSpan(s * block, block);
-                    for (int b = 0; b < batch; b++)
-                    {
-                        Add(dOutput.Slice((b * h) + units.Start, units.Count), dh.Slice((b * h) + units.Start, units.Count));
-                    }
+                    AddUnits(w.OutputGradients.AsSpan(s * block, block), dh, batch, units);
                 }
 
-                StepBackwardUnits(w, s, units);
+                StepBackwardUnits(w, s, all, units);
 
                 // dh_prev needs every unit's gate gradients of this step.
                 if (!_barrier.SignalAndWait())
@@ -162,17 +163,14 @@ public abstract partial class RecurrentLayer
                 var dPart = dRecurrent[units.Start..];
                 if (w.UsePacked)
                 {
-                    Gemm.Multiply(false, batch, 1f, dGates, g, w.UnitBackwardOperands[part], 0f, dPart, h);
+                    Gemm.Multiply(false, batch, 1f, dGates, g, operand, 0f, dPart, h);
                 }
                 else
                 {
                     Gemm.Multiply(false, true, batch, units.Count, g, 1f, dGates, g, RecurrentKernelParameter.Values[(units.Start * g)..], g, 0f, dPart, h);
                 }
 
-                for (int b = 0; b < batch; b++)
-                {
-                    Add(dRecurrent.Slice((b * h) + units.Start, units.Count), dh.Slice((b * h) + units.Start, units.Count));
-                }
+                AddUnits(dRecurrent, dh, batch, units);
             }
         }
         catch
@@ -201,6 +199,16 @@ public abstract partial class RecurrentLayer
         UnpackedStepForwardUnits(w, 0, units, PartGatesOffset(w, units));
     }
 
+    // destination += source on units `units` of every row of two (B, H) blocks.
+    private void AddUnits(ReadOnlySpan<float> source, Span<float> destination, int batch, UnitSlice units)
+    {
+        for (int b = 0; b < batch; b++)
+        {
+            int offset = (b * Units) + units.Start;
+            Add(source.Slice(offset, units.Count), destination.Slice(offset, units.Count));
+        }
+    }
+
     // Where part `units`' share of the step scratch starts: (B, G·count) each, after the shares of the parts before it.
     private int PartGatesOffset(RecurrentWorkspace w, UnitSlice units) => w.Batch * GateCount * units.Start;
 
@@ -222,7 +230,7 @@ public abstract partial class RecurrentLayer
     }
 
     // Rows `rows`, units `units` of step s on a packed operand (see PackForwardUnits): the GEMM hands each group of
-    // GateGroupUnits units to the gate math as soon as its columns are final, while they are still in L1.
+    // GateGroupUnits units to the gate math as soon as its columns are final, while they are still in cache.
     private void FusedStepForward(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units, PackedMatrix operand, int ghOffset)
     {
         int width = GateCount * units.Count;
@@ -241,11 +249,11 @@ public abstract partial class RecurrentLayer
     /// units (z of units 0–127, r of 0–127, n of 0–127, z of 128–255, …), so each group's gate pre-activations are
     /// complete as soon as the GEMM has passed its columns, and the epilogue can turn them into states then.
     /// </summary>
-    private void PackForwardUnits(RecurrentWorkspace w, PackedMatrix operand, UnitSlice units, int part)
+    private void PackForwardUnits(RecurrentWorkspace w, RecurrentWorkspace.UnitOperands operands, UnitSlice units)
     {
         int h = Units, width = GateCount * units.Count;
         var u = RecurrentKernelParameter.Values;
-        var gathered = w.UnitKernel(part, h * width);
+        var gathered = operands.Gathered(h * width);
         for (int row = 0; row < h; row++)
         {
             int column = row * width;
@@ -259,7 +267,7 @@ public abstract partial class RecurrentLayer
             }
         }
 
-        operand.Pack(false, h, width, gathered, width);
+        operands.Forward.Pack(false, h, width, gathered, width);
     }
 
     // Runs the cell's gate math on a group of the fused GEMM's output: columns [column, column + columns) of rows

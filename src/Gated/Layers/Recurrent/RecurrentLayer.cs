@@ -326,13 +326,12 @@ public abstract partial class RecurrentLayer : Layer
         BroadcastRows(InputBias(), gates, w.Batch);
         // A streaming step of a few rows has no batch to split: large H splits its units (each part then reads only
         // its columns of the weights). Measured on 2 cores (B=1, I=64): H=256 1.3× faster, 512 1.7×, 1024 2.3×.
-        int parts = w.Batch <= UnitSplitMaxStreamRows ? UnitPartCount(w) : 1;
+        int parts = w.Batch <= UnitSplitMaxStreamRows ? PlanUnitParts(w) : 1;
         if (parts > 1)
         {
             // The input goes where the parts can read it; a stream never packs (it would pack at every step).
             input.CopyTo(w.Inputs);
             w.UsePacked = false;
-            _unitChunk = UnitSlice.ChunkSize(Units, parts);
             _unitWork = w;
             WorkerPool.Shared.Run(parts, _streamUnits);
             _unitWork = null;
@@ -364,7 +363,7 @@ public abstract partial class RecurrentLayer : Layer
         int g = w.GateWidth;
         if (w.UsePacked)
         {
-            FusedStepForward(w, s, rows, new UnitSlice(0, Units), w.UnitForwardOperands[0], rows.Start * g);
+            FusedStepForward(w, s, rows, new UnitSlice(0, Units), w.UnitPart(0).Forward, rows.Start * g);
             return;
         }
 
@@ -377,8 +376,15 @@ public abstract partial class RecurrentLayer : Layer
     /// One step back for one slice: w.StateGradients hold dLoss/d(states at s + 1) on entry; on exit they hold
     /// the gradient reaching the states at s directly (not through the recurrent input), and
     /// w.RecurrentInputGradient holds dLoss/d(recurrent input at s). Writes the gate gradients of step s.
+    /// Cells whose units are independent take this one: their gate gradients for every unit, then the product with
+    /// Uᵀ (their operand 1); a cell that is not overrides it.
     /// </summary>
-    internal abstract void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows);
+    internal virtual void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
+    {
+        StepBackwardUnits(w, s, rows, new UnitSlice(0, Units));
+        var dGates = SeparateRecurrentGateGradients ? w.StepRecurrentGateGradients(s, rows) : w.StepInputGateGradients(s, rows);
+        MultiplyRecurrent(w, 1, rows, dGates, w.GateWidth, 0f, w.RecurrentInputGradientOf(rows), Units);
+    }
 
     /// <summary>The products with the recurrent kernel the cell's steps take, forward and backward (see <see cref="MultiplyRecurrent"/>).</summary>
     private protected abstract RecurrentOperand[] RecurrentOperands { get; }
@@ -423,7 +429,7 @@ public abstract partial class RecurrentLayer : Layer
         {
             // The forward product goes through the gate-math epilogue, on U with its gate columns interleaved.
             w.EnsureUnitParts(1);
-            PackForwardUnits(w, w.UnitForwardOperands[0], new UnitSlice(0, Units), 0);
+            PackForwardUnits(w, w.UnitPart(0), new UnitSlice(0, Units));
             return;
         }
 

@@ -81,31 +81,44 @@ internal sealed class RecurrentWorkspace
     /// <summary>True while <see cref="Packed"/> holds the current phase's operands; false runs the products on the unpacked kernel.</summary>
     public bool UsePacked { get; set; }
 
+    private UnitOperands[] _unitOperands = [];
+
     /// <summary>
-    /// Per part of a time loop split by units: the recurrent kernel's columns of the part's units in every gate, (H, G·count),
-    /// gathered into <see cref="UnitKernels"/> and packed (forward), and those units' rows of the kernel, transposed (backward).
+    /// The packed recurrent-kernel operands of part `part` of a split by units (part 0 also serves the whole forward
+    /// product of a batch split, whose gate columns are interleaved the same way); see <see cref="EnsureUnitParts"/>.
     /// </summary>
-    public PackedMatrix[] UnitForwardOperands { get; private set; } = [];
+    public UnitOperands UnitPart(int part) => _unitOperands[part];
 
-    public PackedMatrix[] UnitBackwardOperands { get; private set; } = [];
-
-    public float[][] UnitKernels { get; private set; } = [];
-
-    /// <summary>Makes room for a split into this many parts.</summary>
+    /// <summary>Makes room for this many parts; called before the parts' threads start, which then only read the array.</summary>
     public void EnsureUnitParts(int parts)
     {
-        if (UnitForwardOperands.Length >= parts)
+        if (_unitOperands.Length >= parts)
         {
             return;
         }
 
-        UnitForwardOperands = [.. UnitForwardOperands, .. Enumerable.Range(0, parts - UnitForwardOperands.Length).Select(_ => new PackedMatrix())];
-        UnitBackwardOperands = [.. UnitBackwardOperands, .. Enumerable.Range(0, parts - UnitBackwardOperands.Length).Select(_ => new PackedMatrix())];
-        UnitKernels = [.. UnitKernels, .. Enumerable.Range(0, parts - UnitKernels.Length).Select(_ => Array.Empty<float>())];
+        var grown = new UnitOperands[parts];
+        _unitOperands.CopyTo(grown, 0);
+        for (int i = _unitOperands.Length; i < parts; i++)
+        {
+            grown[i] = new UnitOperands();
+        }
+
+        _unitOperands = grown;
     }
 
-    /// <summary>A gather buffer of at least `length` floats for part `part`'s kernel columns.</summary>
-    public float[] UnitKernel(int part, int length) => UnitKernels[part] = Ensure(UnitKernels[part], length);
+    /// <summary>One part's operands: its units' columns of every gate of U, gathered and packed (forward), and its units' rows of U, transposed (backward).</summary>
+    internal sealed class UnitOperands
+    {
+        private float[] _gathered = [];
+
+        public PackedMatrix Forward { get; } = new();
+
+        public PackedMatrix Backward { get; } = new();
+
+        /// <summary>A buffer of at least `length` floats to gather the forward columns in before packing.</summary>
+        public float[] Gathered(int length) => _gathered = Ensure(_gathered, length);
+    }
 
     public bool HadInitialStates { get; set; }
 

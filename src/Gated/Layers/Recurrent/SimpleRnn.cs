@@ -121,27 +121,17 @@ public sealed class SimpleRnn : RecurrentLayer, IConfigurableLayer
         }
     }
 
-    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, UnitSlice units)
+    private protected override void StepBackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units)
     {
         int h = Units;
-        var all = BatchSlice.All(w.Batch);
-        var hNext = w.State(0, s + 1);
-        var dh = w.StateGradient(0, all);
-        var dgx = w.StepInputGateGradients(s, all);
-        for (int b = 0; b < w.Batch; b++)
+        var hNext = w.State(0, s + 1, rows);
+        var dh = w.StateGradient(0, rows);
+        var dgx = w.StepInputGateGradients(s, rows);
+        for (int b = 0; b < rows.Count; b++)
         {
             int offset = (b * h) + units.Start;
             Derivative(hNext.Slice(offset, units.Count), dh.Slice(offset, units.Count), dgx.Slice(offset, units.Count));
         }
-    }
-
-    internal override void StepBackward(RecurrentWorkspace w, int s, BatchSlice rows)
-    {
-        int h = Units;
-        var dgx = w.StepInputGateGradients(s, rows);
-        Derivative(w.State(0, s + 1, rows), w.StateGradient(0, rows), dgx);
-
-        MultiplyRecurrent(w, 1, rows, dgx, h, 0f, w.RecurrentInputGradientOf(rows), h);
     }
 
     protected override void CreateParameters(int inputSize, SeededRandom random)
