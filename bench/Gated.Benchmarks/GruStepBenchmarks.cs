@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Gated.Layers.Recurrent;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Benchmarks;

@@ -6,4 +6,4 @@ namespace Gated.Examples.Adding;
 /// What one cell reached: its size, test MSE on fresh samples, training time, and the validation MSE before
 /// training followed by one value per epoch.
 /// </summary>
-internal sealed record CellResult(RecurrentCell Cell, long Parameters, double TestMse, double Seconds, IReadOnlyList<double> ValidationLoss);
+internal sealed record CellResult(RecurrentKind Cell, long Parameters, double TestMse, double Seconds, IReadOnlyList<double> ValidationLoss);

@@ -33,7 +33,7 @@ internal sealed record ExampleOptions
     /// <summary>Test MSE below which a cell counts as having solved the task (the baseline is 1/6).</summary>
     public double SolvedBelow { get; init; } = 0.01;
 
-    public IReadOnlyList<RecurrentCell> Cells { get; init; } = [RecurrentCell.Gru, RecurrentCell.Lstm, RecurrentCell.SimpleRnn];
+    public IReadOnlyList<RecurrentKind> Cells { get; init; } = [RecurrentKind.Gru, RecurrentKind.Lstm, RecurrentKind.SimpleRnn];
 
     public string OutFolder { get; init; } = Path.Combine("out", "adding");
 
@@ -95,14 +95,14 @@ internal sealed record ExampleOptions
         return options;
     }
 
-    private static RecurrentCell[] CellList(string value)
+    private static RecurrentKind[] CellList(string value)
     {
         var cells = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(name => name.ToLowerInvariant() switch
             {
-                "gru" => RecurrentCell.Gru,
-                "lstm" => RecurrentCell.Lstm,
-                "simplernn" or "rnn" => RecurrentCell.SimpleRnn,
+                "gru" => RecurrentKind.Gru,
+                "lstm" => RecurrentKind.Lstm,
+                "simplernn" or "rnn" => RecurrentKind.SimpleRnn,
                 _ => throw new ArgumentException($"--cells: unknown cell '{name}' (gru, lstm, simplernn)"),
             })
             .Distinct()

@@ -52,8 +52,8 @@ foreach (var cell in options.Cells)
     var clock = Stopwatch.StartNew();
     Layer recurrent = cell switch
     {
-        RecurrentCell.Gru => new Gru(options.Units),
-        RecurrentCell.Lstm => new Lstm(options.Units),
+        RecurrentKind.Gru => new Gru(options.Units),
+        RecurrentKind.Lstm => new Lstm(options.Units),
         _ => new SimpleRnn(options.Units),
     };
     var model = new Sequential(recurrent, new Dense(1));
@@ -119,9 +119,9 @@ Console.WriteLine($"Wrote {svg}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total: {total.Elapsed.TotalSeconds:F1}s"));
 return 0;
 
-static string Name(RecurrentCell cell) => cell switch
+static string Name(RecurrentKind cell) => cell switch
 {
-    RecurrentCell.Gru => "GRU",
-    RecurrentCell.Lstm => "LSTM",
+    RecurrentKind.Gru => "GRU",
+    RecurrentKind.Lstm => "LSTM",
     _ => "SimpleRNN",
 };

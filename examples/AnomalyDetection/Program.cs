@@ -5,8 +5,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Gated.Data;
-using Gated.Examples.Shared;
 using Gated.Examples.AnomalyDetection;
+using Gated.Examples.Shared;
+using Gated.IO;
 using Gated.Plotting;
 using Gated.Serialization;
 

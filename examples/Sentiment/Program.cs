@@ -2,13 +2,14 @@
 // The test sentences are split off first and never seen by the tokenizer or the training loop.
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Gated.Data;
-using Gated.Examples.Shared;
 using Gated.Examples.Sentiment;
-using Gated.Layers;
+using Gated.Examples.Shared;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
 using Gated.Plotting;
 using Gated.Serialization;
@@ -125,7 +126,7 @@ AtomicFile.WriteAllText(predictionsPath, csv.ToString());
 
 // The vocabulary travels with the weights: a model file alone could not turn new text into indices.
 string modelPath = Path.Combine(options.OutFolder, "model.safetensors");
-ModelFile.Save(modelPath, model, new Dictionary<string, string>
+GatedModelFile.Save(modelPath, model, new Dictionary<string, string>
 {
     ["vocabulary"] = JsonSerializer.Serialize(tokenizer.GetState()),
     ["sequence_length"] = options.Length.ToString(CultureInfo.InvariantCulture),

@@ -1,6 +1,7 @@
-using Gated.Layers;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Examples.TextGeneration;

@@ -6,10 +6,12 @@ using System.Globalization;
 using Gated.Data;
 using Gated.Examples.Shared;
 using Gated.Examples.TextGeneration;
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
 using Gated.Plotting;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Training;
@@ -137,7 +139,7 @@ chart.Save(chartPath);
 
 // The vocabulary travels with the weights, or the indices could not be turned back into characters.
 string modelPath = Path.Combine(options.OutFolder, "model.safetensors");
-ModelFile.Save(modelPath, model, new Dictionary<string, string> { ["vocabulary"] = tokenizer.GetState() });
+GatedModelFile.Save(modelPath, model, new Dictionary<string, string> { ["vocabulary"] = tokenizer.GetState() });
 Console.WriteLine($"Wrote {samplePath}, {chartPath}, {modelPath}");
 Console.WriteLine($"Total: {total.Elapsed.TotalSeconds:F1} s ({MachineLoad.Describe()})");
 return 0;

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
-using Gated.Layers;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Threading;
 using Gated.Training;
@@ -48,7 +49,7 @@ internal static class BenchCommand
         int layers = line.PositiveInt("layers", 2);
         string mode = line.Choice("mode", "train", "train", "infer", "step");
         string variantName = line.Choice("variant", "reset-after", "reset-after", "reset-before");
-        if (cell != RecurrentCell.Gru && line.Has("variant"))
+        if (cell != RecurrentKind.Gru && line.Has("variant"))
         {
             throw new UsageException("--variant applies only to --cell gru");
         }
@@ -74,8 +75,8 @@ internal static class BenchCommand
         };
 
         // The thread count is process-wide: set it for the measurement only.
-        int previousThreads = Engine.Threads;
-        Engine.Threads = threads;
+        int previousThreads = Parallelism.Threads;
+        Parallelism.Threads = threads;
         List<double> times;
         try
         {
@@ -83,7 +84,7 @@ internal static class BenchCommand
         }
         finally
         {
-            Engine.Threads = previousThreads;
+            Parallelism.Threads = previousThreads;
         }
 
         double median = Median(times);
@@ -99,7 +100,7 @@ internal static class BenchCommand
                 ["hidden"] = hidden,
                 ["layers"] = mode == "step" ? 1 : layers,
                 ["mode"] = mode,
-                ["variant"] = cell == RecurrentCell.Gru ? variantName : "n/a",
+                ["variant"] = cell == RecurrentKind.Gru ? variantName : "n/a",
                 ["threads"] = threads,
             },
             ["calls"] = times.Count,
@@ -127,7 +128,7 @@ internal static class BenchCommand
     }
 
     /// <summary>The model a workload times: L stacked cells (all but the last return sequences), then Dense(1).</summary>
-    internal static Sequential BuildModel(RecurrentCell cell, GruVariant variant, int steps, int input, int hidden, int layers)
+    internal static Sequential BuildModel(RecurrentKind cell, GruVariant variant, int steps, int input, int hidden, int layers)
     {
         var stack = new List<Layer>();
         for (int i = 0; i < layers; i++)
@@ -135,8 +136,8 @@ internal static class BenchCommand
             var options = new RecurrentOptions { ReturnSequences = i < layers - 1 };
             stack.Add(cell switch
             {
-                RecurrentCell.Gru => new Gru(hidden, options, variant),
-                RecurrentCell.Lstm => new Lstm(hidden, options),
+                RecurrentKind.Gru => new Gru(hidden, options, variant),
+                RecurrentKind.Lstm => new Lstm(hidden, options),
                 _ => new SimpleRnn(hidden, options),
             });
         }
@@ -152,9 +153,9 @@ internal static class BenchCommand
     /// Multiply-adds counted as 2 FLOPs: per layer and step the input and recurrent GEMMs, 2·B·G·H·(I + H); the
     /// Dense head 2·B·H; a training step counts three times the forward (forward, input and weight gradients).
     /// </summary>
-    internal static double Flops(RecurrentCell cell, string mode, int batch, int steps, int input, int hidden, int layers)
+    internal static double Flops(RecurrentKind cell, string mode, int batch, int steps, int input, int hidden, int layers)
     {
-        int gates = cell switch { RecurrentCell.Gru => 3, RecurrentCell.Lstm => 4, _ => 1 };
+        int gates = cell switch { RecurrentKind.Gru => 3, RecurrentKind.Lstm => 4, _ => 1 };
         double forward = 0;
         int layerInput = input;
         int stackDepth = mode == "step" ? 1 : layers;

@@ -48,7 +48,7 @@ internal static class CompareCommand
             throw new UsageException("--validation-split must be above 0 for a comparison (it ranks by validation loss)");
         }
 
-        if (line.Has("cell-variant") && cells.Any(c => c != RecurrentCell.Gru))
+        if (line.Has("cell-variant") && cells.Any(c => c != RecurrentKind.Gru))
         {
             throw new UsageException("--cell-variant applies only to GRU; use it with --cells gru");
         }
@@ -65,7 +65,7 @@ internal static class CompareCommand
         return 0;
     }
 
-    private static int RunAddingProblem(CommandLine line, IReadOnlyList<RecurrentCell> cells, TextWriter stdout, bool interactive)
+    private static int RunAddingProblem(CommandLine line, IReadOnlyList<RecurrentKind> cells, TextWriter stdout, bool interactive)
     {
         int length = line.PositiveInt("length", 100);
         if (length < 2)
@@ -146,10 +146,10 @@ internal static class CompareCommand
         return "forecast";
     }
 
-    private static string Name(RecurrentCell cell) => cell switch
+    private static string Name(RecurrentKind cell) => cell switch
     {
-        RecurrentCell.Gru => "GRU",
-        RecurrentCell.Lstm => "LSTM",
+        RecurrentKind.Gru => "GRU",
+        RecurrentKind.Lstm => "LSTM",
         _ => "SimpleRNN",
     };
 }

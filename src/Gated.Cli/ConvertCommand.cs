@@ -39,16 +39,16 @@ internal static class ConvertCommand
             throw new UsageException($"--to {line.Text("to")} does not match {output}: ONNX files end in .onnx, the others in .safetensors");
         }
 
-        var inputFormat = ModelFiles.Detect(input);
+        var inputFormat = ModelFormats.Detect(input);
         if (inputFormat != ModelFormat.PyTorchStateDict && (line.Has("head-on") || line.Has("nonlinearity")))
         {
             throw new UsageException("--head-on and --nonlinearity apply when IN is a PyTorch state_dict");
         }
 
-        var model = ModelFiles.Load(input, ReadHead(line), ReadNonlinearity(line));
-        ModelFiles.Save(model, output, format);
+        var model = ModelFormats.Load(input, ReadHead(line), ReadNonlinearity(line));
+        ModelFormats.Save(model, output, format);
         stdout.WriteLine($"Converted {input} ({inputFormat}) to {output} ({format}), {model.ParameterCount:N0} parameters");
-        if (inputFormat == ModelFormat.Gated && format != ModelFormat.Gated && ModelFile.Load(input).Metadata.ContainsKey("gated.forecast.scaler"))
+        if (inputFormat == ModelFormat.Gated && format != ModelFormat.Gated && GatedModelFile.Load(input).Metadata.ContainsKey("gated.forecast.scaler"))
         {
             stdout.WriteLine("Note: the forecaster's scaler is not part of the converted model; it reads and writes scaled values.");
         }

@@ -23,9 +23,9 @@ internal static class InspectCommand
 
         string path = args[0];
         var line = new CommandLine(args.Skip(1).ToArray(), Options, new HashSet<string>());
-        var model = ModelFiles.Load(path, ConvertCommand.ReadHead(line), ConvertCommand.ReadNonlinearity(line));
+        var model = ModelFormats.Load(path, ConvertCommand.ReadHead(line), ConvertCommand.ReadNonlinearity(line));
         stdout.WriteLine($"File: {path}");
-        stdout.WriteLine($"Format: {ModelFiles.DescribeOrigin(path)}");
+        stdout.WriteLine($"Format: {ModelFormats.DescribeOrigin(path)}");
         stdout.WriteLine($"Input: (samples, {string.Join(", ", model.InputShape)}) per sample");
         stdout.Write(model.Summary());
         return 0;

@@ -59,7 +59,7 @@ internal static class PredictCommand
         TensorFiles.Extension(outputPath, "output");
         var head = ConvertCommand.ReadHead(line);
         var nonlinearity = ConvertCommand.ReadNonlinearity(line);
-        var format = ModelFiles.Detect(modelPath);
+        var format = ModelFormats.Detect(modelPath);
         var input = TensorFiles.Read(inputPath, "input");
 
         Tensor output;
@@ -69,7 +69,7 @@ internal static class PredictCommand
         }
         else
         {
-            var model = ModelFiles.Load(modelPath, head, nonlinearity);
+            var model = ModelFormats.Load(modelPath, head, nonlinearity);
             output = model.Predict(ShapeFor(model, input, inputPath));
         }
 
@@ -96,7 +96,7 @@ internal static class PredictCommand
         return 0;
     }
 
-    private static bool IsForecaster(string path) => ModelFile.Load(path).Metadata.ContainsKey("gated.forecast.window");
+    private static bool IsForecaster(string path) => GatedModelFile.Load(path).Metadata.ContainsKey("gated.forecast.window");
 
     // A CSV arrives as (samples, values): unflatten it to the model's per-sample shape, letting time follow the row length.
     private static Tensor ShapeFor(Sequential model, Tensor input, string path)

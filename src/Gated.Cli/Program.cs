@@ -1,4 +1,5 @@
 using Gated.Data;
+using Gated.IO;
 using Gated.Serialization;
 
 namespace Gated.Cli;

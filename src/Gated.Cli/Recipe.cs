@@ -39,7 +39,7 @@ internal sealed record Recipe(SeriesInput Series, ForecastOptions Options, strin
             Horizon = line.PositiveInt("horizon", 1),
             Units = line.PositiveInt("units", 50),
             Layers = line.PositiveInt("layers", 2),
-            Cell = cellFlag ? ParseCell(line.Choice("cell", "gru", "gru", "lstm", "rnn")) : RecurrentCell.Gru,
+            Cell = cellFlag ? ParseCell(line.Choice("cell", "gru", "gru", "lstm", "rnn")) : RecurrentKind.Gru,
             Variant = line.Choice("cell-variant", "reset-after", "reset-after", "reset-before") == "reset-after" ? GruVariant.ResetAfter : GruVariant.ResetBefore,
             Epochs = line.PositiveInt("epochs", 10),
             BatchSize = line.PositiveInt("batch-size", 32),
@@ -49,7 +49,7 @@ internal sealed record Recipe(SeriesInput Series, ForecastOptions Options, strin
             Scaler = line.Choice("scaler", "minmax", "minmax", "standard"),
             Seed = line.Seed("seed", 0),
         };
-        if (options.Cell != RecurrentCell.Gru && line.Has("cell-variant"))
+        if (options.Cell != RecurrentKind.Gru && line.Has("cell-variant"))
         {
             throw new UsageException("--cell-variant applies only to --cell gru");
         }
@@ -67,11 +67,11 @@ internal sealed record Recipe(SeriesInput Series, ForecastOptions Options, strin
         return new Recipe(series, options, unit, outDir, bundled);
     }
 
-    public static RecurrentCell ParseCell(string name) => name switch
+    public static RecurrentKind ParseCell(string name) => name switch
     {
-        "gru" => RecurrentCell.Gru,
-        "lstm" => RecurrentCell.Lstm,
-        "rnn" => RecurrentCell.SimpleRnn,
+        "gru" => RecurrentKind.Gru,
+        "lstm" => RecurrentKind.Lstm,
+        "rnn" => RecurrentKind.SimpleRnn,
         _ => throw new UsageException($"unknown cell '{name}'; expected gru, lstm or rnn"),
     };
 

@@ -1,3 +1,4 @@
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Data;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Gated.Serialization;
+using Gated.IO;
 using Gated.Tensors;
 
 namespace Gated.Data;

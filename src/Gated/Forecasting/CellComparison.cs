@@ -9,12 +9,12 @@ namespace Gated.Forecasting;
 /// </summary>
 public static class CellComparison
 {
-    public static IReadOnlyList<RecurrentCell> AllCells { get; } = [RecurrentCell.Gru, RecurrentCell.Lstm, RecurrentCell.SimpleRnn];
+    public static IReadOnlyList<RecurrentKind> AllCells { get; } = [RecurrentKind.Gru, RecurrentKind.Lstm, RecurrentKind.SimpleRnn];
 
     /// <param name="progress">Optional: a callback per cell (for example a progress bar), or null.</param>
     public static IReadOnlyList<CellScore> Run(
-        ReadOnlySpan<float> series, ForecastOptions options, IReadOnlyList<RecurrentCell>? cells = null,
-        Func<RecurrentCell, FitCallback?>? progress = null, string? column = null)
+        ReadOnlySpan<float> series, ForecastOptions options, IReadOnlyList<RecurrentKind>? cells = null,
+        Func<RecurrentKind, FitCallback?>? progress = null, string? column = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         cells ??= AllCells;
@@ -28,7 +28,7 @@ public static class CellComparison
             throw new ArgumentOutOfRangeException(nameof(options), options.ValidationSplit, "A comparison needs a validation split above 0.");
         }
 
-        if (options.Variant != GruVariant.ResetAfter && cells.Any(c => c != RecurrentCell.Gru))
+        if (options.Variant != GruVariant.ResetAfter && cells.Any(c => c != RecurrentKind.Gru))
         {
             throw new ArgumentException("The reset-gate variant applies only to GRU; compare with the default variant.", nameof(options));
         }
@@ -61,7 +61,7 @@ public static class CellComparison
     /// </summary>
     public static IReadOnlyList<CellScore> RunAddingProblem(
         int length, int samples, int units, int epochs, int batchSize, float learningRate, ulong seed,
-        IReadOnlyList<RecurrentCell>? cells = null, Func<RecurrentCell, FitCallback?>? progress = null)
+        IReadOnlyList<RecurrentKind>? cells = null, Func<RecurrentKind, FitCallback?>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 20);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
@@ -79,8 +79,8 @@ public static class CellComparison
             var options = new RecurrentOptions();
             RecurrentLayer recurrent = cell switch
             {
-                RecurrentCell.Gru => new Gru(units, options),
-                RecurrentCell.Lstm => new Lstm(units, options),
+                RecurrentKind.Gru => new Gru(units, options),
+                RecurrentKind.Lstm => new Lstm(units, options),
                 _ => new SimpleRnn(units, options),
             };
             var model = new Models.Sequential(recurrent, new Layers.Dense(1));
@@ -96,7 +96,7 @@ public static class CellComparison
             double testRmse = Math.Sqrt(model.Evaluate(testX, testY, batchSize: 256));
             var ones = new float[testY.Length];
             Array.Fill(ones, 1f);
-            double baselineRmse = Metrics.RootMeanSquaredError(ones, testY.Data);
+            double baselineRmse = ErrorScores.RootMeanSquaredError(ones, testY.Data);
             scores.Add(new CellScore(cell, model.ParameterCount, seconds / history.Epochs, validation[best], best + 1, testRmse, baselineRmse, history));
         }
 

@@ -8,7 +8,7 @@ namespace Gated.Forecasting;
 /// task's trivial baseline (persistence for forecasts, a constant for the adding problem) on the same test set.
 /// </summary>
 public sealed record CellScore(
-    RecurrentCell Cell,
+    RecurrentKind Cell,
     long Parameters,
     double SecondsPerEpoch,
     double BestValidationLoss,

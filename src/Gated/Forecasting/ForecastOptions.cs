@@ -20,7 +20,7 @@ public sealed record ForecastOptions
     public int Layers { get; init; } = 2;
 
     /// <summary>The recurrent cell of every layer: GRU (default), LSTM or SimpleRNN.</summary>
-    public RecurrentCell Cell { get; init; } = RecurrentCell.Gru;
+    public RecurrentKind Cell { get; init; } = RecurrentKind.Gru;
 
     /// <summary>The GRU's reset-gate variant; only meaningful for GRU cells.</summary>
     public GruVariant Variant { get; init; } = GruVariant.ResetAfter;
@@ -81,7 +81,7 @@ public sealed record ForecastOptions
             throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "unknown recurrent cell");
         }
 
-        if (Cell != RecurrentCell.Gru && Variant != GruVariant.ResetAfter)
+        if (Cell != RecurrentKind.Gru && Variant != GruVariant.ResetAfter)
         {
             throw new ArgumentOutOfRangeException(nameof(Variant), Variant, "the reset-gate variant applies only to GRU cells");
         }

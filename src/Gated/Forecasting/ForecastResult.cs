@@ -23,13 +23,13 @@ public sealed class ForecastResult
     /// <summary>The persistence baseline: the last value the model saw (tomorrow = today).</summary>
     public required float[] TestPersistence { get; init; }
 
-    public double TestRmse => Metrics.RootMeanSquaredError(TestPredicted, TestActual);
+    public double TestRmse => ErrorScores.RootMeanSquaredError(TestPredicted, TestActual);
 
-    public double TestMae => Metrics.MeanAbsoluteError(TestPredicted, TestActual);
+    public double TestMae => ErrorScores.MeanAbsoluteError(TestPredicted, TestActual);
 
-    public double PersistenceRmse => Metrics.RootMeanSquaredError(TestPersistence, TestActual);
+    public double PersistenceRmse => ErrorScores.RootMeanSquaredError(TestPersistence, TestActual);
 
-    public double PersistenceMae => Metrics.MeanAbsoluteError(TestPersistence, TestActual);
+    public double PersistenceMae => ErrorScores.MeanAbsoluteError(TestPersistence, TestActual);
 
     public required double TrainSeconds { get; init; }
 

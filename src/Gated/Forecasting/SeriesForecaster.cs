@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Gated.Data;
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
 using Gated.Serialization;
 using Gated.Tensors;
@@ -122,8 +123,8 @@ public sealed class SeriesForecaster
             var recurrent = new RecurrentOptions { ReturnSequences = i < options.Layers - 1 };
             layers.Add(options.Cell switch
             {
-                RecurrentCell.Gru => new Gru(options.Units, recurrent, options.Variant),
-                RecurrentCell.Lstm => new Lstm(options.Units, recurrent),
+                RecurrentKind.Gru => new Gru(options.Units, recurrent, options.Variant),
+                RecurrentKind.Lstm => new Lstm(options.Units, recurrent),
                 _ => new SimpleRnn(options.Units, recurrent),
             });
         }
@@ -180,13 +181,13 @@ public sealed class SeriesForecaster
             metadata[ColumnKey] = Column;
         }
 
-        ModelFile.Save(path, Model, metadata);
+        GatedModelFile.Save(path, Model, metadata);
     }
 
     /// <summary>Loads a file written by <see cref="Save"/>; a file that is not one throws ModelFormatException.</summary>
     public static SeriesForecaster Load(string path)
     {
-        var (model, metadata) = ModelFile.Load(path);
+        var (model, metadata) = GatedModelFile.Load(path);
         int window = ReadInt(metadata, WindowKey, path);
         int horizon = ReadInt(metadata, HorizonKey, path);
         if (model.InputShape is not [var modelWindow, 1] || modelWindow != window || model.OutputShape is not [1])

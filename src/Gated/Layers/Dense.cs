@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gated.Kernels;
 using Gated.Layers.Initializers;
-using Gated.Serialization;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Layers;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gated.Serialization;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Layers;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gated.Layers.Initializers;
-using Gated.Serialization;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Layers;

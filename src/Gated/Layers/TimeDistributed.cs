@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using Gated.Serialization;
+using System.Text;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Layers;
@@ -67,7 +67,7 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
             throw config.Error($"'layer' is not valid JSON ({e.Message.Split('\n')[0]})");
         }
 
-        return new TimeDistributed(LayerFactory.Create(type, values, config.SourceName));
+        return new TimeDistributed(LayerRegistry.Create(type, values, config.SourceName));
     }
 
     public override IReadOnlyDictionary<string, string> GetConfig()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Gated.Layers;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Training;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Gated.IO;
 using Gated.Tensors;
 
 namespace Gated.Serialization;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
 using Gated.Tensors;
 

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Gated.IO;
 
 namespace Gated.Serialization;
 

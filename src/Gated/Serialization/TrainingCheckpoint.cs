@@ -1,23 +1,25 @@
 using System.Globalization;
+using Gated.IO;
 using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Training;
 
 namespace Gated.Serialization;
 
 /// <summary>
-/// A model file (<see cref="ModelFile"/>) that also holds everything Fit needs to continue a run bit for bit:
+/// A model file (<see cref="GatedModelFile"/>) that also holds everything Fit needs to continue a run bit for bit:
 /// the optimizer's kind, hyper-parameters, iterations, learning rate and per-parameter buffers; the run's
 /// shuffling generator, sample order and completed epochs (<see cref="Sequential.TrainingRun"/>); and the random
 /// stream of every layer that has one (dropout). After <see cref="Restore"/> into a freshly built and compiled
 /// model of the same architecture, Fit(…, initialEpoch: k) continues exactly as the original run would have.
-/// The file still loads with ModelFile.Load for inference.
+/// The file still loads with GatedModelFile.Load for inference.
 ///
 /// Layout. Metadata (strings): "gated.checkpoint" = format version; ".optimizer" = name; ".optimizer.config" =
 /// "key=value; …" sorted by key; ".optimizer.iterations"; ".loss"; ".run.completed_epochs" and ".run.random"
 /// when the model has run Fit; ".layers.{i}.random" per layer stream. Generator states are comma-separated
-/// decimal UInt64s, so they survive exactly. State tensors (ModelFile's "state." prefix): "optimizer.learning_rate"
+/// decimal UInt64s, so they survive exactly. State tensors (GatedModelFile's "state." prefix): "optimizer.learning_rate"
 /// (1) unless a schedule drives it, "optimizer.{buffer}" (parameters) per Optimizer.StateNames once it has stepped,
 /// "run.order" (training samples) as float integers, exact below 2^24 samples.
 /// </summary>
@@ -39,7 +41,7 @@ public static class TrainingCheckpoint
     private const string BufferPrefix = "optimizer.";
     private const string OrderTensor = "run.order";
 
-    /// <summary>Writes the model (built and compiled) with its training state; atomically, like ModelFile.Save.</summary>
+    /// <summary>Writes the model (built and compiled) with its training state; atomically, like GatedModelFile.Save.</summary>
     public static void Save(string path, Sequential model)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -91,7 +93,7 @@ public static class TrainingCheckpoint
             }
         }
 
-        ModelFile.Save(path, model, metadata, state);
+        GatedModelFile.Save(path, model, metadata, state);
     }
 
     /// <summary>
@@ -112,7 +114,7 @@ public static class TrainingCheckpoint
         var optimizer = model.Optimizer
             ?? throw new ArgumentException("Compile the model (with the checkpoint's optimizer and loss) before restoring into it.", nameof(model));
 
-        var loaded = ModelFile.Load(path);
+        var loaded = GatedModelFile.Load(path);
         var metadata = loaded.Metadata;
         if (!metadata.TryGetValue(FormatKey, out string? format))
         {

@@ -27,7 +27,7 @@ internal static unsafe class ParallelGemm
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        int threads = Engine.Threads;
+        int threads = Parallelism.Threads;
         bool byColumns = n >= m;
         int extent = byColumns ? n : m, quantum = byColumns ? ColumnQuantum : RowQuantum;
         int parts = Math.Min(threads, extent / quantum);

@@ -35,11 +35,11 @@ internal sealed class WorkerPool
 
     public static WorkerPool Shared { get; } = new();
 
-    /// <summary>Runs body(0 .. parts−1) on up to <see cref="Engine.Threads"/> threads and returns when all are done; rethrows the first failure.</summary>
+    /// <summary>Runs body(0 .. parts−1) on up to <see cref="Parallelism.Threads"/> threads and returns when all are done; rethrows the first failure.</summary>
     public void Run(int parts, Action<int> body)
     {
         // More threads than cores only makes spinning threads wait for each other's time slices.
-        int threads = Math.Min(Math.Min(Engine.Threads, parts), Environment.ProcessorCount);
+        int threads = Math.Min(Math.Min(Parallelism.Threads, parts), Environment.ProcessorCount);
         if (threads <= 1 || t_isWorker || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++)
@@ -60,7 +60,7 @@ internal sealed class WorkerPool
     /// </summary>
     public bool TryRunTogether(int parts, Action<int> body)
     {
-        if (parts < 2 || parts > Math.Min(Engine.Threads, Environment.ProcessorCount) || t_isWorker
+        if (parts < 2 || parts > Math.Min(Parallelism.Threads, Environment.ProcessorCount) || t_isWorker
             || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             return false;

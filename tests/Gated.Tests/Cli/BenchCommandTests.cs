@@ -37,9 +37,9 @@ public sealed class BenchCommandTests
     {
         // GRU, B=2, T=3, I=4, H=5, 2 layers: 2·2·3·3·5·(4+5) + 2·2·3·3·5·(5+5) + Dense 2·2·5.
         double forward = (2.0 * 2 * 3 * 3 * 5 * 9) + (2.0 * 2 * 3 * 3 * 5 * 10) + (2.0 * 2 * 5);
-        Assert.Equal(forward, BenchCommand.Flops(RecurrentCell.Gru, "infer", 2, 3, 4, 5, 2));
-        Assert.Equal(3 * forward, BenchCommand.Flops(RecurrentCell.Gru, "train", 2, 3, 4, 5, 2));
-        Assert.Equal(2.0 * 1 * 4 * 8 * (6 + 8), BenchCommand.Flops(RecurrentCell.Lstm, "step", 1, 1, 6, 8, 3));
+        Assert.Equal(forward, BenchCommand.Flops(RecurrentKind.Gru, "infer", 2, 3, 4, 5, 2));
+        Assert.Equal(3 * forward, BenchCommand.Flops(RecurrentKind.Gru, "train", 2, 3, 4, 5, 2));
+        Assert.Equal(2.0 * 1 * 4 * 8 * (6 + 8), BenchCommand.Flops(RecurrentKind.Lstm, "step", 1, 1, 6, 8, 3));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
-using Gated.Layers;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Xunit;
@@ -19,7 +20,7 @@ public sealed class InteropCommandTests : IDisposable
         var model = new Sequential(new Gru(5, returnSequences: true), new Gru(5), new Dense(2));
         model.Build([7, 3], seed: 5);
         string gated = _folder.File("m.safetensors");
-        ModelFile.Save(gated, model);
+        GatedModelFile.Save(gated, model);
         var x = new Tensor(4, 7, 3);
         var random = new SeededRandom(2);
         for (int i = 0; i < x.Length; i++)
@@ -54,7 +55,7 @@ public sealed class InteropCommandTests : IDisposable
         var model = new Sequential(new Gru(3), new Dense(1));
         model.Build([4, 2], seed: 1);
         string gated = _folder.File("m.safetensors");
-        ModelFile.Save(gated, model);
+        GatedModelFile.Save(gated, model);
         string input = _folder.File("x.csv", "a,b,c,d,e,f,g,h\n0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8\n-1,0,1,0,-1,0,1,0\n");
         string output = _folder.File("y.csv");
 
@@ -97,7 +98,7 @@ public sealed class InteropCommandTests : IDisposable
     {
         var model = new Sequential(new Gru(2), new Dense(1));
         model.Build([3, 1]);
-        ModelFile.Save(_folder.File("m.safetensors"), model);
+        GatedModelFile.Save(_folder.File("m.safetensors"), model);
         _folder.File("bad.onnx", "not a protobuf at all \u0001\u0002");
         string[] args = command.Replace("{dir}", _folder.Path, StringComparison.Ordinal).Split(' ');
 

@@ -1,4 +1,5 @@
 using Gated.Data;
+using Gated.Randomness;
 using Gated.Tensors;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using Gated.Kernels;
+using Gated.Randomness;
 using Gated.Tensors;
 using Xunit;
 

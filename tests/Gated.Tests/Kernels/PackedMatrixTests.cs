@@ -1,4 +1,5 @@
 using Gated.Kernels;
+using Gated.Randomness;
 using Gated.Tensors;
 using Xunit;
 

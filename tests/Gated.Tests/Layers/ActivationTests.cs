@@ -1,5 +1,7 @@
+using Gated.IO;
 using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
@@ -122,7 +124,7 @@ public sealed class ActivationTests : IDisposable
         {
             Assert.Equal(kind, new Activation(name).Kind);
             Assert.Equal(name, new Activation(kind).KindName);
-            var copy = (Activation)LayerFactory.Create("Activation", new Activation(kind).GetConfig(), "test");
+            var copy = (Activation)LayerRegistry.Create("Activation", new Activation(kind).GetConfig(), "test");
             Assert.Equal(kind, copy.Kind);
         }
     }
@@ -134,7 +136,7 @@ public sealed class ActivationTests : IDisposable
         Assert.Equal("kind", Assert.Throws<ArgumentException>(() => new Activation("Sigmoid")).ParamName);
         Assert.Equal("kind", Assert.Throws<ArgumentNullException>(() => new Activation((string)null!)).ParamName);
         Assert.Equal("kind", Assert.Throws<ArgumentOutOfRangeException>(() => new Activation((ActivationKind)99)).ParamName);
-        Assert.Throws<ModelFormatException>(() => LayerFactory.Create("Activation", new Dictionary<string, string> { ["activation"] = "gelu" }, "m.safetensors"));
+        Assert.Throws<ModelFormatException>(() => LayerRegistry.Create("Activation", new Dictionary<string, string> { ["activation"] = "gelu" }, "m.safetensors"));
 
         var layer = new Activation("relu");
         layer.Build([3], new SeededRandom(0));
@@ -185,9 +187,9 @@ public sealed class ActivationTests : IDisposable
         model.Build([5], seed: 3);
         var x = TestData.UniformTensor(new SeededRandom(6), 1.0, 7, 5);
         string path = _folder.File("activation.safetensors");
-        ModelFile.Save(path, model);
+        GatedModelFile.Save(path, model);
 
-        var (loaded, _) = ModelFile.Load(path);
+        var (loaded, _) = GatedModelFile.Load(path);
 
         Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
         Assert.Equal(ActivationKind.Softmax, ((Activation)loaded.Layers[3]).Kind);

@@ -1,5 +1,7 @@
+using Gated.IO;
 using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
@@ -178,15 +180,15 @@ public sealed class DropoutTests : IDisposable
     [Fact]
     public void ConfigRoundTripsAndBadValuesAreModelFormatErrors()
     {
-        var seeded = (Dropout)LayerFactory.Create("Dropout", new Dropout(0.1 + 0.2, seed: ulong.MaxValue).GetConfig(), "test");
+        var seeded = (Dropout)LayerRegistry.Create("Dropout", new Dropout(0.1 + 0.2, seed: ulong.MaxValue).GetConfig(), "test");
         Assert.Equal((0.1 + 0.2, (ulong?)ulong.MaxValue), (seeded.Rate, seeded.Seed));
-        var plain = (Dropout)LayerFactory.Create("Dropout", new Dropout(0.25).GetConfig(), "test");
+        var plain = (Dropout)LayerRegistry.Create("Dropout", new Dropout(0.25).GetConfig(), "test");
         Assert.Equal((0.25, (ulong?)null), (plain.Rate, plain.Seed));
 
         foreach (var (key, value) in new[] { ("rate", "1"), ("rate", "-0.5"), ("rate", "x"), ("seed", "-1") })
         {
             var config = new Dictionary<string, string> { ["rate"] = "0.5", [key] = value };
-            var e = Assert.Throws<ModelFormatException>(() => LayerFactory.Create("Dropout", config, "m.safetensors"));
+            var e = Assert.Throws<ModelFormatException>(() => LayerRegistry.Create("Dropout", config, "m.safetensors"));
             Assert.Contains($"'{key}'", e.Message, StringComparison.Ordinal);
         }
     }
@@ -198,9 +200,9 @@ public sealed class DropoutTests : IDisposable
         model.Build([5, 3], seed: 8);
         var x = TestData.UniformTensor(new SeededRandom(2), 1.0, 6, 5, 3);
         string path = _folder.File("dropout.safetensors");
-        ModelFile.Save(path, model);
+        GatedModelFile.Save(path, model);
 
-        var (loaded, _) = ModelFile.Load(path);
+        var (loaded, _) = GatedModelFile.Load(path);
 
         Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
         Assert.Equal((0.5, (ulong?)3), (((Dropout)loaded.Layers[1]).Rate, ((Dropout)loaded.Layers[1]).Seed));

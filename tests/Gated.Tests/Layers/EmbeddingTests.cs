@@ -1,6 +1,8 @@
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
@@ -200,11 +202,11 @@ public sealed class EmbeddingTests : IDisposable
     public void ConfigRoundTripsAndBadValuesAreModelFormatErrors()
     {
         var embedding = new Embedding(7, 4, maskZero: true);
-        var copy = (Embedding)LayerFactory.Create("Embedding", embedding.GetConfig(), "test");
+        var copy = (Embedding)LayerRegistry.Create("Embedding", embedding.GetConfig(), "test");
         Assert.Equal((7, 4, true), (copy.InputDim, copy.OutputDim, copy.MaskZero));
 
         var bad = new Dictionary<string, string>(embedding.GetConfig()) { ["input_dim"] = "-3" };
-        var e = Assert.Throws<ModelFormatException>(() => LayerFactory.Create("Embedding", bad, "m.safetensors"));
+        var e = Assert.Throws<ModelFormatException>(() => LayerRegistry.Create("Embedding", bad, "m.safetensors"));
         Assert.Contains("input_dim", e.Message, StringComparison.Ordinal);
     }
 
@@ -215,9 +217,9 @@ public sealed class EmbeddingTests : IDisposable
         model.Build([6], seed: 4);
         var (x, _) = RandomIndices(new SeededRandom(9), 5, 6, 12);
         string path = _folder.File("embedding.safetensors");
-        ModelFile.Save(path, model);
+        GatedModelFile.Save(path, model);
 
-        var (loaded, _) = ModelFile.Load(path);
+        var (loaded, _) = GatedModelFile.Load(path);
 
         Assert.Equal(model.ParameterValues.ToArray(), loaded.ParameterValues.ToArray());
         Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);

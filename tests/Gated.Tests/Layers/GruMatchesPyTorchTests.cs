@@ -1,4 +1,5 @@
 using Gated.Layers.Recurrent;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Tests.Reference;
 using Gated.Tests.TestSupport;

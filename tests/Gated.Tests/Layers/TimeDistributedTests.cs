@@ -1,5 +1,7 @@
+using Gated.IO;
 using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
@@ -203,14 +205,14 @@ public sealed class TimeDistributedTests : IDisposable
     public void ConfigRoundTripsAndBadValuesAreModelFormatErrors()
     {
         var layer = new TimeDistributed(new TimeDistributed(new Dense(7)));
-        var copy = (TimeDistributed)LayerFactory.Create("TimeDistributed", layer.GetConfig(), "test");
+        var copy = (TimeDistributed)LayerRegistry.Create("TimeDistributed", layer.GetConfig(), "test");
         var inner = (TimeDistributed)copy.Inner;
         Assert.Equal(7, ((Dense)inner.Inner).Units);
         Assert.Equal(layer.GetConfig(), copy.GetConfig());
 
         foreach (string bad in new[] { "{", "[]", "{\"type\":\"Dense\"}", "{\"type\":\"Dense\",\"config\":{\"units\":3}}", "{\"type\":\"Nope\",\"config\":{}}", "{\"type\":\"Dense\",\"config\":{\"units\":\"0\",\"init\":\"keras\"}}" })
         {
-            Assert.Throws<ModelFormatException>(() => LayerFactory.Create("TimeDistributed", new Dictionary<string, string> { ["layer"] = bad }, "m.safetensors"));
+            Assert.Throws<ModelFormatException>(() => LayerRegistry.Create("TimeDistributed", new Dictionary<string, string> { ["layer"] = bad }, "m.safetensors"));
         }
     }
 
@@ -221,9 +223,9 @@ public sealed class TimeDistributedTests : IDisposable
         model.Build([6, 3], seed: 12);
         var x = TestData.UniformTensor(new SeededRandom(4), 1.0, 5, 6, 3);
         string path = _folder.File("td.safetensors");
-        ModelFile.Save(path, model);
+        GatedModelFile.Save(path, model);
 
-        var (loaded, _) = ModelFile.Load(path);
+        var (loaded, _) = GatedModelFile.Load(path);
 
         Assert.Equal(model.ParameterValues.ToArray(), loaded.ParameterValues.ToArray());
         Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);

@@ -1,18 +1,19 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
-using Gated.Serialization;
 using Gated.Serialization.Onnx;
+using Gated.Serialization;
 using Gated.Tests.Cli;
 using Xunit;
 
 namespace Gated.Tests.Serialization;
 
 /// <summary>
-/// Seeded mutation fuzzing of a Gated model file (ModelFile.Load) and an exported ONNX file (OnnxImporter.FromBytes):
+/// Seeded mutation fuzzing of a Gated model file (GatedModelFile.Load) and an exported ONNX file (OnnxImporter.FromBytes):
 /// bit flips, random bytes, truncations, duplicated and deleted chunks, inserted huge varints. Each run stops after
 /// its mutation count or about 3 s, whichever comes first; any failure but ModelFormatException fails the test
 /// with the seed and mutation number that reproduce it.
@@ -32,7 +33,7 @@ public sealed class ModelFileFuzzTests : IDisposable
         var model = new Sequential(new Embedding(6, 3), new Gru(4, returnSequences: true), new Bidirectional(new Lstm(2)), new Dense(2), new Activation("softmax"));
         model.Build([5], seed: 3);
         string good = _folder.File("good.safetensors");
-        ModelFile.Save(good, model, new Dictionary<string, string> { ["note"] = "fuzz" });
+        GatedModelFile.Save(good, model, new Dictionary<string, string> { ["note"] = "fuzz" });
         byte[] valid = File.ReadAllBytes(good);
         int hot = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(valid);
         string path = _folder.File("mutated.safetensors");
@@ -42,7 +43,7 @@ public sealed class ModelFileFuzzTests : IDisposable
             File.WriteAllBytes(path, bytes);
             try
             {
-                ModelFile.Load(path);
+                GatedModelFile.Load(path);
             }
             catch (ModelFormatException e)
             {
@@ -53,7 +54,7 @@ public sealed class ModelFileFuzzTests : IDisposable
 
         Assert.True(tried >= 200, $"only {tried} mutations ran in {TimeBox.TotalSeconds} s");
         Assert.True(rejected > tried / 4, $"only {rejected} of {tried} mutations were rejected: the mutator hardly reaches the header");
-        Assert.Throws<FileNotFoundException>(() => ModelFile.Load(_folder.File("missing.safetensors")));
+        Assert.Throws<FileNotFoundException>(() => GatedModelFile.Load(_folder.File("missing.safetensors")));
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class ModelFileFuzzTests : IDisposable
         string header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
         string path = _folder.File("overlap.safetensors");
         File.WriteAllBytes(path, SafeTensors(header, 12));
-        var e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
+        var e = Assert.Throws<ModelFormatException>(() => GatedModelFile.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("overlap", e.Message, StringComparison.Ordinal);
     }
@@ -90,7 +91,7 @@ public sealed class ModelFileFuzzTests : IDisposable
         string header = $"{{\"big\":{{\"dtype\":\"F32\",\"shape\":{shape},\"data_offsets\":{offsets}}}}}";
         string path = _folder.File("petabyte.safetensors");
         File.WriteAllBytes(path, SafeTensors(header, 16));
-        var e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
+        var e = Assert.Throws<ModelFormatException>(() => GatedModelFile.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 

@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
@@ -25,9 +27,9 @@ public sealed class ModelFileTests : IDisposable
         model.Build([9, 3], seed: 21);
         var x = RandomTensor(new SeededRandom(5), 4, 9, 3);
         string path = _folder.File("m.safetensors");
-        ModelFile.Save(path, model, new Dictionary<string, string> { ["note"] = "kept" });
+        GatedModelFile.Save(path, model, new Dictionary<string, string> { ["note"] = "kept" });
 
-        var (loaded, metadata) = ModelFile.Load(path);
+        var (loaded, metadata) = GatedModelFile.Load(path);
 
         Assert.Equal(model.ParameterValues.ToArray(), loaded.ParameterValues.ToArray());
         Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
@@ -42,7 +44,7 @@ public sealed class ModelFileTests : IDisposable
         var model = new Sequential(new Gru(2), new Dense(1));
         model.Build([3, 1]);
         string path = _folder.File("m.safetensors");
-        ModelFile.Save(path, model);
+        GatedModelFile.Save(path, model);
         byte[] bytes = File.ReadAllBytes(path);
         long headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         string header = Encoding.UTF8.GetString(bytes, 8, (int)headerLength);
@@ -58,7 +60,7 @@ public sealed class ModelFileTests : IDisposable
         var model = new Sequential(new Gru(2), new Dense(1));
         model.Build([3, 1]);
         string good = _folder.File("good.safetensors");
-        ModelFile.Save(good, model);
+        GatedModelFile.Save(good, model);
         byte[] bytes = File.ReadAllBytes(good);
 
         var cases = new Dictionary<string, byte[]>
@@ -75,7 +77,7 @@ public sealed class ModelFileTests : IDisposable
         {
             string path = _folder.File(name + ".safetensors");
             File.WriteAllBytes(path, content);
-            var e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
+            var e = Assert.Throws<ModelFormatException>(() => GatedModelFile.Load(path));
             Assert.Contains(path, e.Message, StringComparison.Ordinal);
         }
     }
@@ -86,7 +88,7 @@ public sealed class ModelFileTests : IDisposable
         string path = _folder.File("m.safetensors", "old");
         var model = new Sequential(new Dense(1));
         model.Build([2]);
-        ModelFile.Save(path, model);
+        GatedModelFile.Save(path, model);
         Assert.Single(Directory.GetFiles(_folder.Path));
         Assert.NotEqual("old", File.ReadAllText(path));
     }

@@ -1,3 +1,5 @@
+using Gated.IO;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Xunit;

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
+using Gated.IO;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;

@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
-using Gated.Layers;
+using System.Text;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;

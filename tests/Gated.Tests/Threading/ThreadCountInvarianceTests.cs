@@ -1,7 +1,8 @@
 using Gated.Kernels;
-using Gated.Layers;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Threading;
 using Gated.Training;

@@ -26,7 +26,7 @@ public sealed class LossTests
     [Fact]
     public void MetricsScoreInDouble()
     {
-        Assert.Equal(Math.Sqrt(12.5), Metrics.RootMeanSquaredError([1f, 5f], [4f, 1f]), 10);
-        Assert.Equal(3.5, Metrics.MeanAbsoluteError([1f, 5f], [4f, 1f]), 10);
+        Assert.Equal(Math.Sqrt(12.5), ErrorScores.RootMeanSquaredError([1f, 5f], [4f, 1f]), 10);
+        Assert.Equal(3.5, ErrorScores.MeanAbsoluteError([1f, 5f], [4f, 1f]), 10);
     }
 }

@@ -72,7 +72,7 @@ public sealed class MetricTests
         metric.Update([1f, 5f], [4f, 1f], samples: 2);   // squares 9, 16
         metric.Update([0f], [1f], samples: 1);           // 1
         Assert.Equal(Math.Sqrt(26.0 / 3), metric.Result(), 15);
-        Assert.Equal(Metrics.RootMeanSquaredError([1f, 5f, 0f], [4f, 1f, 1f]), metric.Result(), 15);
+        Assert.Equal(ErrorScores.RootMeanSquaredError([1f, 5f, 0f], [4f, 1f, 1f]), metric.Result(), 15);
     }
 
     [Fact]

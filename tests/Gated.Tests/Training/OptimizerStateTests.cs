@@ -1,3 +1,4 @@
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Tests.TestSupport;
 using Gated.Training;

@@ -1,5 +1,6 @@
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
 using Gated.Serialization;
 using Gated.Tensors;
@@ -97,7 +98,7 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(TinyProblem.Weights(model), TinyProblem.Weights(target));
 
         // It is still a model file for inference.
-        var (loaded, _) = ModelFile.Load(path);
+        var (loaded, _) = GatedModelFile.Load(path);
         Assert.Equal(TinyProblem.Weights(model), TinyProblem.Weights(loaded));
     }
 
@@ -123,7 +124,7 @@ public sealed class TrainingCheckpointTests
         AssertRefused(path, Compiled(TinyProblem.Model(), "adam_schedule"), "learning_rate_schedule");
 
         string plain = folder.File("plain.safetensors");
-        ModelFile.Save(plain, TinyProblem.Model());
+        GatedModelFile.Save(plain, TinyProblem.Model());
         AssertRefused(plain, Compiled(TinyProblem.Model(), "adam"), "not a training checkpoint");
     }
 
@@ -132,7 +133,7 @@ public sealed class TrainingCheckpointTests
     {
         using var folder = new TempFolder();
         string path = Trained(folder, "sgd_momentum");
-        var good = ModelFile.Load(path);
+        var good = GatedModelFile.Load(path);
         int parameters = (int)good.Model.ParameterCount;
         int order = good.State["run.order"].Data.Length;
 
@@ -204,7 +205,7 @@ public sealed class TrainingCheckpointTests
     }
 
     private static void AssertTampered(
-        TempFolder folder, ModelFile.LoadedModel good, string expected,
+        TempFolder folder, GatedModelFile.LoadedModel good, string expected,
         Action<Dictionary<string, string>>? metadata, Action<Dictionary<string, SafeTensorsFile.Entry>>? state)
     {
         var meta = new Dictionary<string, string>(good.Metadata);
@@ -212,7 +213,7 @@ public sealed class TrainingCheckpointTests
         metadata?.Invoke(meta);
         state?.Invoke(tensors);
         string path = folder.File("tampered.safetensors");
-        ModelFile.Save(path, good.Model, meta, tensors);
+        GatedModelFile.Save(path, good.Model, meta, tensors);
         AssertRefused(path, Compiled(TinyProblem.Model(), "sgd_momentum"), expected == "bad iterations" ? "not a count" : expected);
     }
 }

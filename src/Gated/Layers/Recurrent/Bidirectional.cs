@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gated.Serialization;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Layers.Recurrent;
@@ -37,7 +37,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         Merge = merge;
         ForwardLayer = layer;
         var config = new Dictionary<string, string>(layer.GetConfig()) { ["go_backwards"] = layer.Options.GoBackwards ? "false" : "true" };
-        BackwardLayer = (RecurrentLayer)LayerFactory.Create(layer.TypeName, config, "Bidirectional");
+        BackwardLayer = (RecurrentLayer)LayerRegistry.Create(layer.TypeName, config, "Bidirectional");
     }
 
     public static string ConfigTypeName => "Bidirectional";
@@ -73,7 +73,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         {
             throw config.Error("has an empty 'layer_config'");
         }
-        var layer = LayerFactory.Create(config.Text("layer"), inner, config.SourceName) as RecurrentLayer
+        var layer = LayerRegistry.Create(config.Text("layer"), inner, config.SourceName) as RecurrentLayer
             ?? throw config.Error("wraps a layer that is not recurrent");
         return new Bidirectional(
             layer,

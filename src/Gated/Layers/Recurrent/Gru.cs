@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gated.Kernels;
-using Gated.Serialization;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Threading;
 

@@ -53,7 +53,7 @@ public abstract partial class RecurrentLayer
     // instead. Masks and recurrent dropout act per row of the batch, so those runs keep the batch split.
     private int PlanUnitParts(RecurrentWorkspace w)
     {
-        int threads = Math.Min(Engine.Threads, Environment.ProcessorCount);
+        int threads = Math.Min(Parallelism.Threads, Environment.ProcessorCount);
         if (!StepSplitsByUnits || Units < UnitSplitMinUnits || w.Valid is not null || w.HasRecurrentDropout || threads < 2)
         {
             return 1;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Gated.Kernels;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Threading;
 
@@ -450,7 +451,7 @@ public abstract partial class RecurrentLayer : Layer
     {
         long perRow = (long)GateCount * Units * Units;
         int byWork = (int)Math.Clamp(perRow * batch / MinimumSliceWork, 1, batch);
-        return Math.Max(1, Math.Min(Math.Min(Engine.Threads, batch), byWork));
+        return Math.Max(1, Math.Min(Math.Min(Parallelism.Threads, batch), byWork));
     }
 
     private void RunForwardSlice(int slice)
@@ -531,7 +532,7 @@ public abstract partial class RecurrentLayer : Layer
     };
 
     /// <summary>Reads the options that <see cref="BaseConfig"/> wrote.</summary>
-    protected static RecurrentOptions OptionsFromConfig(Serialization.LayerConfig config) => new()
+    protected static RecurrentOptions OptionsFromConfig(LayerConfig config) => new()
     {
         ReturnSequences = config.Bool("return_sequences"),
         GoBackwards = config.Bool("go_backwards"),

@@ -1,5 +1,5 @@
 using Gated.Kernels;
-using Gated.Serialization;
+using Gated.Randomness;
 using Gated.Tensors;
 
 namespace Gated.Layers.Recurrent;

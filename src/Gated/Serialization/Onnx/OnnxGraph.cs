@@ -1,3 +1,5 @@
+using Gated.IO;
+
 namespace Gated.Serialization.Onnx;
 
 /// <summary>ONNX GraphProto: nodes in topological order, initializers, inputs and outputs.</summary>

@@ -1,5 +1,6 @@
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
 
 namespace Gated.Serialization.Onnx;

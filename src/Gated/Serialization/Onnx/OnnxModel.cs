@@ -1,3 +1,4 @@
+using Gated.IO;
 using Google.Protobuf;
 
 namespace Gated.Serialization.Onnx;

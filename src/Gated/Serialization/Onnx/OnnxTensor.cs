@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gated.IO;
 
 namespace Gated.Serialization.Onnx;
 

@@ -1,5 +1,6 @@
-using Gated.Layers;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Tests.Reference;
 using Gated.Tests.TestSupport;

@@ -1,10 +1,11 @@
-using Gated.Layers;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
+using Gated.Randomness;
 using Gated.Tensors;
 using Gated.Tests.Reference;
 using Gated.Tests.TestSupport;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace Gated.Tests.Layers.Recurrent;
 

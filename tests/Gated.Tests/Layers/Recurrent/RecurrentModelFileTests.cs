@@ -1,6 +1,7 @@
-using Gated.Layers;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
+using Gated.Randomness;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
@@ -11,7 +12,7 @@ using Xunit;
 namespace Gated.Tests.Layers.Recurrent;
 
 /// <summary>
-/// ModelFile.Save / Load of models holding LSTM, SimpleRNN and Bidirectional(GRU / LSTM / SimpleRNN) with non-default
+/// GatedModelFile.Save / Load of models holding LSTM, SimpleRNN and Bidirectional(GRU / LSTM / SimpleRNN) with non-default
 /// options (goBackwards, dropout, reset before, ReLU, separateRecurrentBias, PyTorch init, every merge): the loaded
 /// model has the same layers, options, parameter names and values, and predicts exactly the same.
 /// </summary>
@@ -31,9 +32,9 @@ public sealed class RecurrentModelFileTests : IDisposable
         model.Build([6, 3], seed: 17);
         var x = TestData.UniformTensor(new SeededRandom(5), 1.0, 4, 6, 3);
         string path = _folder.File(name + ".safetensors");
-        ModelFile.Save(path, model);
+        GatedModelFile.Save(path, model);
 
-        var (loaded, _) = ModelFile.Load(path);
+        var (loaded, _) = GatedModelFile.Load(path);
 
         Assert.Equal(model.Layers.Select(l => l.TypeName), loaded.Layers.Select(l => l.TypeName));
         for (int i = 0; i < model.Layers.Count; i++)
@@ -58,8 +59,8 @@ public sealed class RecurrentModelFileTests : IDisposable
         var model = Create("lstm_simple_rnn_bidirectional_gru");
         model.Build([6, 3], seed: 1);
         string path = _folder.File("options.safetensors");
-        ModelFile.Save(path, model);
-        var (loaded, _) = ModelFile.Load(path);
+        GatedModelFile.Save(path, model);
+        var (loaded, _) = GatedModelFile.Load(path);
 
         var lstm = Assert.IsType<Lstm>(loaded.Layers[0]);
         Assert.True(lstm.SeparateRecurrentBias);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gated.IO;
 using Gated.Serialization.Onnx;
 using Gated.Serialization;
 using Gated.Tests.Data;

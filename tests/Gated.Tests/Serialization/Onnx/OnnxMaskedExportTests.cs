@@ -1,8 +1,9 @@
-using Gated.Layers;
+using Gated.IO;
 using Gated.Layers.Recurrent;
+using Gated.Layers;
 using Gated.Models;
-using Gated.Serialization;
 using Gated.Serialization.Onnx;
+using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
 using Xunit;

@@ -5,7 +5,7 @@ namespace Gated.Threading;
 /// thread plus persistent workers); like PyTorch, it defaults to every core the process can see. Results do not
 /// depend on it: work is split so that each value is computed the same way whatever the count (tested).
 /// </summary>
-public static class Engine
+public static class Parallelism
 {
     private static int s_threads = Math.Max(1, Environment.ProcessorCount);
 

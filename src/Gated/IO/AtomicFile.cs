@@ -1,4 +1,4 @@
-namespace Gated.Serialization;
+namespace Gated.IO;
 
 /// <summary>
 /// Writes a file under a temporary name in the same folder and renames it into place, so a crash or an error

@@ -9,7 +9,7 @@ namespace Gated.Serialization;
 /// any format. ".onnx" files are ONNX; a safetensors file is a Gated model when its metadata holds the
 /// architecture, otherwise a PyTorch state_dict.
 /// </summary>
-public static class ModelFiles
+public static class ModelFormats
 {
     public static ModelFormat Detect(string path)
     {
@@ -25,7 +25,7 @@ public static class ModelFiles
         }
 
         var (_, metadata) = SafeTensorsFile.Read(File.ReadAllBytes(path), path);
-        return metadata.ContainsKey(ModelFile.ArchitectureKey) ? ModelFormat.Gated : ModelFormat.PyTorchStateDict;
+        return metadata.ContainsKey(GatedModelFile.ArchitectureKey) ? ModelFormat.Gated : ModelFormat.PyTorchStateDict;
     }
 
     /// <summary>
@@ -35,7 +35,7 @@ public static class ModelFiles
     public static Sequential Load(string path, PyTorchHead head = PyTorchHead.Last, SimpleRnnActivation nonlinearity = SimpleRnnActivation.Tanh) =>
         Detect(path) switch
         {
-            ModelFormat.Gated => ModelFile.Load(path).Model,
+            ModelFormat.Gated => GatedModelFile.Load(path).Model,
             ModelFormat.PyTorchStateDict => PyTorchStateDict.Load(path, head, nonlinearity),
             _ => OnnxImporter.Load(path),
         };
@@ -46,7 +46,7 @@ public static class ModelFiles
         switch (format)
         {
             case ModelFormat.Gated:
-                ModelFile.Save(path, model);
+                GatedModelFile.Save(path, model);
                 break;
             case ModelFormat.PyTorchStateDict:
                 PyTorchStateDict.Save(model, path);

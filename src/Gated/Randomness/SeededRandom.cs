@@ -1,4 +1,4 @@
-namespace Gated.Tensors;
+namespace Gated.Randomness;
 
 /// <summary>
 /// A small, fully specified random generator (xoshiro256** seeded by SplitMix64), so the same seed gives the

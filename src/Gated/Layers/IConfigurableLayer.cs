@@ -1,10 +1,10 @@
 using Gated.Layers;
 
-namespace Gated.Serialization;
+namespace Gated.Layers;
 
 /// <summary>
 /// A layer type that model files can recreate: its TypeName and a factory from the configuration that
-/// Layer.GetConfig wrote. LayerFactory finds every implementation in this assembly.
+/// Layer.GetConfig wrote. LayerRegistry finds every implementation in this assembly.
 /// </summary>
 public interface IConfigurableLayer
 {

@@ -1,7 +1,7 @@
 namespace Gated.Training;
 
 /// <summary>Scores of predictions against actual values, accumulated in double.</summary>
-public static class Metrics
+public static class ErrorScores
 {
     public static double RootMeanSquaredError(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual)
     {

@@ -1,5 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Gated.IO;
+using Gated.Layers;
 using Gated.Models;
 
 namespace Gated.Serialization;
@@ -9,7 +11,7 @@ namespace Gated.Serialization;
 /// (input shape, layer types and configurations) as JSON under the metadata key "gated.model" and any
 /// caller-supplied strings (scaler, window, ...) beside it.
 /// </summary>
-public static class ModelFile
+public static class GatedModelFile
 {
     public const string ArchitectureKey = "gated.model";
     public const int FormatVersion = 1;
@@ -100,7 +102,7 @@ public static class ModelFile
             throw new ModelFormatException($"{path}: the architecture has no valid input shape or no layers.");
         }
 
-        var model = new Sequential(layerEntries.Select(e => LayerFactory.Create(e.Type ?? "", e.Config ?? [], path)));
+        var model = new Sequential(layerEntries.Select(e => LayerRegistry.Create(e.Type ?? "", e.Config ?? [], path)));
         try
         {
             model.Build(inputShape);
@@ -195,5 +197,5 @@ public static class ModelFile
     }
 }
 
-[JsonSerializable(typeof(ModelFile.Architecture))]
+[JsonSerializable(typeof(GatedModelFile.Architecture))]
 internal sealed partial class ArchitectureJson : JsonSerializerContext;

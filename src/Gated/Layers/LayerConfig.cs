@@ -1,6 +1,7 @@
 using System.Globalization;
+using Gated.IO;
 
-namespace Gated.Serialization;
+namespace Gated.Layers;
 
 /// <summary>
 /// A layer's saved configuration (string keys and values, see Layer.GetConfig) with typed getters that turn a

@@ -1,4 +1,4 @@
-namespace Gated.Serialization;
+namespace Gated.IO;
 
 /// <summary>A model or weights file that cannot be read: truncated, corrupt, or not what it claims to be.</summary>
 public sealed class ModelFormatException : Exception
