@@ -37,11 +37,19 @@ public class GateMathBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public void ForwardFloat() => GateMath.GruResetAfterForward(Rows, Hidden, _gx, _gh, _bias, _hPrev, _z, _r, _n, _e, _hNext, vectorized: false);
+    public void ForwardFloat() => GateMath.GruResetAfterForward(Step(), vectorized: false);
 
     [Benchmark]
-    public void ForwardVector() => GateMath.GruResetAfterForward(Rows, Hidden, _gx, _gh, _bias, _hPrev, _z, _r, _n, _e, _hNext, GateMath.Vectorized);
+    public void ForwardVector() => GateMath.GruResetAfterForward(Step(), GateMath.Vectorized);
 
     [Benchmark]
-    public void BackwardVector() => GateMath.GruResetAfterBackward(Rows, Hidden, _dh, _hPrev, _z, _r, _n, _e, _dgx, _dgh, GateMath.Vectorized);
+    public void BackwardVector() => GateMath.GruResetAfterBackward(Step(), GateMath.Vectorized);
+
+    // Whole rows: every unit, gh as a (Rows, 3H) product.
+    private GruGateSpans Step() => new()
+    {
+        Rows = Rows, Units = Hidden, Count = Hidden, InputGates = _gx, RecurrentGates = _gh, RecurrentRowStride = 3 * Hidden,
+        RecurrentGateStride = Hidden, RecurrentBias = _bias, PreviousState = _hPrev, Update = _z, Reset = _r, Candidate = _n,
+        RecurrentCandidate = _e, NextState = _hNext, StateGradient = _dh, InputGateGradients = _dgx, RecurrentGateGradients = _dgh,
+    };
 }

@@ -119,7 +119,13 @@ public class GateMathTests
         var all = new float[5 * block];
         var span = all.AsSpan();
         GateMath.GruResetAfterForward(
-            Rows, h, gx, gh, BiasOf(h), hPrev, span[..block], span.Slice(block, block), span.Slice(2 * block, block), span.Slice(3 * block, block), span.Slice(4 * block, block), vectorized);
+            new GruGateSpans
+            {
+                Rows = Rows, Units = h, Count = h, InputGates = gx, RecurrentGates = gh, RecurrentRowStride = 3 * h, RecurrentGateStride = h,
+                RecurrentBias = BiasOf(h), PreviousState = hPrev, Update = span[..block], Reset = span.Slice(block, block),
+                Candidate = span.Slice(2 * block, block), RecurrentCandidate = span.Slice(3 * block, block), NextState = span.Slice(4 * block, block),
+            },
+            vectorized);
         return all;
     }
 
@@ -128,7 +134,13 @@ public class GateMathTests
         int block = Rows * h;
         float[] dh = (float[])dhIn.Clone(), dgx = new float[3 * block], dgh = new float[3 * block];
         var f = forward.AsSpan();
-        GateMath.GruResetAfterBackward(Rows, h, dh, hPrev, f[..block], f.Slice(block, block), f.Slice(2 * block, block), f.Slice(3 * block, block), dgx, dgh, vectorized);
+        GateMath.GruResetAfterBackward(
+            new GruGateSpans
+            {
+                Rows = Rows, Units = h, Count = h, StateGradient = dh, PreviousState = hPrev, Update = f[..block], Reset = f.Slice(block, block),
+                Candidate = f.Slice(2 * block, block), RecurrentCandidate = f.Slice(3 * block, block), InputGateGradients = dgx, RecurrentGateGradients = dgh,
+            },
+            vectorized);
         return (dgx, dgh, dh);
     }
 
@@ -139,11 +151,22 @@ public class GateMathTests
         var all = new float[7 * block];
         var s = all.AsSpan();
         GateMath.LstmForward(
-            Rows, h, gx, gh, cPrev, s[..block], s.Slice(block, block), s.Slice(2 * block, block), s.Slice(3 * block, block),
-            s.Slice(4 * block, block), s.Slice(5 * block, block), s.Slice(6 * block, block), vectorized);
+            new LstmGateSpans
+            {
+                Rows = Rows, Units = h, Count = h, InputGates = gx, RecurrentGates = gh, RecurrentRowStride = 4 * h, RecurrentGateStride = h,
+                PreviousCell = cPrev, InputGate = s[..block], ForgetGate = s.Slice(block, block), CellCandidate = s.Slice(2 * block, block),
+                OutputGate = s.Slice(3 * block, block), CellTanh = s.Slice(4 * block, block), NextCell = s.Slice(5 * block, block), NextState = s.Slice(6 * block, block),
+            },
+            vectorized);
         float[] dh = (float[])dhIn.Clone(), dc = (float[])dcIn.Clone(), dgx = new float[4 * block];
         GateMath.LstmBackward(
-            Rows, h, dh, dc, cPrev, s[..block], s.Slice(block, block), s.Slice(2 * block, block), s.Slice(3 * block, block), s.Slice(4 * block, block), dgx, vectorized);
+            new LstmGateSpans
+            {
+                Rows = Rows, Units = h, Count = h, StateGradient = dh, CellGradient = dc, PreviousCell = cPrev, InputGate = s[..block],
+                ForgetGate = s.Slice(block, block), CellCandidate = s.Slice(2 * block, block), OutputGate = s.Slice(3 * block, block),
+                CellTanh = s.Slice(4 * block, block), InputGateGradients = dgx,
+            },
+            vectorized);
         Assert.All(dh, v => Assert.Equal(0f, v));
         return (all, dgx, dc);
     }

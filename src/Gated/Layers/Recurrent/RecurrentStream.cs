@@ -1,3 +1,4 @@
+using Gated.Layers.Recurrent.TimeLoop;
 using Gated.Tensors;
 
 namespace Gated.Layers.Recurrent;
@@ -9,11 +10,13 @@ namespace Gated.Layers.Recurrent;
 public sealed class RecurrentStream
 {
     private readonly RecurrentLayer _layer;
+    private readonly RecurrentTimeLoop _loop;
     private readonly RecurrentWorkspace _work;
 
-    internal RecurrentStream(RecurrentLayer layer, RecurrentWorkspace work)
+    internal RecurrentStream(RecurrentLayer layer, RecurrentTimeLoop loop, RecurrentWorkspace work)
     {
         _layer = layer;
+        _loop = loop;
         _work = work;
     }
 
@@ -42,7 +45,7 @@ public sealed class RecurrentStream
             throw new ArgumentException($"Output must hold batch × units = {expectedOutput} values, got {output.Length}.", nameof(output));
         }
 
-        _layer.StreamStep(_work, input, output);
+        _loop.StreamStep(_work, input, output);
     }
 
     /// <summary>Sets every state back to zero.</summary>

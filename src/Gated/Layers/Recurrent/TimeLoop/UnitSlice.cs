@@ -1,4 +1,4 @@
-namespace Gated.Layers.Recurrent;
+namespace Gated.Layers.Recurrent.TimeLoop;
 
 /// <summary>
 /// A run of hidden units [Start, Start + Count) that one thread owns in a split by units: it computes those

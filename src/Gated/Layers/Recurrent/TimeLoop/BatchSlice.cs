@@ -1,4 +1,4 @@
-namespace Gated.Layers.Recurrent;
+namespace Gated.Layers.Recurrent.TimeLoop;
 
 /// <summary>
 /// A run of batch rows [Start, Start + Count) that one thread carries through a whole sequence. Rows of a

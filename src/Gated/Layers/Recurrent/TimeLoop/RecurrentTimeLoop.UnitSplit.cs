@@ -1,7 +1,7 @@
 using Gated.Kernels;
 using Gated.Threading;
 
-namespace Gated.Layers.Recurrent;
+namespace Gated.Layers.Recurrent.TimeLoop;
 
 /// <summary>
 /// The split by hidden units. For large H, each thread owns a fixed slice of units for the whole sequence: it
@@ -13,7 +13,7 @@ namespace Gated.Layers.Recurrent;
 /// path, column-independent gate math), so results are the same bits whatever the split.
 /// The packed forward step with its gate math in the GEMM's epilogue lives here too: a batch split runs it on all units.
 /// </summary>
-public abstract partial class RecurrentLayer
+internal sealed partial class RecurrentTimeLoop
 {
     // A time loop or streaming step splits by units from this many units up: below, the hand-off per step costs
     // about what it saves (measured on 2 cores: the streaming step at H=128 gained nothing, H=256 1.3×).
@@ -24,37 +24,21 @@ public abstract partial class RecurrentLayer
     private const int UnitSplitMaxStreamRows = Gemm.RowPathMaxRows;
 
     private readonly SpinBarrier _barrier = new();
+    private readonly Action<int> _streamUnits;
+    private readonly Action<int> _forwardUnits;
+    private readonly Action<int> _backwardUnits;
     private int _unitChunk;
     private RecurrentWorkspace? _unitWork;
 
     /// <summary>How many parts the last time loop (Forward or Backward) or streaming step split its units into; 1 when it did not.</summary>
-    internal int LastUnitParts { get; private protected set; } = 1;
-
-    /// <summary>True when every unit's gates read only that unit's columns of the products (GRU reset after, LSTM, SimpleRNN).</summary>
-    private protected virtual bool StepSplitsByUnits => false;
-
-    /// <summary>
-    /// Gate math of step s for units [start, start + count) of the rows `rows`: gh holds those units' recurrent products
-    /// h_s · U (no bias), starting at the first row, rows ghRowStride apart, gate blocks `count` apart within a row.
-    /// Writes those units of the states at s + 1 and of the caches.
-    /// </summary>
-    private protected virtual void StepForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, int start, int count, ReadOnlySpan<float> gh, int ghRowStride) =>
-        throw new NotSupportedException($"{TypeName} steps do not split by units.");
-
-    /// <summary>
-    /// The gate part of StepBackward for units `units` of the rows `rows`: w.StateGradients hold dLoss/d(states at s + 1)
-    /// there on entry and the direct part of the gradient of the states at s on exit; writes those units' columns of
-    /// step s's gate gradients.
-    /// </summary>
-    private protected virtual void StepBackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) =>
-        throw new NotSupportedException($"{TypeName} steps do not split by units.");
+    public int LastUnitParts { get; private set; } = 1;
 
     // Sets the units per part (_unitChunk) for a run and returns how many parts that makes; 1 means split the batch
     // instead. Masks and recurrent dropout act per row of the batch, so those runs keep the batch split.
     private int PlanUnitParts(RecurrentWorkspace w)
     {
         int threads = Math.Min(Parallelism.Threads, Environment.ProcessorCount);
-        if (!StepSplitsByUnits || Units < UnitSplitMinUnits || w.Valid is not null || w.HasRecurrentDropout || threads < 2)
+        if (_unitwise is null || Units < UnitSplitMinUnits || w.Valid is not null || w.HasRecurrentDropout || threads < 2)
         {
             return 1;
         }
@@ -138,7 +122,7 @@ public abstract partial class RecurrentLayer
             if (w.UsePacked)
             {
                 // dh_prev[:, units] = dgates (B, G·H) · (rows `units` of U)ᵀ.
-                operand.Pack(true, g, units.Count, RecurrentKernelParameter.Values[(units.Start * g)..], g);
+                operand.Pack(true, g, units.Count, Weights.RecurrentKernel.Values[(units.Start * g)..], g);
             }
 
             var dh = w.StateGradients[0].AsSpan(0, block);
@@ -146,12 +130,12 @@ public abstract partial class RecurrentLayer
             var all = BatchSlice.All(batch);
             for (int s = w.Steps - 1; s >= 0; s--)
             {
-                if (ReturnSequences)
+                if (_returnSequences)
                 {
                     AddUnits(w.OutputGradients.AsSpan(s * block, block), dh, batch, units);
                 }
 
-                StepBackwardUnits(w, s, all, units);
+                _unitwise!.BackwardUnits(w, s, all, units);
 
                 // dh_prev needs every unit's gate gradients of this step.
                 if (!_barrier.SignalAndWait())
@@ -159,7 +143,7 @@ public abstract partial class RecurrentLayer
                     return;
                 }
 
-                var dGates = SeparateRecurrentGateGradients ? w.StepRecurrentGateGradients(s, all) : w.StepInputGateGradients(s, all);
+                var dGates = _cell.SeparateRecurrentGateGradients ? w.StepRecurrentGateGradients(s, all) : w.StepInputGateGradients(s, all);
                 var dPart = dRecurrent[units.Start..];
                 if (w.UsePacked)
                 {
@@ -167,7 +151,7 @@ public abstract partial class RecurrentLayer
                 }
                 else
                 {
-                    Gemm.Multiply(false, true, batch, units.Count, g, 1f, dGates, g, RecurrentKernelParameter.Values[(units.Start * g)..], g, 0f, dPart, h);
+                    Gemm.Multiply(false, true, batch, units.Count, g, 1f, dGates, g, Weights.RecurrentKernel.Values[(units.Start * g)..], g, 0f, dPart, h);
                 }
 
                 AddUnits(dRecurrent, dh, batch, units);
@@ -188,9 +172,9 @@ public abstract partial class RecurrentLayer
         var w = _unitWork!;
         var units = UnitSlice.Part(Units, _unitChunk, part);
         int batch = w.Batch, h = Units, g = w.GateWidth, inputSize = w.InputSize;
-        var kernel = KernelParameter.Values;
+        var kernel = Weights.Kernel.Values;
         var gx = w.InputGates.AsSpan(0, batch * g);
-        for (int gate = 0; gate < GateCount; gate++)
+        for (int gate = 0; gate < _cell.GateCount; gate++)
         {
             int column = (gate * h) + units.Start;
             Gemm.Multiply(false, false, batch, units.Count, inputSize, 1f, w.Inputs, inputSize, kernel[column..], g, 1f, gx[column..], g);
@@ -205,37 +189,37 @@ public abstract partial class RecurrentLayer
         for (int b = 0; b < batch; b++)
         {
             int offset = (b * Units) + units.Start;
-            Add(source.Slice(offset, units.Count), destination.Slice(offset, units.Count));
+            RowMath.Add(source.Slice(offset, units.Count), destination.Slice(offset, units.Count));
         }
     }
 
     // Where part `units`' share of the step scratch starts: (B, G·count) each, after the shares of the parts before it.
-    private int PartGatesOffset(RecurrentWorkspace w, UnitSlice units) => w.Batch * GateCount * units.Start;
+    private int PartGatesOffset(RecurrentWorkspace w, UnitSlice units) => w.Batch * _cell.GateCount * units.Start;
 
     // Units `units` of step s for every row, on the kernel in place (1–4 rows): gh (B, G·count) = h_s · U[:, units'
     // columns of every gate], gate blocks side by side, then the gate math.
     private void UnpackedStepForwardUnits(RecurrentWorkspace w, int s, UnitSlice units, int ghOffset)
     {
-        int batch = w.Batch, h = Units, width = GateCount * units.Count;
+        int batch = w.Batch, h = Units, width = _cell.GateCount * units.Count;
         var all = BatchSlice.All(batch);
         var hPrev = w.RecurrentInput(s, all);
         var gh = w.StepGates.AsSpan(ghOffset, batch * width);
-        var u = RecurrentKernelParameter.Values;
-        for (int gate = 0; gate < GateCount; gate++)
+        var u = Weights.RecurrentKernel.Values;
+        for (int gate = 0; gate < _cell.GateCount; gate++)
         {
             Gemm.Multiply(false, false, batch, units.Count, h, 1f, hPrev, h, u[((gate * h) + units.Start)..], w.GateWidth, 0f, gh[(gate * units.Count)..], width);
         }
 
-        StepForwardUnits(w, s, all, units.Start, units.Count, gh, width);
+        _unitwise!.ForwardUnits(w, s, all, units, gh, width);
     }
 
     // Rows `rows`, units `units` of step s on a packed operand (see PackForwardUnits): the GEMM hands each group of
     // GateGroupUnits units to the gate math as soon as its columns are final, while they are still in cache.
     private void FusedStepForward(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units, PackedMatrix operand, int ghOffset)
     {
-        int width = GateCount * units.Count;
-        var epilogue = new GateEpilogue(this, w, s, rows.Start, units.Start, ghOffset, width);
-        Gemm.Multiply(rows.Count, w.RecurrentInput(s, rows), Units, operand, w.StepGates.AsSpan(ghOffset, rows.Count * width), width, GateCount * GateGroupUnits, ref epilogue);
+        int gates = _cell.GateCount, width = gates * units.Count;
+        var epilogue = new GateEpilogue(_unitwise!, gates, w, s, rows.Start, units.Start, ghOffset, width);
+        Gemm.Multiply(rows.Count, w.RecurrentInput(s, rows), Units, operand, w.StepGates.AsSpan(ghOffset, rows.Count * width), width, gates * GateGroupUnits, ref epilogue);
     }
 
     // Units per gate group of the packed forward operand. Groups of 16 (one 64-byte line per row and array) ran the
@@ -251,8 +235,8 @@ public abstract partial class RecurrentLayer
     /// </summary>
     private void PackForwardUnits(RecurrentWorkspace w, RecurrentWorkspace.UnitOperands operands, UnitSlice units)
     {
-        int h = Units, width = GateCount * units.Count;
-        var u = RecurrentKernelParameter.Values;
+        int h = Units, gates = _cell.GateCount, width = gates * units.Count;
+        var u = Weights.RecurrentKernel.Values;
         var gathered = operands.Gathered(h * width);
         for (int row = 0; row < h; row++)
         {
@@ -260,7 +244,7 @@ public abstract partial class RecurrentLayer
             for (int group = units.Start; group < units.End; group += GateGroupUnits)
             {
                 int count = Math.Min(GateGroupUnits, units.End - group);
-                for (int gate = 0; gate < GateCount; gate++, column += count)
+                for (int gate = 0; gate < gates; gate++, column += count)
                 {
                     u.Slice((row * w.GateWidth) + (gate * h) + group, count).CopyTo(gathered.AsSpan(column, count));
                 }
@@ -272,15 +256,12 @@ public abstract partial class RecurrentLayer
 
     // Runs the cell's gate math on a group of the fused GEMM's output: columns [column, column + columns) of rows
     // [row, row + rows) of the product are G gate blocks of columns / G units each.
-    private readonly struct GateEpilogue(RecurrentLayer layer, RecurrentWorkspace w, int step, int firstRow, int firstUnit, int ghOffset, int ghRowStride)
+    private readonly struct GateEpilogue(IUnitwiseCell cell, int gates, RecurrentWorkspace w, int step, int firstRow, int firstUnit, int ghOffset, int ghRowStride)
         : IGemmEpilogue
     {
-        public void Apply(int row, int rows, int column, int columns)
-        {
-            int gates = layer.GateCount;
-            layer.StepForwardUnits(
-                w, step, new BatchSlice(firstRow + row, rows), firstUnit + (column / gates), columns / gates,
+        public void Apply(int row, int rows, int column, int columns) =>
+            cell.ForwardUnits(
+                w, step, new BatchSlice(firstRow + row, rows), new UnitSlice(firstUnit + (column / gates), columns / gates),
                 w.StepGates.AsSpan(ghOffset + (row * ghRowStride) + column), ghRowStride);
-        }
     }
 }

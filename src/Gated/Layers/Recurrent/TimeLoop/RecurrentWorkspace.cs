@@ -1,6 +1,6 @@
 using Gated.Kernels;
 
-namespace Gated.Layers.Recurrent;
+namespace Gated.Layers.Recurrent.TimeLoop;
 
 /// <summary>
 /// The buffers of one recurrent run, all time-major (step, batch, ...), kept between Forward and Backward.
