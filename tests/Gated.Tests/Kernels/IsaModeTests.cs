@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Gated.Tests.Infrastructure;
+using Gated.Tests.TestSupport;
 using Xunit;
 
 namespace Gated.Tests.Kernels;
@@ -11,15 +11,10 @@ namespace Gated.Tests.Kernels;
 /// </summary>
 public class IsaModeTests
 {
-    [Fact]
+    [SimdChildFact]
     public void SwitchedOffInstructionSetsAreOff()
     {
-        string? mode = SimdModeRunner.ChildSwitch;
-        if (mode is null)
-        {
-            return;
-        }
-
+        string mode = SimdModeRunner.ChildSwitch!;
         Assert.Equal("0", Environment.GetEnvironmentVariable(mode));
         switch (mode)
         {

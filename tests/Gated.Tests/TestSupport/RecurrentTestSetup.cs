@@ -60,7 +60,7 @@ public static class RecurrentTestSetup
         {
             Lstm => new ReferenceLstm(inputSize, layer.Units, weights, layer.ReturnSequences, layer.Options.GoBackwards),
             SimpleRnn rnn => new ReferenceSimpleRnn(inputSize, layer.Units, weights, rnn.Activation == SimpleRnnActivation.Relu, layer.ReturnSequences, layer.Options.GoBackwards),
-            Gru gru => new ReferenceGruWithOptions(inputSize, layer.Units, weights, gru.Variant == GruVariant.ResetAfter, layer.ReturnSequences, layer.Options.GoBackwards),
+            Gru gru => new ReferenceGru(inputSize, layer.Units, weights, gru.Variant == GruVariant.ResetAfter, layer.ReturnSequences, layer.Options.GoBackwards),
             _ => throw new ArgumentException($"No reference for {layer.TypeName}.", nameof(layer)),
         };
     }

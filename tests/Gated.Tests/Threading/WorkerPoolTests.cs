@@ -1,3 +1,4 @@
+using Gated.Tests.TestSupport;
 using Gated.Threading;
 using Xunit;
 
@@ -84,14 +85,9 @@ public class WorkerPoolTests
         Assert.Equal(4 * 200 * 5, total);
     }
 
-    [Fact]
+    [MultiCoreFact]
     public void PartsRunTogetherMeetAtEveryBarrier()
     {
-        if (Environment.ProcessorCount < 2)
-        {
-            return;
-        }
-
         using var threads = new ThreadCount(2);
         var pool = new WorkerPool();
         var barrier = new SpinBarrier();
@@ -145,14 +141,9 @@ public class WorkerPoolTests
         Assert.Equal(0, calls);
     }
 
-    [Fact]
+    [MultiCoreFact]
     public void AFailingPartBreaksTheBarrierInsteadOfHanging()
     {
-        if (Environment.ProcessorCount < 2)
-        {
-            return;
-        }
-
         using var threads = new ThreadCount(2);
         var pool = new WorkerPool();
         var barrier = new SpinBarrier();

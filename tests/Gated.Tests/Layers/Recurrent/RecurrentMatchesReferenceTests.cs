@@ -129,35 +129,6 @@ public sealed class RecurrentMatchesReferenceTests
 
     public static TheoryData<string> Cells => new(RecurrentTestSetup.CellNames);
 
-    /// <summary>The shared-loop GRU reference agrees with the existing ReferenceGru where both apply (no options), so it inherits that one's PyTorch validation.</summary>
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void GruReferenceAgreesWithReferenceGru(bool resetAfter)
-    {
-        const int B = 3, T = 5, I = 4, H = 6;
-        var random = new SeededRandom(5);
-        double[] Draw(int n, double scale) => TestData.ToDouble(TestData.Uniform(random, n, scale));
-        var weights = new Dictionary<string, double[]> { ["kernel"] = Draw(I * 3 * H, 1), ["recurrent_kernel"] = Draw(H * 3 * H, 0.6), ["bias"] = Draw(3 * H, 0.5) };
-        if (resetAfter)
-        {
-            weights["recurrent_bias"] = Draw(3 * H, 0.5);
-        }
-
-        var old = new ReferenceGru(I, H, resetAfter, weights["kernel"], weights["recurrent_kernel"], weights["bias"], resetAfter ? weights["recurrent_bias"] : null);
-        var shared = new ReferenceGruWithOptions(I, H, weights, resetAfter);
-        double[] x = Draw(B * T * I, 1), h0 = Draw(B * H, 0.9), dy = Draw(B * T * H, 1);
-        NumericAssert.Ok(NumericAssert.CheckClose(old.Forward(x, B, T, h0, true), shared.Forward(x, B, T, new ReferenceRun { InitialStates = [h0] }), 1e-12, 0, "output"));
-        old.Backward(dy);
-        shared.Backward(dy);
-        NumericAssert.Ok(NumericAssert.CheckClose(old.InputGradient, shared.InputGradient, 1e-12, 0, "dx"));
-        NumericAssert.Ok(NumericAssert.CheckClose(old.InitialStateGradient!, shared.InitialStateGradients![0], 1e-12, 0, "dh0"));
-        foreach (var (name, gradient) in old.ParameterGradients())
-        {
-            NumericAssert.Ok(NumericAssert.CheckClose(gradient, shared.ParameterGradients[name], 1e-12, 0, "d" + name));
-        }
-    }
-
     [Theory]
     [InlineData("lstm", 4, new[] { "kernel", "recurrent_kernel", "bias" })]
     [InlineData("lstm_pytorch", 4, new[] { "kernel", "recurrent_kernel", "bias", "recurrent_bias" })]

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Gated.Tests.Infrastructure;
+namespace Gated.Tests.TestSupport;
 
 /// <summary>
 /// Re-runs a slice of this test assembly in a child `dotnet vstest` with one runtime switch set (e.g.
 /// DOTNET_EnableAVX512=0), so every SIMD path is tested on one machine. The child sees
 /// <see cref="ChildVariable"/> = the switch's name, which keeps it from starting children of its own.
-/// Run returns the child's exit code, its test count and failures from vstest's summary line (0 when the
+/// Run returns the child's exit code, its test count, failures and skips from vstest's summary line (0 when the
 /// line is missing), the wall time, and its whole output.
 /// </summary>
 internal static partial class SimdModeRunner
@@ -18,7 +18,7 @@ internal static partial class SimdModeRunner
     /// <summary>The switch this process was started with by a parent run, or null in a normal run.</summary>
     public static string? ChildSwitch => Environment.GetEnvironmentVariable(ChildVariable);
 
-    public static (int ExitCode, int Total, int Failed, TimeSpan Elapsed, string Output) Run(string switchName, string testFilter, TimeSpan timeout)
+    public static (int ExitCode, int Total, int Failed, int Skipped, TimeSpan Elapsed, string Output) Run(string switchName, string testFilter, TimeSpan timeout)
     {
         string assembly = typeof(SimdModeRunner).Assembly.Location;
 
@@ -49,7 +49,7 @@ internal static partial class SimdModeRunner
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            return (-1, 0, 0, clock.Elapsed, $"Timed out after {timeout}.\n{Text(output)}");
+            return (-1, 0, 0, 0, clock.Elapsed, $"Timed out after {timeout}.\n{Text(output)}");
         }
 
         // The parameterless wait flushes the redirected streams.
@@ -58,7 +58,8 @@ internal static partial class SimdModeRunner
         Match summary = SummaryPattern().Match(text);
         int total = summary.Success ? int.Parse(summary.Groups["total"].Value) : 0;
         int failed = summary.Success ? int.Parse(summary.Groups["failed"].Value) : 0;
-        return (process.ExitCode, total, failed, clock.Elapsed, text);
+        int skipped = summary.Success ? int.Parse(summary.Groups["skipped"].Value) : 0;
+        return (process.ExitCode, total, failed, skipped, clock.Elapsed, text);
     }
 
     private static void Append(StringBuilder output, string? line)
@@ -83,6 +84,6 @@ internal static partial class SimdModeRunner
     }
 
     // vstest's closing line: "Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: 3 s".
-    [GeneratedRegex(@"Failed:\s*(?<failed>\d+),\s*Passed:\s*\d+,\s*Skipped:\s*\d+,\s*Total:\s*(?<total>\d+)")]
+    [GeneratedRegex(@"Failed:\s*(?<failed>\d+),\s*Passed:\s*\d+,\s*Skipped:\s*(?<skipped>\d+),\s*Total:\s*(?<total>\d+)")]
     private static partial Regex SummaryPattern();
 }

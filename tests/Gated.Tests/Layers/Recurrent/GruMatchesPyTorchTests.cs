@@ -5,7 +5,7 @@ using Gated.Tests.Reference;
 using Gated.Tests.TestSupport;
 using Xunit;
 
-namespace Gated.Tests.Layers;
+namespace Gated.Tests.Layers.Recurrent;
 
 /// <summary>
 /// Gated's Gru against torch.nn.GRU (reset after) on the committed fixtures of Fixtures/make_pytorch_fixtures.py.
@@ -122,24 +122,23 @@ public sealed class GruMatchesPyTorchTests
         var (batch, steps, inputSize, units) = Dimensions(f);
         bool lastOnly = f.ConfigBool("last_step_only");
         var w = PyTorchLayout.GruLayer(f, "", 0, units);
-        var reference = new ReferenceGru(inputSize, units, resetAfter: true,
-            TestData.ToDouble(w["kernel"]), TestData.ToDouble(w["recurrent_kernel"]), TestData.ToDouble(w["bias"]), TestData.ToDouble(w["recurrent_bias"]));
+        var reference = new ReferenceGru(inputSize, units, w.ToDictionary(p => p.Key, p => TestData.ToDouble(p.Value)), resetAfter: true, returnSequences: !lastOnly);
         double[]? h0 = f.Has("h0") ? f["h0"].ToDouble() : null;
 
-        var y = reference.Forward(f["x"].ToDouble(), batch, steps, h0, returnSequences: !lastOnly);
+        var y = reference.Forward(f["x"].ToDouble(), batch, steps, new ReferenceRun { InitialStates = h0 is null ? null : [h0] });
         NumericAssert.Ok(NumericAssert.CheckClose(f["output"].ToDouble(), y, 1e-6, 0, $"{name} reference output"));
-        NumericAssert.Ok(NumericAssert.CheckClose(f["h_n"].ToDouble(), reference.FinalState, 1e-6, 0, $"{name} reference h_n"));
+        NumericAssert.Ok(NumericAssert.CheckClose(f["h_n"].ToDouble(), reference.FinalStates[0], 1e-6, 0, $"{name} reference h_n"));
 
         reference.Backward(f["dY"].ToDouble());
         NumericAssert.Ok(NumericAssert.CheckCloseToScale(f["grad_x"].ToDouble(), reference.InputGradient, 1e-5, GradientFloor, $"{name} reference dx"));
         foreach (var (param, expected) in PyTorchLayout.GruLayer(f, "grad_", 0, units))
         {
-            NumericAssert.Ok(NumericAssert.CheckCloseToScale(TestData.ToDouble(expected), reference.ParameterGradients()[param], 1e-5, GradientFloor, $"{name} reference d{param}"));
+            NumericAssert.Ok(NumericAssert.CheckCloseToScale(TestData.ToDouble(expected), reference.ParameterGradients[param], 1e-5, GradientFloor, $"{name} reference d{param}"));
         }
 
         if (h0 is not null)
         {
-            NumericAssert.Ok(NumericAssert.CheckCloseToScale(f["grad_h0"].ToDouble(), reference.InitialStateGradient!, 1e-5, GradientFloor, $"{name} reference dh0"));
+            NumericAssert.Ok(NumericAssert.CheckCloseToScale(f["grad_h0"].ToDouble(), reference.InitialStateGradients![0], 1e-5, GradientFloor, $"{name} reference dh0"));
         }
     }
 

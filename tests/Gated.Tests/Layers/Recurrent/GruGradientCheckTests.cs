@@ -7,7 +7,7 @@ using Gated.Tests.TestSupport;
 using Xunit.Abstractions;
 using Xunit;
 
-namespace Gated.Tests.Layers;
+namespace Gated.Tests.Layers.Recurrent;
 
 /// <summary>
 /// Central finite differences of the scalar loss L = Σ y ⊙ w (w fixed and random, so dL/dy = w) against Backward.
@@ -48,30 +48,31 @@ public sealed class GruGradientCheckTests(ITestOutputHelper output)
         bool resetAfter = variant == GruVariant.ResetAfter;
         var random = new SeededRandom(11);
         double[] Draw(int n, double scale) => TestData.ToDouble(TestData.Uniform(random, n, scale));
-        var reference = new ReferenceGru(I, H, resetAfter, Draw(I * 3 * H, 1.0), Draw(H * 3 * H, 0.8), Draw(3 * H, 0.5), resetAfter ? Draw(3 * H, 0.5) : null);
+        var weights = new Dictionary<string, double[]> { ["kernel"] = Draw(I * 3 * H, 1.0), ["recurrent_kernel"] = Draw(H * 3 * H, 0.8), ["bias"] = Draw(3 * H, 0.5) };
+        if (resetAfter)
+        {
+            weights["recurrent_bias"] = Draw(3 * H, 0.5);
+        }
+
+        var reference = new ReferenceGru(I, H, weights, resetAfter, returnSequences);
         double[] x = Draw(B * T * I, 1.0);
         double[]? h0 = withState ? Draw(B * H, 0.9) : null;
         double[] w = Draw(returnSequences ? B * T * H : B * H, 1.0);
 
-        reference.Forward(x, B, T, h0, returnSequences);
+        var run = new ReferenceRun { InitialStates = h0 is null ? null : [h0] };
+        reference.Forward(x, B, T, run);
         reference.Backward(w);
-        var analytic = new Dictionary<string, double[]>(reference.ParameterGradients()) { ["x"] = reference.InputGradient };
-        var values = new Dictionary<string, double[]>
-        {
-            ["kernel"] = reference.Kernel, ["recurrent_kernel"] = reference.RecurrentKernel, ["bias"] = reference.Bias, ["x"] = x,
-        };
-        if (resetAfter)
-        {
-            values["recurrent_bias"] = reference.RecurrentBias!;
-        }
+        var analytic = new Dictionary<string, double[]>(reference.ParameterGradients) { ["x"] = reference.InputGradient };
+        // The reference's own weight arrays: finite differences perturb them in place.
+        var values = new Dictionary<string, double[]>(reference.Weights) { ["x"] = x };
 
         if (h0 is not null)
         {
-            analytic["h0"] = reference.InitialStateGradient!;
+            analytic["h0"] = reference.InitialStateGradients![0];
             values["h0"] = h0;
         }
 
-        double Loss() => TestData.WeightedSum(reference.Forward(x, B, T, h0, returnSequences), w);
+        double Loss() => TestData.WeightedSum(reference.Forward(x, B, T, run), w);
         foreach (var (name, v) in values)
         {
             double[] numeric = FiniteDifference.Gradient(v, Loss, 1e-5);
@@ -103,8 +104,8 @@ public sealed class GruGradientCheckTests(ITestOutputHelper output)
         var second = new Gru(3, returnSequences: false, variant: variant);
         first.Build([T, I], random);
         second.Build([T, 4], random);
-        GruTestSetup.Randomize(first, random);
-        GruTestSetup.Randomize(second, random);
+        RecurrentTestSetup.Randomize(first, random);
+        RecurrentTestSetup.Randomize(second, random);
         var x = TestData.UniformTensor(random, 1.0, B, T, I);
         var w = TestData.UniformTensor(random, 1.0, B, 3);
 
@@ -171,7 +172,7 @@ public sealed class GruGradientCheckTests(ITestOutputHelper output)
         var random = new SeededRandom(17);
         var gru = new Gru(H, returnSequences, variant);
         gru.Build([T, I], random);
-        GruTestSetup.Randomize(gru, random);
+        RecurrentTestSetup.Randomize(gru, random);
         var x = TestData.UniformTensor(random, 1.0, B, T, I);
         Tensor? h0 = withState ? TestData.UniformTensor(random, 0.9, B, H) : null;
         var w = returnSequences ? TestData.UniformTensor(random, 1.0, B, T, H) : TestData.UniformTensor(random, 1.0, B, H);

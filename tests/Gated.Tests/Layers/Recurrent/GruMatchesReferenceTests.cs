@@ -5,7 +5,7 @@ using Gated.Tests.Reference;
 using Gated.Tests.TestSupport;
 using Xunit;
 
-namespace Gated.Tests.Layers;
+namespace Gated.Tests.Layers.Recurrent;
 
 /// <summary>
 /// The float Gru against the double ReferenceGru on odd shapes (B = 1, T = 1, H not a multiple of any vector
@@ -49,16 +49,16 @@ public sealed class GruMatchesReferenceTests
             var random = new SeededRandom((ulong)((units * 1000) + (inputSize * 100) + (batch * 10) + steps));
             var gru = new Gru(units, returnSequences, variant);
             gru.Build([steps, inputSize], random);
-            GruTestSetup.Randomize(gru, random);
-            var reference = GruTestSetup.Reference(gru, inputSize);
+            RecurrentTestSetup.Randomize(gru, random);
+            var reference = RecurrentTestSetup.Reference(gru);
 
             var x = TestData.UniformTensor(random, 1.0, batch, steps, inputSize);
             Tensor? h0 = withState ? TestData.UniformTensor(random, 0.9, batch, units) : null;
             var y = gru.Forward(x, h0, training: true);
-            var expectedY = reference.Forward(TestData.ToDouble(x.Data), batch, steps, h0 is null ? null : TestData.ToDouble(h0.Data), returnSequences);
+            var expectedY = reference.Forward(TestData.ToDouble(x.Data), batch, steps, new ReferenceRun { InitialStates = h0 is null ? null : [TestData.ToDouble(h0.Data)] });
             NumericAssert.ShapeEqual(returnSequences ? [batch, steps, units] : [batch, units], y.Shape, what + " output");
             NumericAssert.Close(expectedY, y.Data, 1e-5, 0, what + " output");
-            NumericAssert.Close(reference.FinalState, gru.FinalState.Data, 1e-5, 0, what + " final state");
+            NumericAssert.Close(reference.FinalStates[0], gru.FinalState.Data, 1e-5, 0, what + " final state");
 
             var dy = TestData.UniformTensor(random, 1.0, y.Shape);
             gru.ZeroGradients();
@@ -66,7 +66,7 @@ public sealed class GruMatchesReferenceTests
             reference.Backward(TestData.ToDouble(dy.Data));
             NumericAssert.ShapeEqual(x.Shape, dx.Shape, what + " dx");
             NumericAssert.CloseToScale(reference.InputGradient, dx.Data, 1e-4, 1e-3, what + " dx");
-            var expectedGradients = reference.ParameterGradients();
+            var expectedGradients = reference.ParameterGradients;
             Assert.Equal(expectedGradients.Keys.Order(), gru.Parameters.Select(p => p.Name).Order());
             foreach (var p in gru.Parameters)
             {
@@ -77,7 +77,7 @@ public sealed class GruMatchesReferenceTests
             {
                 Assert.NotNull(gru.InitialStateGradient);
                 NumericAssert.ShapeEqual([batch, units], gru.InitialStateGradient.Shape, what + " dh0");
-                NumericAssert.CloseToScale(reference.InitialStateGradient!, gru.InitialStateGradient.Data, 1e-4, 1e-3, what + " dh0");
+                NumericAssert.CloseToScale(reference.InitialStateGradients![0], gru.InitialStateGradient.Data, 1e-4, 1e-3, what + " dh0");
             }
             else
             {
