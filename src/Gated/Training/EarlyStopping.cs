@@ -145,6 +145,6 @@ public sealed class EarlyStopping : FitCallback
         weights.CopyTo(_bestWeights);
     }
 
-    private Models.Sequential RequireModel() => Model
-        ?? throw new InvalidOperationException("EarlyStopping with restoreBestWeights needs the model; Fit sets Model before training.");
+    private ITrainableModel RequireModel() => Model
+        ?? throw new InvalidOperationException("EarlyStopping with restoreBestWeights needs the model; Fit sets Trainer before training.");
 }

@@ -132,6 +132,6 @@ public sealed class ReduceLROnPlateau : FitCallback
         _reductions.Clear();
     }
 
-    private Optimizer RequireOptimizer() => Model?.Optimizer
-        ?? throw new InvalidOperationException("ReduceLROnPlateau needs a compiled model; Fit sets Model before training.");
+    private Optimizer RequireOptimizer() => Trainer?.Optimizer
+        ?? throw new InvalidOperationException("ReduceLROnPlateau needs a compiled model; Fit sets Trainer before training.");
 }
