@@ -1,4 +1,5 @@
 using Gated.Serialization;
+using Gated.Tensors;
 using Gated.Tests.Cli;
 using Gated.Tests.Training;
 using Gated.Training;
@@ -66,6 +67,18 @@ public sealed class ModelCheckpointTests
         var best = new ModelCheckpoint(folder.File("best.safetensors"), saveBestOnly: true) { Trainer = model.Trainer };
         var e = Assert.Throws<InvalidOperationException>(() => best.OnEpochEnd(EarlyStoppingTests.Logs(0, "rmse", 1)));
         Assert.Contains("'val_loss'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusesAModelThatIsNotSequential()
+    {
+        using var folder = new TempFolder();
+        var trainer = new Trainer(new LinearModel(2));
+        trainer.Compile(new Sgd(), Loss.MeanSquaredError);
+        var checkpoint = new ModelCheckpoint(folder.File("linear.safetensors"));
+        var e = Assert.Throws<NotSupportedException>(() => trainer.Fit(new Tensor(4, 2), new Tensor(4, 1), callbacks: [checkpoint]));
+        Assert.Contains("LinearModel", e.Message, StringComparison.Ordinal);
+        Assert.Empty(checkpoint.SavedPaths);
     }
 
     [Fact]
