@@ -34,7 +34,7 @@ internal sealed class ValidationPrinter(Tensor inputs, Tensor targets, int batch
 
     public override void OnEpochEnd(EpochLogs logs)
     {
-        double validation = Model!.Evaluate(inputs, targets, batchSize);
+        double validation = Trainer!.Evaluate(inputs, targets, batchSize);
         _losses.Add(validation);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,

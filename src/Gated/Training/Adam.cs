@@ -8,6 +8,7 @@ public sealed class Adam : Optimizer
 {
     private static readonly string[] Buffers = ["m", "v"];
 
+    /// <summary>Adam with a fixed learning rate; β₁, β₂ and ε as in the formula above.</summary>
     public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
         : this(learningRate, null, beta1, beta2, epsilon)
     {
@@ -30,19 +31,26 @@ public sealed class Adam : Optimizer
         Epsilon = epsilon;
     }
 
+    /// <inheritdoc/>
     public override string Name => "adam";
 
+    /// <summary>Decay of the first-moment estimate m (β₁).</summary>
     public float Beta1 { get; }
 
+    /// <summary>Decay of the second-moment estimate v (β₂).</summary>
     public float Beta2 { get; }
 
+    /// <summary>Added to √v/√(1−β₂ᵗ) so the step stays finite (ε).</summary>
     public float Epsilon { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> StateNames => Buffers;
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() =>
         ConfigWith(("beta_1", Format(Beta1)), ("beta_2", Format(Beta2)), ("epsilon", Format(Epsilon)));
 
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, float learningRate) =>
         AdamKernel.Step(parameters, gradients, State(0), State(1), step, learningRate, Beta1, Beta2, Epsilon);
 }

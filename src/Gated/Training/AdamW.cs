@@ -11,6 +11,7 @@ public sealed class AdamW : Optimizer
 {
     private static readonly string[] Buffers = ["m", "v"];
 
+    /// <summary>AdamW with a fixed learning rate; λ, β₁, β₂ and ε as in the formula above.</summary>
     public AdamW(float learningRate = 1e-3f, float weightDecay = 0.01f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
         : this(learningRate, null, weightDecay, beta1, beta2, epsilon)
     {
@@ -39,21 +40,29 @@ public sealed class AdamW : Optimizer
         Epsilon = epsilon;
     }
 
+    /// <inheritdoc/>
     public override string Name => "adamw";
 
+    /// <summary>The decoupled weight decay λ: each update first scales every weight by 1 − lr·λ.</summary>
     public float WeightDecay { get; }
 
+    /// <summary>Decay of the first-moment estimate m (β₁).</summary>
     public float Beta1 { get; }
 
+    /// <summary>Decay of the second-moment estimate v (β₂).</summary>
     public float Beta2 { get; }
 
+    /// <summary>Added to √v/√(1−β₂ᵗ) so the step stays finite (ε).</summary>
     public float Epsilon { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> StateNames => Buffers;
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => ConfigWith(
         ("weight_decay", Format(WeightDecay)), ("beta_1", Format(Beta1)), ("beta_2", Format(Beta2)), ("epsilon", Format(Epsilon)));
 
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, float learningRate)
     {
         // PyTorch forms 1 − lr·λ in double and multiplies by it rounded to float.

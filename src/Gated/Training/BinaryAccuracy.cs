@@ -12,6 +12,7 @@ public sealed class BinaryAccuracy : Metric
     private long _correct;
     private long _count;
 
+    /// <summary>An accuracy on probabilities (threshold 0.5), or on logits (threshold 0) when fromLogits.</summary>
     public BinaryAccuracy(bool fromLogits = false)
     {
         Threshold = fromLogits ? 0f : 0.5f;
@@ -28,12 +29,16 @@ public sealed class BinaryAccuracy : Metric
         Threshold = threshold;
     }
 
+    /// <summary>A prediction above it counts as 1.</summary>
     public float Threshold { get; }
 
+    /// <inheritdoc/>
     public override string Name => "accuracy";
 
+    /// <inheritdoc/>
     public override void Reset() => (_correct, _count) = (0, 0);
 
+    /// <inheritdoc/>
     public override void Update(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int samples)
     {
         MetricChecks.SameLength(predictions, targets, samples);
@@ -54,5 +59,6 @@ public sealed class BinaryAccuracy : Metric
         _count += predictions.Length;
     }
 
+    /// <inheritdoc/>
     public override double Result() => _count == 0 ? 0 : (double)_correct / _count;
 }

@@ -15,15 +15,19 @@ public sealed class BinaryCrossEntropyLoss : Loss
     /// <summary>Keras's backend epsilon: probabilities are clipped to [Epsilon, 1 − Epsilon].</summary>
     public const float Epsilon = 1e-7f;
 
+    /// <summary>The loss on probabilities, or on logits when fromLogits.</summary>
     public BinaryCrossEntropyLoss(bool fromLogits)
     {
         FromLogits = fromLogits;
     }
 
+    /// <summary>Whether predictions are logits (σ applied inside the loss) rather than probabilities.</summary>
     public bool FromLogits { get; }
 
+    /// <inheritdoc/>
     public override string Name => FromLogits ? "binary_crossentropy_from_logits" : "binary_crossentropy";
 
+    /// <inheritdoc/>
     protected override double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient)
     {
         for (int i = 0; i < targets.Length; i++)

@@ -7,6 +7,7 @@ namespace Gated.Training;
 /// </summary>
 public sealed class CosineDecay : LearningRateSchedule
 {
+    /// <summary>A schedule from initialLearningRate down to alpha · initialLearningRate over decaySteps updates.</summary>
     public CosineDecay(float initialLearningRate, long decaySteps, float alpha = 0f)
     {
         CheckPositive(initialLearningRate, nameof(initialLearningRate));
@@ -21,14 +22,19 @@ public sealed class CosineDecay : LearningRateSchedule
         Alpha = alpha;
     }
 
+    /// <summary>The rate at step 0.</summary>
     public float InitialLearningRate { get; }
 
+    /// <summary>Updates over which the rate falls; it stays at its floor afterwards.</summary>
     public long DecaySteps { get; }
 
+    /// <summary>The final rate as a fraction of the initial one (α).</summary>
     public float Alpha { get; }
 
+    /// <inheritdoc/>
     public override string Name => "CosineDecay";
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["initial_learning_rate"] = Format(InitialLearningRate),
@@ -36,6 +42,7 @@ public sealed class CosineDecay : LearningRateSchedule
         ["alpha"] = Format(Alpha),
     };
 
+    /// <inheritdoc/>
     protected override float RateCore(long step)
     {
         double fraction = (double)Math.Min(step, DecaySteps) / DecaySteps;

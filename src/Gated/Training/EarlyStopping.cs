@@ -13,6 +13,7 @@ public sealed class EarlyStopping : FitCallback
     private readonly bool _higherIsBetter;
     private float[]? _bestWeights;
 
+    /// <summary>A stopping rule; the arguments are Keras's, with the rules described above.</summary>
     public EarlyStopping(
         string monitor = "val_loss", double minDelta = 0, int patience = 0, string mode = "auto",
         bool restoreBestWeights = false, double? baseline = null, int startFromEpoch = 0)
@@ -39,6 +40,7 @@ public sealed class EarlyStopping : FitCallback
         _higherIsBetter = Mode == "max";
     }
 
+    /// <summary>The log entry watched ("val_loss", "val_accuracy", ...).</summary>
     public string Monitor { get; }
 
     /// <summary>Resolved direction: "min" or "max".</summary>
@@ -47,12 +49,16 @@ public sealed class EarlyStopping : FitCallback
     /// <summary>The smallest change that counts as an improvement (absolute value of the argument, as Keras).</summary>
     public double MinDelta { get; }
 
+    /// <summary>Monitored epochs without an improvement that beats the baseline before training stops.</summary>
     public int Patience { get; }
 
+    /// <summary>Whether the best epoch's weights are put back when training ends.</summary>
     public bool RestoreBestWeights { get; }
 
+    /// <summary>A value an improvement must also beat to reset the wait; null for none.</summary>
     public double? Baseline { get; }
 
+    /// <summary>The first zero-based epoch that is monitored.</summary>
     public int StartFromEpoch { get; }
 
     /// <summary>Best monitored value of this run; null before the first monitored epoch.</summary>
@@ -70,6 +76,7 @@ public sealed class EarlyStopping : FitCallback
     /// <summary>True once OnTrainEnd has put the best epoch's weights back.</summary>
     public bool RestoredBestWeights { get; private set; }
 
+    /// <summary>Starts over, so one instance can serve several Fit calls.</summary>
     public override void OnTrainBegin(int epochs, int batchesPerEpoch, int trainSamples, int validationSamples)
     {
         // Reset so one instance can serve several Fit calls, as Keras allows.
@@ -81,6 +88,7 @@ public sealed class EarlyStopping : FitCallback
         _bestWeights = null;
     }
 
+    /// <summary>Compares the epoch's monitored value with the best, keeps the best weights, and stops training after patience epochs without an improvement.</summary>
     public override void OnEpochEnd(EpochLogs logs)
     {
         double current = MonitorRule.Read(logs, Monitor, nameof(EarlyStopping));
@@ -122,6 +130,7 @@ public sealed class EarlyStopping : FitCallback
         }
     }
 
+    /// <summary>Puts the best epoch's weights back when <see cref="RestoreBestWeights"/> is on.</summary>
     public override void OnTrainEnd()
     {
         if (RestoreBestWeights && _bestWeights is not null)
@@ -145,6 +154,6 @@ public sealed class EarlyStopping : FitCallback
         weights.CopyTo(_bestWeights);
     }
 
-    private Models.Sequential RequireModel() => Model
-        ?? throw new InvalidOperationException("EarlyStopping with restoreBestWeights needs the model; Fit sets Model before training.");
+    private ITrainableModel RequireModel() => Model
+        ?? throw new InvalidOperationException("EarlyStopping with restoreBestWeights needs the model; Fit sets Trainer before training.");
 }

@@ -3,6 +3,7 @@ namespace Gated.Training;
 /// <summary>Scores of predictions against actual values, accumulated in double.</summary>
 public static class ErrorScores
 {
+    /// <summary>√(mean((predicted − actual)²)).</summary>
     public static double RootMeanSquaredError(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual)
     {
         CheckPair(predicted, actual);
@@ -16,6 +17,7 @@ public static class ErrorScores
         return Math.Sqrt(sum / predicted.Length);
     }
 
+    /// <summary>mean(|predicted − actual|).</summary>
     public static double MeanAbsoluteError(ReadOnlySpan<float> predicted, ReadOnlySpan<float> actual)
     {
         CheckPair(predicted, actual);

@@ -6,6 +6,7 @@ namespace Gated.Training;
 /// </summary>
 public sealed class ExponentialDecay : LearningRateSchedule
 {
+    /// <summary>A schedule falling by decayRate every decaySteps updates, smoothly or (staircase) in steps.</summary>
     public ExponentialDecay(float initialLearningRate, long decaySteps, float decayRate, bool staircase = false)
     {
         CheckPositive(initialLearningRate, nameof(initialLearningRate));
@@ -17,16 +18,22 @@ public sealed class ExponentialDecay : LearningRateSchedule
         Staircase = staircase;
     }
 
+    /// <summary>The rate at step 0.</summary>
     public float InitialLearningRate { get; }
 
+    /// <summary>Updates per multiplication by <see cref="DecayRate"/>.</summary>
     public long DecaySteps { get; }
 
+    /// <summary>The factor applied every <see cref="DecaySteps"/> updates.</summary>
     public float DecayRate { get; }
 
+    /// <summary>Whether the exponent is floored, so the rate falls in steps.</summary>
     public bool Staircase { get; }
 
+    /// <inheritdoc/>
     public override string Name => "ExponentialDecay";
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["initial_learning_rate"] = Format(InitialLearningRate),
@@ -35,6 +42,7 @@ public sealed class ExponentialDecay : LearningRateSchedule
         ["staircase"] = Staircase ? "true" : "false",
     };
 
+    /// <inheritdoc/>
     protected override float RateCore(long step)
     {
         double p = Staircase ? step / DecaySteps : (double)step / DecaySteps;

@@ -6,15 +6,19 @@ public sealed class History
     private readonly Dictionary<string, List<double>> _values = new(StringComparer.Ordinal);
     private readonly List<double> _seconds = [];
 
+    /// <summary>The sample-weighted mean training loss of each epoch.</summary>
     public IReadOnlyList<double> Loss => Get("loss");
 
     /// <summary>Empty when Fit had no validation data.</summary>
     public IReadOnlyList<double> ValidationLoss => Get("val_loss");
 
+    /// <summary>Wall-clock duration of each epoch.</summary>
     public IReadOnlyList<double> EpochSeconds => _seconds;
 
+    /// <summary>How many epochs ran.</summary>
     public int Epochs => _seconds.Count;
 
+    /// <summary>Every logged name ("loss", "val_loss", metrics).</summary>
     public IEnumerable<string> Keys => _values.Keys;
 
     /// <summary>The per-epoch values of one log entry; empty if it was never logged.</summary>

@@ -9,6 +9,7 @@ namespace Gated.Training;
 /// </summary>
 public sealed class HuberLoss : Loss
 {
+    /// <summary>A Huber loss that is quadratic for errors up to delta and linear beyond.</summary>
     public HuberLoss(float delta = 1f)
     {
         if (!float.IsFinite(delta) || delta <= 0)
@@ -19,12 +20,16 @@ public sealed class HuberLoss : Loss
         Delta = delta;
     }
 
+    /// <summary>Where the loss turns from quadratic to linear.</summary>
     public float Delta { get; }
 
+    /// <inheritdoc/>
     public override string Name => "huber";
 
+    /// <inheritdoc/>
     public override string ToString() => $"huber(delta={Delta.ToString(CultureInfo.InvariantCulture)})";
 
+    /// <inheritdoc/>
     protected override double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient)
     {
         double delta = Delta;

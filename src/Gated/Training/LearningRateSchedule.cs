@@ -24,10 +24,13 @@ public abstract class LearningRateSchedule
     /// <summary>Name(arg=value, ...): what checkpoints store and error messages show.</summary>
     public override string ToString() => $"{Name}({string.Join(", ", GetConfig().Select(p => $"{p.Key}={p.Value}"))})";
 
+    /// <summary>The rate at step, which <see cref="Rate"/> has checked is not negative.</summary>
     protected abstract float RateCore(long step);
 
+    /// <summary>A value as the invariant text GetConfig uses.</summary>
     protected static string Format(float value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A value as the invariant text GetConfig uses.</summary>
     protected static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Throws ArgumentOutOfRangeException naming the parameter unless value is positive and finite.</summary>

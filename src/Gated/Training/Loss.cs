@@ -6,8 +6,10 @@ namespace Gated.Training;
 /// </summary>
 public abstract class Loss
 {
+    /// <summary>mean((p − t)²), Keras's "mse".</summary>
     public static Loss MeanSquaredError { get; } = new MeanSquaredErrorLoss();
 
+    /// <summary>mean(|p − t|), Keras's "mae".</summary>
     public static Loss MeanAbsoluteError { get; } = new MeanAbsoluteErrorLoss();
 
     /// <summary>Softmax cross-entropy of logits against integer class targets; see <see cref="SparseSoftmaxCrossEntropyLoss"/>.</summary>
@@ -25,6 +27,7 @@ public abstract class Loss
     /// <summary>The Huber loss with the given threshold; see <see cref="HuberLoss"/>.</summary>
     public static HuberLoss Huber(float delta = 1f) => new(delta);
 
+    /// <summary>The loss Keras calls name ("mse", "huber", ...); ArgumentException listing the known names otherwise.</summary>
     public static Loss FromName(string name) => name switch
     {
         "mse" or "mean_squared_error" => MeanSquaredError,
@@ -57,6 +60,7 @@ public abstract class Loss
         return ComputeCore(predictions, targets, gradient);
     }
 
+    /// <summary>The loss's <see cref="Name"/>, with its arguments when it has any: what checkpoints store.</summary>
     public override string ToString() => Name;
 
     /// <summary>
@@ -84,6 +88,7 @@ public abstract class Loss
         }
     }
 
+    /// <summary>The mean loss over checked, non-empty spans; fills gradient unless it is empty.</summary>
     protected abstract double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient);
 
     /// <summary>mean((p − t)²); gradient 2(p − t)/n.</summary>

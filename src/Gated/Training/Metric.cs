@@ -9,6 +9,7 @@ public abstract class Metric
     /// <summary>Name in the logs and History ("accuracy", "rmse"); validation adds "val_".</summary>
     public abstract string Name { get; }
 
+    /// <summary>Forgets everything seen, before an epoch or an evaluation.</summary>
     public abstract void Reset();
 
     /// <param name="predictions">The model's output for one batch, row-major.</param>
@@ -16,5 +17,6 @@ public abstract class Metric
     /// <param name="samples">The batch size, so per-sample shapes can be recovered.</param>
     public abstract void Update(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int samples);
 
+    /// <summary>The score over everything seen since <see cref="Reset"/>.</summary>
     public abstract double Result();
 }

@@ -18,11 +18,13 @@ public abstract class Optimizer
     // One buffer per StateNames entry, each as long as the parameters; null until the first update or SetState.
     private float[][]? _state;
 
+    /// <summary>An optimizer with a fixed (settable) learning rate.</summary>
     protected Optimizer(float learningRate)
     {
         LearningRate = learningRate;
     }
 
+    /// <summary>An optimizer whose learning rate follows schedule.</summary>
     protected Optimizer(LearningRateSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -255,8 +257,10 @@ public abstract class Optimizer
         return config;
     }
 
+    /// <summary>A value as the invariant text GetConfig uses.</summary>
     protected static string Format(float value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A value as the invariant text GetConfig uses.</summary>
     protected static string Format(bool value) => value ? "true" : "false";
 
     /// <summary>Throws ArgumentOutOfRangeException naming the parameter unless 0 ≤ value &lt; 1.</summary>

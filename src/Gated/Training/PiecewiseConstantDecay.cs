@@ -12,6 +12,7 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
     private readonly long[] _boundaries;
     private readonly float[] _values;
 
+    /// <summary>A schedule of values changing after each boundary step, as described above.</summary>
     public PiecewiseConstantDecay(long[] boundaries, float[] values)
     {
         ArgumentNullException.ThrowIfNull(boundaries);
@@ -44,18 +45,23 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
         _values = (float[])values.Clone();
     }
 
+    /// <summary>The steps after which the next value applies, increasing.</summary>
     public IReadOnlyList<long> Boundaries => _boundaries;
 
+    /// <summary>The rates, one more than the boundaries.</summary>
     public IReadOnlyList<float> Values => _values;
 
+    /// <inheritdoc/>
     public override string Name => "PiecewiseConstantDecay";
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["boundaries"] = "[" + string.Join(", ", _boundaries.Select(Format)) + "]",
         ["values"] = "[" + string.Join(", ", _values.Select(Format)) + "]",
     };
 
+    /// <inheritdoc/>
     protected override float RateCore(long step)
     {
         int i = 0;

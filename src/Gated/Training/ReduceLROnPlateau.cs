@@ -14,6 +14,7 @@ public sealed class ReduceLROnPlateau : FitCallback
     private readonly bool _higherIsBetter;
     private readonly List<(int Epoch, float LearningRate)> _reductions = [];
 
+    /// <summary>A plateau rule; the arguments are Keras's, with the rules described above.</summary>
     public ReduceLROnPlateau(
         string monitor = "val_loss", double factor = 0.1, int patience = 10, string mode = "auto",
         double minDelta = 1e-4, int cooldown = 0, double minLearningRate = 0)
@@ -46,31 +47,40 @@ public sealed class ReduceLROnPlateau : FitCallback
         Reset();
     }
 
+    /// <summary>The log entry watched ("val_loss", "val_accuracy", ...).</summary>
     public string Monitor { get; }
 
+    /// <summary>What the rate is multiplied by on a plateau, in (0, 1).</summary>
     public double Factor { get; }
 
+    /// <summary>Epochs without an improvement before the rate falls.</summary>
     public int Patience { get; }
 
     /// <summary>Resolved direction: "min" or "max".</summary>
     public string Mode { get; }
 
+    /// <summary>The smallest change that counts as an improvement.</summary>
     public double MinDelta { get; }
 
+    /// <summary>Epochs after a reduction during which the wait is held at 0.</summary>
     public int Cooldown { get; }
 
+    /// <summary>The rate never falls below this.</summary>
     public double MinLearningRate { get; }
 
     /// <summary>Best monitored value so far (±∞ before the first epoch).</summary>
     public double Best { get; private set; }
 
+    /// <summary>Epochs since the last improvement (outside cooldown).</summary>
     public int Wait { get; private set; }
 
+    /// <summary>Cooldown epochs left.</summary>
     public int CooldownCounter { get; private set; }
 
     /// <summary>Every reduction made since training began: the zero-based epoch and the new rate.</summary>
     public IReadOnlyList<(int Epoch, float LearningRate)> Reductions => _reductions;
 
+    /// <summary>Refuses an optimizer that follows a schedule, and starts over.</summary>
     public override void OnTrainBegin(int epochs, int batchesPerEpoch, int trainSamples, int validationSamples)
     {
         var optimizer = RequireOptimizer();
@@ -83,6 +93,7 @@ public sealed class ReduceLROnPlateau : FitCallback
         Reset();
     }
 
+    /// <summary>Compares the epoch's monitored value with the best and lowers the rate after patience epochs without an improvement.</summary>
     public override void OnEpochEnd(EpochLogs logs)
     {
         double current = MonitorRule.Read(logs, Monitor, nameof(ReduceLROnPlateau));
@@ -132,6 +143,6 @@ public sealed class ReduceLROnPlateau : FitCallback
         _reductions.Clear();
     }
 
-    private Optimizer RequireOptimizer() => Model?.Optimizer
-        ?? throw new InvalidOperationException("ReduceLROnPlateau needs a compiled model; Fit sets Model before training.");
+    private Optimizer RequireOptimizer() => Trainer?.Optimizer
+        ?? throw new InvalidOperationException("ReduceLROnPlateau needs a compiled model; Fit sets Trainer before training.");
 }

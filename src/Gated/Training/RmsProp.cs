@@ -15,6 +15,7 @@ public sealed class RmsProp : Optimizer
 {
     private readonly string[] _buffers;
 
+    /// <summary>RMSprop with a fixed learning rate; ρ, μ, ε and centering as in the formulas above.</summary>
     public RmsProp(float learningRate = 1e-3f, float rho = 0.9f, float momentum = 0f, float epsilon = 1e-7f, bool centered = false)
         : this(learningRate, null, rho, momentum, epsilon, centered)
     {
@@ -50,21 +51,29 @@ public sealed class RmsProp : Optimizer
         _buffers = [.. buffers];
     }
 
+    /// <inheritdoc/>
     public override string Name => "rmsprop";
 
+    /// <summary>Decay of the squared-gradient average v (ρ).</summary>
     public float Rho { get; }
 
+    /// <summary>Momentum μ; 0 for none.</summary>
     public float Momentum { get; }
 
+    /// <summary>Added to v (or v − a²) inside the square root (ε).</summary>
     public float Epsilon { get; }
 
+    /// <summary>Whether the gradient's mean a is subtracted (centered RMSprop).</summary>
     public bool Centered { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> StateNames => _buffers;
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => ConfigWith(
         ("rho", Format(Rho)), ("momentum", Format(Momentum)), ("epsilon", Format(Epsilon)), ("centered", Format(Centered)));
 
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, float learningRate)
     {
         float rho = Rho, oneMinusRho = 1 - Rho, mu = Momentum, eps = Epsilon, lr = learningRate;

@@ -9,10 +9,13 @@ public sealed class RootMeanSquaredErrorMetric : Metric
     private double _sum;
     private long _count;
 
+    /// <inheritdoc/>
     public override string Name => "rmse";
 
+    /// <inheritdoc/>
     public override void Reset() => (_sum, _count) = (0, 0);
 
+    /// <inheritdoc/>
     public override void Update(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int samples)
     {
         MetricChecks.SameLength(predictions, targets, samples);
@@ -25,5 +28,6 @@ public sealed class RootMeanSquaredErrorMetric : Metric
         _count += predictions.Length;
     }
 
+    /// <inheritdoc/>
     public override double Result() => _count == 0 ? 0 : Math.Sqrt(_sum / _count);
 }

@@ -10,6 +10,7 @@ public sealed class Sgd : Optimizer
 {
     private static readonly string[] MomentumBuffer = ["momentum"];
 
+    /// <summary>SGD with a fixed learning rate, optional momentum and Nesterov's variant.</summary>
     public Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false)
         : this(learningRate, null, momentum, nesterov)
     {
@@ -38,17 +39,23 @@ public sealed class Sgd : Optimizer
         Nesterov = nesterov;
     }
 
+    /// <inheritdoc/>
     public override string Name => "sgd";
 
+    /// <summary>Momentum μ; 0 for plain SGD.</summary>
     public float Momentum { get; }
 
+    /// <summary>Whether the update uses Nesterov's look-ahead gradient.</summary>
     public bool Nesterov { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<string> StateNames => Momentum == 0 ? [] : MomentumBuffer;
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() =>
         ConfigWith(("momentum", Format(Momentum)), ("nesterov", Format(Nesterov)));
 
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, float learningRate)
     {
         float lr = learningRate;

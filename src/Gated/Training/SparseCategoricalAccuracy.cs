@@ -11,10 +11,13 @@ public sealed class SparseCategoricalAccuracy : Metric
     private long _correct;
     private long _count;
 
+    /// <inheritdoc/>
     public override string Name => "accuracy";
 
+    /// <inheritdoc/>
     public override void Reset() => (_correct, _count) = (0, 0);
 
+    /// <inheritdoc/>
     public override void Update(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, int samples)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
@@ -47,5 +50,6 @@ public sealed class SparseCategoricalAccuracy : Metric
         _count += targets.Length;
     }
 
+    /// <inheritdoc/>
     public override double Result() => _count == 0 ? 0 : (double)_correct / _count;
 }

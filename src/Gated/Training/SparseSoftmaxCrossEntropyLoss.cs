@@ -13,6 +13,7 @@ namespace Gated.Training;
 /// </summary>
 public sealed class SparseSoftmaxCrossEntropyLoss : Loss
 {
+    /// <inheritdoc/>
     public override string Name => "sparse_categorical_crossentropy";
 
     /// <summary>Targets have the output shape without its last (class) axis, or with that axis as 1.</summary>
@@ -28,6 +29,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss : Loss
         }
     }
 
+    /// <inheritdoc/>
     protected override void CheckLengths(int predictionCount, int targetCount)
     {
         if (targetCount == 0 ? predictionCount != 0 : predictionCount % targetCount != 0)
@@ -37,6 +39,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss : Loss
         }
     }
 
+    /// <inheritdoc/>
     protected override double ComputeCore(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient)
     {
         int rows = targets.Length;

@@ -9,6 +9,7 @@ namespace Gated.Training;
 /// </summary>
 public sealed class TrainingRunState
 {
+    /// <summary>A fresh run: the generator seeded with seed, samples in their original order.</summary>
     public TrainingRunState(ulong seed, int trainSamples)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(trainSamples);
@@ -16,6 +17,7 @@ public sealed class TrainingRunState
         Order = Enumerable.Range(0, trainSamples).ToArray();
     }
 
+    /// <summary>The generator that shuffles <see cref="Order"/> each epoch.</summary>
     public SeededRandom Random { get; }
 
     /// <summary>The training samples' order after the last shuffle.</summary>

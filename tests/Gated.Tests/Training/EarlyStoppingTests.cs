@@ -95,7 +95,7 @@ public sealed class EarlyStoppingTests
     {
         var model = TinyProblem.Model();
         model.Compile(new Sgd(), Loss.MeanSquaredError);
-        var stop = new EarlyStopping(patience: stopsEarly ? 1 : 5, restoreBestWeights: true) { Model = model };
+        var stop = new EarlyStopping(patience: stopsEarly ? 1 : 5, restoreBestWeights: true) { Trainer = model.Trainer };
         stop.OnTrainBegin(4, 1, 10, 2);
         double[] losses = [0.8, 0.5, 0.7, 0.9];
         var weightsAt = new List<float[]>();

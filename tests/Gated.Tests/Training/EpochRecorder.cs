@@ -15,6 +15,6 @@ internal sealed class EpochRecorder : FitCallback
     {
         Logs.Add(logs);
         Weights.Add(Model!.ParameterValues.ToArray());
-        LearningRates.Add(Model.Optimizer!.LearningRate);
+        LearningRates.Add(Trainer!.Optimizer!.LearningRate);
     }
 }

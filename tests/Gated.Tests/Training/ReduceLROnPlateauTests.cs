@@ -49,7 +49,7 @@ public sealed class ReduceLROnPlateauTests
     {
         var model = TinyProblem.Model();
         model.Compile(new Adam(new ExponentialDecay(0.01f, 10, 0.5f)), Loss.MeanSquaredError);
-        var reduce = new ReduceLROnPlateau { Model = model };
+        var reduce = new ReduceLROnPlateau { Trainer = model.Trainer };
         var e = Assert.Throws<InvalidOperationException>(() => reduce.OnTrainBegin(3, 1, 10, 2));
         Assert.Contains("ExponentialDecay(", e.Message, StringComparison.Ordinal);
 
@@ -109,7 +109,7 @@ public sealed class ReduceLROnPlateauTests
         Sequential model = TinyProblem.Model();
         var optimizer = new Sgd(learningRate);
         model.Compile(optimizer, Loss.MeanSquaredError);
-        reduce.Model = model;
+        reduce.Trainer = model.Trainer;
         reduce.OnTrainBegin(5, 1, 10, 2);
         return (reduce, optimizer);
     }

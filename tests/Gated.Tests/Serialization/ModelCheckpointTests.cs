@@ -1,9 +1,11 @@
 using Gated.Serialization;
+using Gated.Tensors;
 using Gated.Tests.Cli;
+using Gated.Tests.Training;
 using Gated.Training;
 using Xunit;
 
-namespace Gated.Tests.Training;
+namespace Gated.Tests.Serialization;
 
 /// <summary>ModelCheckpoint writes a TrainingCheckpoint every epoch, or only on improvement, named by epoch.</summary>
 public sealed class ModelCheckpointTests
@@ -33,7 +35,7 @@ public sealed class ModelCheckpointTests
     {
         using var folder = new TempFolder();
         var model = TrainingCheckpointTests.Compiled(TinyProblem.Model(), "adam");
-        var checkpoint = new ModelCheckpoint(Path.Combine(folder.Path, "{epoch}.safetensors"), saveBestOnly: true) { Model = model };
+        var checkpoint = new ModelCheckpoint(Path.Combine(folder.Path, "{epoch}.safetensors"), saveBestOnly: true) { Trainer = model.Trainer };
         double[] losses = [1.0, 1.2, 0.8, 0.8, 0.9];
         for (int epoch = 0; epoch < losses.Length; epoch++)
         {
@@ -45,7 +47,7 @@ public sealed class ModelCheckpointTests
         Assert.Equal(0.8, checkpoint.Best);
         Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
 
-        var accuracy = new ModelCheckpoint(Path.Combine(folder.Path, "best.safetensors"), monitor: "val_accuracy", saveBestOnly: true) { Model = model };
+        var accuracy = new ModelCheckpoint(Path.Combine(folder.Path, "best.safetensors"), monitor: "val_accuracy", saveBestOnly: true) { Trainer = model.Trainer };
         Assert.Equal("max", accuracy.Mode);
         accuracy.OnEpochEnd(EarlyStoppingTests.Logs(0, "val_accuracy", 0.5));
         accuracy.OnEpochEnd(EarlyStoppingTests.Logs(1, "val_accuracy", 0.4));
@@ -58,13 +60,25 @@ public sealed class ModelCheckpointTests
     {
         using var folder = new TempFolder();
         var model = TrainingCheckpointTests.Compiled(TinyProblem.Model(), "adam");
-        var every = new ModelCheckpoint(folder.File("every.safetensors")) { Model = model };
+        var every = new ModelCheckpoint(folder.File("every.safetensors")) { Trainer = model.Trainer };
         every.OnEpochEnd(EarlyStoppingTests.Logs(0, "rmse", 1));
         Assert.Single(every.SavedPaths);
 
-        var best = new ModelCheckpoint(folder.File("best.safetensors"), saveBestOnly: true) { Model = model };
+        var best = new ModelCheckpoint(folder.File("best.safetensors"), saveBestOnly: true) { Trainer = model.Trainer };
         var e = Assert.Throws<InvalidOperationException>(() => best.OnEpochEnd(EarlyStoppingTests.Logs(0, "rmse", 1)));
         Assert.Contains("'val_loss'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusesAModelThatIsNotSequential()
+    {
+        using var folder = new TempFolder();
+        var trainer = new Trainer(new LinearModel(2));
+        trainer.Compile(new Sgd(), Loss.MeanSquaredError);
+        var checkpoint = new ModelCheckpoint(folder.File("linear.safetensors"));
+        var e = Assert.Throws<NotSupportedException>(() => trainer.Fit(new Tensor(4, 2), new Tensor(4, 1), callbacks: [checkpoint]));
+        Assert.Contains("LinearModel", e.Message, StringComparison.Ordinal);
+        Assert.Empty(checkpoint.SavedPaths);
     }
 
     [Fact]

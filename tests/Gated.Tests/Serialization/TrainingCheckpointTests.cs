@@ -5,10 +5,11 @@ using Gated.Models;
 using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Tests.Cli;
+using Gated.Tests.Training;
 using Gated.Training;
 using Xunit;
 
-namespace Gated.Tests.Training;
+namespace Gated.Tests.Serialization;
 
 /// <summary>
 /// A run interrupted after 2 epochs, saved, restored into a new model and continued to 4 must equal 4 epochs straight,

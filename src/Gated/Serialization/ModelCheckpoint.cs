@@ -1,19 +1,23 @@
 using System.Globalization;
-using Gated.Serialization;
+using Gated.Models;
+using Gated.Training;
 
-namespace Gated.Training;
+namespace Gated.Serialization;
 
 /// <summary>
 /// Writes a <see cref="TrainingCheckpoint"/> (weights, optimizer state, shuffling state) at the end of every epoch,
 /// or with saveBestOnly only when the monitored value beats the best so far (strictly: &lt; in mode "min",
 /// &gt; in "max", as Keras). "{epoch}" in the path becomes the 1-based epoch number, so each epoch can keep its
 /// own file; without it the file is overwritten. Files are written atomically (temporary name, then rename).
+/// It lives here rather than in Gated.Training because it writes files; it saves <see cref="Sequential"/> models,
+/// the kind TrainingCheckpoint stores.
 /// </summary>
 public sealed class ModelCheckpoint : FitCallback
 {
     private readonly bool _higherIsBetter;
     private readonly List<string> _saved = [];
 
+    /// <summary>A checkpoint callback writing to path ("{epoch}" allowed), monitoring monitor when saveBestOnly.</summary>
     public ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, string mode = "auto")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -30,8 +34,10 @@ public sealed class ModelCheckpoint : FitCallback
     /// <summary>The path pattern; "{epoch}" is replaced by the 1-based epoch.</summary>
     public string Path { get; }
 
+    /// <summary>The log entry compared with <see cref="Best"/> when <see cref="SaveBestOnly"/> is on.</summary>
     public string Monitor { get; }
 
+    /// <summary>Whether only epochs that beat the best monitored value so far are saved.</summary>
     public bool SaveBestOnly { get; }
 
     /// <summary>Resolved direction: "min" or "max".</summary>
@@ -46,6 +52,7 @@ public sealed class ModelCheckpoint : FitCallback
     /// <summary>The file for a zero-based epoch.</summary>
     public string PathFor(int epoch) => Path.Replace("{epoch}", (epoch + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
+    /// <summary>Saves the model as it stands after this epoch, if every epoch is saved or this one is the best.</summary>
     public override void OnEpochEnd(EpochLogs logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
@@ -60,7 +67,12 @@ public sealed class ModelCheckpoint : FitCallback
             Best = current;
         }
 
-        var model = Model ?? throw new InvalidOperationException("ModelCheckpoint needs the model; Fit sets Model before training.");
+        var model = Model switch
+        {
+            Sequential sequential => sequential,
+            null => throw new InvalidOperationException("ModelCheckpoint needs the model; Fit sets Trainer before training."),
+            var other => throw new NotSupportedException($"ModelCheckpoint saves Sequential models; this one is a {other.GetType().Name}."),
+        };
         string path = PathFor(logs.Epoch);
         TrainingCheckpoint.Save(path, model);
         _saved.Add(path);
