@@ -4,33 +4,16 @@ namespace Gated.Plotting;
 /// Where everything goes on the canvas, estimated without measuring text (<see cref="AxisTicks.CharWidth"/> per
 /// character): the plot area, the title's baseline and the legend's rows.
 /// </summary>
-internal sealed class ChartLayout
+/// <param name="Left">Left edge of the plot area.</param>
+/// <param name="Right">Right edge of the plot area.</param>
+/// <param name="Top">Top edge of the plot area.</param>
+/// <param name="Bottom">Bottom edge of the plot area.</param>
+/// <param name="TitleBaseline">Baseline of the title's text.</param>
+/// <param name="Legend">Where each series' legend entry starts: its index, x, and text baseline.</param>
+internal sealed record ChartLayout(double Left, double Right, double Top, double Bottom, double TitleBaseline, List<(int Index, double X, double Y)> Legend)
 {
     public const double FontSize = 12;
     public const double TitleSize = 16;
-
-    private ChartLayout(double left, double right, double top, double bottom, double titleBaseline, List<(int Index, double X, double Y)> legend)
-    {
-        Left = left;
-        Right = right;
-        Top = top;
-        Bottom = bottom;
-        TitleBaseline = titleBaseline;
-        Legend = legend;
-    }
-
-    public double Left { get; }
-
-    public double Right { get; }
-
-    public double Top { get; }
-
-    public double Bottom { get; }
-
-    public double TitleBaseline { get; }
-
-    /// <summary>Where each series' legend entry starts: its index, x, and text baseline.</summary>
-    public List<(int Index, double X, double Y)> Legend { get; }
 
     /// <summary>
     /// Margins: room for the rotated y label and the widest y tick label on the left, tick labels and the x label
