@@ -39,6 +39,12 @@ public sealed class Dense : Layer, IConfigurableLayer
 
     public WeightInit Init { get; }
 
+    /// <summary>The kernel (F, U). The layer must be built.</summary>
+    public Parameter Kernel => _kernel ?? throw new InvalidOperationException("Build the Dense layer before reading its weights.");
+
+    /// <summary>The bias (U). The layer must be built.</summary>
+    public Parameter Bias => _bias ?? throw new InvalidOperationException("Build the Dense layer before reading its weights.");
+
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["units"] = Units.ToString(CultureInfo.InvariantCulture),

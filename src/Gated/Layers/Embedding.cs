@@ -44,6 +44,9 @@ public sealed class Embedding : Layer, IConfigurableLayer
 
     public bool MaskZero { get; }
 
+    /// <summary>The table (InputDim, OutputDim), one row per token. The layer must be built.</summary>
+    public Parameter Embeddings => _embeddings ?? throw new InvalidOperationException("Build the Embedding layer before reading its weights.");
+
     public static Layer FromConfig(LayerConfig config) =>
         new Embedding(config.PositiveInt("input_dim"), config.PositiveInt("output_dim"), config.Bool("mask_zero"));
 

@@ -13,7 +13,10 @@ namespace Gated.Serialization;
 /// </summary>
 public static class GatedModelFile
 {
+    /// <summary>The safetensors metadata key that holds the architecture JSON; its presence marks a Gated model file.</summary>
     public const string ArchitectureKey = "gated.model";
+
+    /// <summary>The version written into the architecture JSON; files of a newer version are refused.</summary>
     public const int FormatVersion = 1;
 
     /// <summary>Longest file we will read into memory (far above any model this library trains).</summary>
@@ -22,6 +25,10 @@ public static class GatedModelFile
     /// <summary>Prefix of extra tensors (optimizer moments, generator states) that a checkpoint stores beside the weights.</summary>
     public const string StatePrefix = "state.";
 
+    /// <summary>
+    /// Writes a built model atomically: its parameters, its architecture, the caller's metadata strings and extra state
+    /// tensors (stored under <see cref="StatePrefix"/>).
+    /// </summary>
     public static void Save(
         string path, Sequential model, IReadOnlyDictionary<string, string>? metadata = null,
         IReadOnlyDictionary<string, SafeTensorsFile.Entry>? state = null)
@@ -168,6 +175,7 @@ public static class GatedModelFile
     public sealed record LoadedModel(
         Sequential Model, IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, SafeTensorsFile.Entry> State)
     {
+        /// <summary>Splits into the model and its metadata, for callers that do not need the state tensors.</summary>
         public void Deconstruct(out Sequential model, out IReadOnlyDictionary<string, string> metadata)
         {
             model = Model;

@@ -1,6 +1,6 @@
 using Gated.IO;
 using Gated.Layers.Recurrent;
-using Gated.Layers;
+using Gated.Serialization.Layouts;
 using Gated.Tensors;
 
 namespace Gated.Serialization;
@@ -9,12 +9,13 @@ namespace Gated.Serialization;
 /// One recurrent layer's weights in Keras's layout (layer.get_weights() order): kernel (I, G·H),
 /// recurrent_kernel (H, G·H) and bias: GRU reset_after=True (2, 3H) = [input bias; recurrent bias],
 /// reset_after=False (3H), LSTM (4H), SimpleRNN (H). Gate blocks are Keras's (GRU z, r, h; LSTM i, f, c, o),
-/// which are Gated's, so the tensors copy straight across. Stored either as a folder of kernel.npy,
+/// which are Gated's, so the tensors copy straight across (see <see cref="WeightLayout"/>). Stored either as a folder of kernel.npy,
 /// recurrent_kernel.npy and bias.npy, or as one safetensors file (a path ending in .safetensors) with those
 /// names. A missing bias (Keras use_bias=False) loads as zeros.
 /// </summary>
 public static class KerasWeights
 {
+    /// <summary>The tensor names (and .npy file names) Keras's get_weights() order gives: kernel, recurrent_kernel, bias.</summary>
     public const string KernelName = "kernel", RecurrentKernelName = "recurrent_kernel", BiasName = "bias";
 
     /// <summary>
@@ -54,29 +55,10 @@ public static class KerasWeights
             }
         }
 
-        tensors[KernelName].Tensor.Data.CopyTo(Find(layer, "kernel").Values);
-        tensors[RecurrentKernelName].Tensor.Data.CopyTo(Find(layer, "recurrent_kernel").Values);
-        var bias = Find(layer, "bias").Values;
-        var recurrentBias = layer.Parameters.FirstOrDefault(p => p.Name == "recurrent_bias");
-        bias.Clear();
-        if (recurrentBias is not null)
-        {
-            recurrentBias.Values.Clear();
-        }
-
-        if (tensors.TryGetValue(BiasName, out var kerasBias))
-        {
-            var data = kerasBias.Tensor.Data.AsSpan();
-            if (layer is Gru { Variant: GruVariant.ResetAfter })
-            {
-                data[..bias.Length].CopyTo(bias);
-                data[bias.Length..].CopyTo(recurrentBias!.Values);
-            }
-            else
-            {
-                data.CopyTo(bias);
-            }
-        }
+        var layout = WeightLayout.For(Framework.Keras, layer);
+        ReadOnlySpan<float> bias = tensors.TryGetValue(BiasName, out var kerasBias) ? kerasBias.Tensor.Data : [];
+        int split = layout.Bias == BiasLayout.InputAndRecurrent ? bias.Length / 2 : bias.Length;
+        layout.CopyToLayer(layer, tensors[KernelName].Tensor.Data, tensors[RecurrentKernelName].Tensor.Data, bias[..split], bias[split..]);
     }
 
     /// <summary>
@@ -112,45 +94,28 @@ public static class KerasWeights
         }
 
         var shapes = ExpectedShapes(layer);
-        var kernel = Find(layer, "kernel");
-        var recurrentKernel = Find(layer, "recurrent_kernel");
-        var bias = Find(layer, "bias").Values;
-        var recurrentBias = layer.Parameters.FirstOrDefault(p => p.Name == "recurrent_bias");
-        float[] kerasBias;
-        if (layer is Gru { Variant: GruVariant.ResetAfter })
-        {
-            kerasBias = [.. bias, .. recurrentBias!.Values];
-        }
-        else
-        {
-            kerasBias = bias.ToArray();
-            if (recurrentBias is not null)
-            {
-                var values = recurrentBias.Values;
-                for (int i = 0; i < kerasBias.Length; i++)
-                {
-                    kerasBias[i] += values[i];
-                }
-            }
-        }
-
+        var kernel = new float[layer.Kernel.Length];
+        var recurrentKernel = new float[layer.RecurrentKernel.Length];
+        var bias = new float[Tensor.ShapeLength(shapes[BiasName])];
+        int split = layer.Bias.Length;
+        WeightLayout.For(Framework.Keras, layer).CopyFromLayer(layer, kernel, recurrentKernel, bias.AsSpan(0, split), bias.AsSpan(split));
         return
         [
-            new(KernelName, new Tensor(kernel.Values.ToArray(), shapes[KernelName])),
-            new(RecurrentKernelName, new Tensor(recurrentKernel.Values.ToArray(), shapes[RecurrentKernelName])),
-            new(BiasName, new Tensor(kerasBias, shapes[BiasName])),
+            new(KernelName, new Tensor(kernel, shapes[KernelName])),
+            new(RecurrentKernelName, new Tensor(recurrentKernel, shapes[RecurrentKernelName])),
+            new(BiasName, new Tensor(bias, shapes[BiasName])),
         ];
     }
 
     private static Dictionary<string, int[]> ExpectedShapes(RecurrentLayer layer)
     {
-        var kernel = Find(layer, "kernel").Shape;
+        var kernel = layer.Kernel.Shape;
         int width = kernel[1];
         return new Dictionary<string, int[]>(StringComparer.Ordinal)
         {
             [KernelName] = [kernel[0], width],
             [RecurrentKernelName] = [layer.Units, width],
-            [BiasName] = layer is Gru { Variant: GruVariant.ResetAfter } ? [2, width] : [width],
+            [BiasName] = WeightLayout.For(Framework.Keras, layer).Bias == BiasLayout.InputAndRecurrent ? [2, width] : [width],
         };
     }
 
@@ -178,6 +143,4 @@ public static class KerasWeights
         var (tensors, _) = SafeTensorsFile.Read(File.ReadAllBytes(path), path);
         return tensors.ToDictionary(t => t.Key, t => (new Tensor(t.Value.Data, t.Value.Shape), path), StringComparer.Ordinal);
     }
-
-    private static Parameter Find(Layer layer, string name) => layer.Parameters.First(p => p.Name == name);
 }

@@ -11,6 +11,7 @@ namespace Gated.Serialization;
 /// </summary>
 public static class ModelFormats
 {
+    /// <summary>The file's format: ONNX by its extension, otherwise a safetensors file's metadata tells a Gated model from a state_dict.</summary>
     public static ModelFormat Detect(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -40,6 +41,7 @@ public static class ModelFormats
             _ => OnnxImporter.Load(path),
         };
 
+    /// <summary>Writes a built model in the given format, atomically; NotSupportedException when the format cannot express it.</summary>
     public static void Save(Sequential model, string path, ModelFormat format)
     {
         ArgumentNullException.ThrowIfNull(model);

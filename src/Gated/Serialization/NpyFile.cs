@@ -20,6 +20,7 @@ public static class NpyFile
 
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    /// <summary>Reads a C-ordered .npy file of float32 or float64 values (either byte order) as a float32 tensor.</summary>
     public static Tensor Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -129,6 +130,7 @@ public static class NpyFile
         AtomicFile.Write(path, stream => Write(stream, tensor));
     }
 
+    /// <summary>Writes tensor to a stream as a version 1.0 '&lt;f4' C-order .npy file.</summary>
     public static void Write(Stream stream, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(stream);

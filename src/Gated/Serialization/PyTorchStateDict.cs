@@ -4,6 +4,7 @@ using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Layers;
 using Gated.Models;
+using Gated.Serialization.Layouts;
 using Gated.Tensors;
 
 namespace Gated.Serialization;
@@ -13,7 +14,7 @@ namespace Gated.Serialization;
 /// (any num_layers, bidirectional or not, with or without bias, batch_first or not) and at most one nn.Linear
 /// after it. PyTorch keeps weight_ih_l{k}[_reverse] (G·H, I) and weight_hh_l{k} (G·H, H) with gate row blocks
 /// (GRU r, z, n; LSTM i, f, g, o) and two biases; Gated keeps kernel (I, G·H) and recurrent_kernel (H, G·H) with
-/// gate column blocks (GRU z, r, n; LSTM i, f, g, o). GRUs load as reset-after Gru, LSTMs and RNNs with
+/// gate column blocks (GRU z, r, n; LSTM i, f, g, o), as <see cref="WeightLayout"/>'s table says. GRUs load as reset-after Gru, LSTMs and RNNs with
 /// separateRecurrentBias so that b_ih and b_hh map one to one; nn.Linear's weight (U, F) is Dense's kernel transposed.
 /// </summary>
 public static class PyTorchStateDict
@@ -22,11 +23,6 @@ public static class PyTorchStateDict
     public const string RecurrentPrefix = "rnn.", LinearPrefix = "fc.";
 
     private static readonly Regex RecurrentLeaf = new(@"^(weight|bias)_(ih|hh)_l(\d{1,4})(_reverse)?$", RegexOptions.CultureInvariant);
-
-    // Gated gate block g is PyTorch's row block Permutation[g]: GRU z, r, n ← r, z, n; LSTM and RNN keep their order.
-    private static readonly int[] GruPermutation = [1, 0, 2];
-    private static readonly int[] LstmPermutation = [0, 1, 2, 3];
-    private static readonly int[] RnnPermutation = [0];
 
     /// <summary>
     /// Builds a Sequential from a state_dict file: one recurrent layer per PyTorch layer (Bidirectional Concat when
@@ -77,44 +73,29 @@ public static class PyTorchStateDict
 
         var model = new Sequential(layers);
         model.Build([1, spec.InputSize]);
-        int[] permutation = Permutation(spec.Gates);
         for (int k = 0; k < spec.Layers; k++)
         {
             for (int direction = 0; direction < spec.Directions; direction++)
             {
                 var cell = Cell(model.Layers[k], direction);
                 string suffix = Suffix(k, direction);
-                Entry(spec, "weight_ih" + suffix, out var weightIh);
-                Entry(spec, "weight_hh" + suffix, out var weightHh);
-                ToGatedKernel(weightIh.Data, spec.Gates, spec.Units, permutation, Find(cell, "kernel").Values);
-                ToGatedKernel(weightHh.Data, spec.Gates, spec.Units, permutation, Find(cell, "recurrent_kernel").Values);
-                if (spec.HasBias)
-                {
-                    Entry(spec, "bias_ih" + suffix, out var biasIh);
-                    Entry(spec, "bias_hh" + suffix, out var biasHh);
-                    ToGatedKernel(biasIh.Data, spec.Gates, spec.Units, permutation, Find(cell, "bias").Values);
-                    ToGatedKernel(biasHh.Data, spec.Gates, spec.Units, permutation, Find(cell, "recurrent_bias").Values);
-                }
-                else
-                {
-                    Find(cell, "bias").Values.Clear();
-                    Find(cell, "recurrent_bias").Values.Clear();
-                }
+                float[] Leaf(string name) => spec.Recurrent[name + suffix].Data;
+                float[] biasIh = spec.HasBias ? Leaf("bias_ih") : [], biasHh = spec.HasBias ? Leaf("bias_hh") : [];
+                WeightLayout.For(Framework.PyTorch, cell).CopyToLayer(cell, Leaf("weight_ih"), Leaf("weight_hh"), biasIh, biasHh);
             }
         }
 
         if (spec.LinearWeight is { } linearWeight)
         {
-            var dense = model.Layers[^1];
-            int units = linearWeight.Shape[0];
-            ToGatedKernel(linearWeight.Data, 1, units, RnnPermutation, Find(dense, "kernel").Values);
+            var dense = (Dense)model.Layers[^1];
+            WeightLayout.Transpose(linearWeight.Data, linearWeight.Shape[0], dense.Kernel.Values);
             if (spec.LinearBias is { } linearBias)
             {
-                linearBias.Data.CopyTo(Find(dense, "bias").Values);
+                linearBias.Data.CopyTo(dense.Bias.Values);
             }
             else
             {
-                Find(dense, "bias").Values.Clear();
+                dense.Bias.Values.Clear();
             }
         }
 
@@ -192,71 +173,33 @@ public static class PyTorchStateDict
                 throw new NotSupportedException($"Recurrent layer {k} differs from layer 0 in being bidirectional; PyTorch's module is bidirectional in every layer or none.");
             }
 
-            int gates = first.Parameters.First(p => p.Name == "kernel").Shape[1] / first.Units;
-            int[] permutation = Permutation(gates);
             for (int direction = 0; direction < cells.Length; direction++)
             {
                 var cell = cells[direction];
+                var layout = WeightLayout.For(Framework.PyTorch, cell);
                 string suffix = Suffix(k, direction);
-                var kernel = Find(cell, "kernel");
-                var recurrentKernel = Find(cell, "recurrent_kernel");
-                var bias = Find(cell, "bias");
-                var recurrentBias = cell.Parameters.FirstOrDefault(p => p.Name == "recurrent_bias");
-                int gh = gates * cell.Units;
-                Add(RecurrentPrefix + "weight_ih" + suffix, [gh, kernel.Shape[0]], ToPyTorchWeight(kernel.Values, gates, cell.Units, permutation));
-                Add(RecurrentPrefix + "weight_hh" + suffix, [gh, cell.Units], ToPyTorchWeight(recurrentKernel.Values, gates, cell.Units, permutation));
-                Add(RecurrentPrefix + "bias_ih" + suffix, [gh], ToPyTorchWeight(bias.Values, gates, cell.Units, permutation));
-                Add(RecurrentPrefix + "bias_hh" + suffix, [gh], recurrentBias is null ? new float[gh] : ToPyTorchWeight(recurrentBias.Values, gates, cell.Units, permutation));
+                int gh = layout.Gates * cell.Units, inputSize = cell.Kernel.Shape[0];
+                float[] weightIh = new float[gh * inputSize], weightHh = new float[gh * cell.Units], biasIh = new float[gh], biasHh = new float[gh];
+                layout.CopyFromLayer(cell, weightIh, weightHh, biasIh, biasHh);
+                Add(RecurrentPrefix + "weight_ih" + suffix, [gh, inputSize], weightIh);
+                Add(RecurrentPrefix + "weight_hh" + suffix, [gh, cell.Units], weightHh);
+                Add(RecurrentPrefix + "bias_ih" + suffix, [gh], biasIh);
+                Add(RecurrentPrefix + "bias_hh" + suffix, [gh], biasHh);
             }
         }
 
         if (head is not null)
         {
-            var kernel = Find(head, "kernel");
-            Add(LinearPrefix + "weight", [head.Units, kernel.Shape[0]], ToPyTorchWeight(kernel.Values, 1, head.Units, RnnPermutation));
-            Add(LinearPrefix + "bias", [head.Units], Find(head, "bias").Values.ToArray());
+            var kernel = head.Kernel;
+            var weight = new float[kernel.Length];
+            WeightLayout.Transpose(kernel.Values, kernel.Shape[0], weight);
+            Add(LinearPrefix + "weight", [head.Units, kernel.Shape[0]], weight);
+            Add(LinearPrefix + "bias", [head.Units], head.Bias.Values.ToArray());
         }
 
         return result;
 
         void Add(string name, int[] shape, float[] data) => result.Add(new(name, new SafeTensorsFile.Entry(shape, data)));
-    }
-
-    /// <summary>PyTorch rows (G·H, F) in PyTorch gate order → Gated columns (F, G·H) in Gated gate order; a bias is F = 1.</summary>
-    private static void ToGatedKernel(ReadOnlySpan<float> weight, int gates, int units, int[] permutation, Span<float> kernel)
-    {
-        int gh = gates * units, features = weight.Length / gh;
-        for (int g = 0; g < gates; g++)
-        {
-            for (int j = 0; j < units; j++)
-            {
-                var row = weight.Slice(((permutation[g] * units) + j) * features, features);
-                for (int f = 0; f < features; f++)
-                {
-                    kernel[(f * gh) + (g * units) + j] = row[f];
-                }
-            }
-        }
-    }
-
-    /// <summary>The inverse of <see cref="ToGatedKernel"/>.</summary>
-    private static float[] ToPyTorchWeight(ReadOnlySpan<float> kernel, int gates, int units, int[] permutation)
-    {
-        int gh = gates * units, features = kernel.Length / gh;
-        var weight = new float[kernel.Length];
-        for (int g = 0; g < gates; g++)
-        {
-            for (int j = 0; j < units; j++)
-            {
-                int row = ((permutation[g] * units) + j) * features;
-                for (int f = 0; f < features; f++)
-                {
-                    weight[row + f] = kernel[(f * gh) + (g * units) + j];
-                }
-            }
-        }
-
-        return weight;
     }
 
     private static void CheckExpressible(RecurrentLayer cell, RecurrentLayer first, int k)
@@ -318,19 +261,8 @@ public static class PyTorchStateDict
         ? (direction == 0 ? b.ForwardLayer : b.BackwardLayer)
         : (RecurrentLayer)layer;
 
-    private static Parameter Find(Layer layer, string name) => layer.Parameters.First(p => p.Name == name);
-
     private static string Suffix(int layer, int direction) =>
         "_l" + layer.ToString(CultureInfo.InvariantCulture) + (direction == 1 ? "_reverse" : "");
-
-    private static int[] Permutation(int gates) => gates switch
-    {
-        3 => GruPermutation,
-        4 => LstmPermutation,
-        _ => RnnPermutation,
-    };
-
-    private static void Entry(Spec spec, string leaf, out SafeTensorsFile.Entry entry) => entry = spec.Recurrent[leaf];
 
     /// <summary>Groups the tensors into one recurrent module and at most one linear one, and checks every shape.</summary>
     private static Spec Analyse(Dictionary<string, SafeTensorsFile.Entry> tensors, string sourceName)

@@ -16,8 +16,12 @@ public static class SafeTensorsFile
     /// <summary>Refuse headers larger than this: real ones are kilobytes; a hostile one may claim petabytes.</summary>
     public const long MaxHeaderBytes = 100L * 1024 * 1024;
 
+    /// <summary>One F32 tensor: its shape and its values in C order.</summary>
+    /// <param name="Shape">The dimensions, outermost first.</param>
+    /// <param name="Data">The values, as many as the shape holds.</param>
     public sealed record Entry(int[] Shape, float[] Data);
 
+    /// <summary>Writes the tensors, in the given order, and the metadata strings as one safetensors file.</summary>
     public static void Write(Stream stream, IReadOnlyList<KeyValuePair<string, Entry>> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(stream);

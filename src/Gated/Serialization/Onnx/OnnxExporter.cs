@@ -2,6 +2,7 @@ using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Layers;
 using Gated.Models;
+using Gated.Serialization.Layouts;
 
 namespace Gated.Serialization.Onnx;
 
@@ -11,7 +12,7 @@ namespace Gated.Serialization.Onnx;
 /// Recurrent layers become GRU, LSTM and RNN nodes in layout 0 (time-major) between Transpose nodes, since
 /// ONNX Runtime rejects layout 1; Dense becomes MatMul + Add, Activation its operator, Embedding Cast + Gather.
 /// Gate blocks are reordered to ONNX's (GRU z,r,h as Gated; LSTM i,o,f,c from Gated's i,f,g,o) and
-/// B = [bias, recurrent_bias or zeros].
+/// B = [bias, recurrent_bias or zeros], as <see cref="WeightLayout"/>'s table says.
 /// <para>
 /// A model that starts with Embedding(maskZero: true) exports its mask as sequence lengths: the graph counts
 /// each row's non-zero tokens (Not(Equal(input, 0)) → Cast int32 → ReduceSum over time) and feeds that count
@@ -25,12 +26,8 @@ namespace Gated.Serialization.Onnx;
 /// </summary>
 public static class OnnxExporter
 {
+    /// <summary>The opset of the default domain the files declare.</summary>
     public const int OpsetVersion = 14;
-
-    // ONNX block k of each cell takes Gated's block GateOrder[k].
-    internal static readonly int[] GruGateOrder = [0, 1, 2];
-    internal static readonly int[] LstmGateOrder = [0, 3, 1, 2];
-    internal static readonly int[] RnnGateOrder = [0];
 
     /// <summary>Writes the model to <paramref name="path"/> (atomically). NotSupportedException names a layer or option ONNX export does not cover.</summary>
     public static void Save(Sequential model, string path)
@@ -118,8 +115,8 @@ public static class OnnxExporter
                 return Layer(g, td.Inner, x, name, index);
             case Dense dense:
                 {
-                    var kernel = Param(dense, "kernel");
-                    var bias = Param(dense, "bias");
+                    var kernel = dense.Kernel;
+                    var bias = dense.Bias;
                     string w = g.Initializer($"{name}.kernel", kernel.Values.ToArray(), kernel.Shape[0], kernel.Shape[1]);
                     string b = g.Initializer($"{name}.bias", bias.Values.ToArray(), bias.Shape[0]);
                     return g.Add("Add", [g.Add("MatMul", [x, w]), b]);
@@ -136,7 +133,7 @@ public static class OnnxExporter
                 };
             case Embedding embedding when index == 0:
                 {
-                    var table = Param(embedding, "embeddings");
+                    var table = embedding.Embeddings;
                     string e = g.Initializer($"{name}.embeddings", table.Values.ToArray(), table.Shape[0], table.Shape[1]);
                     string indices = g.Add("Cast", [x], attributes: [OnnxAttribute.Int("to", OnnxTensor.Int64)]);
                     return g.Add("Gather", [e, indices], attributes: [OnnxAttribute.Int("axis", 0)]);
@@ -176,26 +173,15 @@ public static class OnnxExporter
     {
         var first = directions[0];
         int d = directions.Length, h = first.Units, inputSize = first.InputShape[1];
-        var (op, gateOrder) = first switch
-        {
-            Gru => ("GRU", GruGateOrder),
-            Lstm => ("LSTM", LstmGateOrder),
-            _ => ("RNN", RnnGateOrder),
-        };
-        int gh = gateOrder.Length * h;
+        var layout = WeightLayout.For(Framework.Onnx, first);
+        string op = first switch { Gru => "GRU", Lstm => "LSTM", _ => "RNN" };
+        int gh = layout.Gates * h;
         var w = new float[d * gh * inputSize];
         var r = new float[d * gh * h];
         var b = new float[d * 2 * gh];
         for (int k = 0; k < d; k++)
         {
-            var layer = directions[k];
-            ToOnnxBlocks(Param(layer, "kernel").Values, inputSize, h, gateOrder, w.AsSpan(k * gh * inputSize, gh * inputSize));
-            ToOnnxBlocks(Param(layer, "recurrent_kernel").Values, h, h, gateOrder, r.AsSpan(k * gh * h, gh * h));
-            ReorderBias(Param(layer, "bias").Values, h, gateOrder, b.AsSpan(k * 2 * gh, gh));
-            if (layer.Parameters.FirstOrDefault(p => p.Name == "recurrent_bias") is Parameter recurrentBias)
-            {
-                ReorderBias(recurrentBias.Values, h, gateOrder, b.AsSpan((k * 2 * gh) + gh, gh));
-            }
+            layout.CopyFromLayer(directions[k], w.AsSpan(k * gh * inputSize, gh * inputSize), r.AsSpan(k * gh * h, gh * h), b.AsSpan(k * 2 * gh, gh), b.AsSpan((k * 2 * gh) + gh, gh));
         }
 
         var attributes = new List<OnnxAttribute> { OnnxAttribute.Int("hidden_size", h), OnnxAttribute.Str("direction", direction) };
@@ -234,33 +220,6 @@ public static class OnnxExporter
 
         return g.Add("Transpose", [steps], attributes: [OnnxAttribute.IntList("perm", 1, 0, 2)]);
     }
-
-    // Gated kernel (rows, G·H), blocks in Gated order → ONNX (G·H, rows), blocks in ONNX order.
-    internal static void ToOnnxBlocks(ReadOnlySpan<float> kernel, int rows, int h, int[] gateOrder, Span<float> onnx)
-    {
-        int gh = gateOrder.Length * h;
-        for (int k = 0; k < gateOrder.Length; k++)
-        {
-            for (int j = 0; j < h; j++)
-            {
-                for (int i = 0; i < rows; i++)
-                {
-                    onnx[(((k * h) + j) * rows) + i] = kernel[(i * gh) + (gateOrder[k] * h) + j];
-                }
-            }
-        }
-    }
-
-    internal static void ReorderBias(ReadOnlySpan<float> bias, int h, int[] gateOrder, Span<float> onnx)
-    {
-        for (int k = 0; k < gateOrder.Length; k++)
-        {
-            bias.Slice(gateOrder[k] * h, h).CopyTo(onnx.Slice(k * h, h));
-        }
-    }
-
-    private static Parameter Param(Layer layer, string name) =>
-        layer.Parameters.FirstOrDefault(p => p.Name == name) ?? throw new InvalidOperationException($"{layer.TypeName} has no parameter '{name}'.");
 
     private sealed class Builder
     {

@@ -2,6 +2,7 @@ using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Layers;
 using Gated.Models;
+using Gated.Serialization.Layouts;
 
 namespace Gated.Serialization.Onnx;
 
@@ -411,7 +412,7 @@ public static class OnnxImporter
             Consume(x, n.Label);
             string direction = n.Attribute("direction")?.S ?? "forward";
             int d = direction switch { "forward" or "reverse" => 1, "bidirectional" => 2, _ => Fail<int>($"attribute 'direction' is '{direction}'") };
-            int gates = op switch { "GRU" => 3, "LSTM" => 4, _ => 1 };
+            int gates = Gates(op);
             var w = Weights(1, "W");
             var r = Weights(2, "R");
             if (w.Dims.Length != 3 || w.Dims[0] != d || w.Dims[1] % gates != 0 || w.Dims[1] == 0 || w.Dims[2] != x.Features)
@@ -514,12 +515,13 @@ public static class OnnxImporter
 
             int units = (int)weight.Dims[transB ? 0 : 1];
             float[] kernel = new float[x.Features * units];
-            for (int i = 0; i < x.Features; i++)
+            if (transB)
             {
-                for (int j = 0; j < units; j++)
-                {
-                    kernel[(i * units) + j] = transB ? weight.FloatData[(j * x.Features) + i] : weight.FloatData[(i * units) + j];
-                }
+                WeightLayout.Transpose(weight.FloatData, units, kernel);
+            }
+            else
+            {
+                weight.FloatData.CopyTo(kernel);
             }
 
             float[] bias = n.Inputs.Count > 2 && n.Inputs[2].Length > 0 ? BiasVector(Weights(2, "C"), units, "C") : new float[units];
@@ -658,8 +660,8 @@ public static class OnnxImporter
                 switch (layers[i])
                 {
                     case Dense dense:
-                        s.Kernel.CopyTo(Param(dense, "kernel"));
-                        s.Bias.CopyTo(Param(dense, "bias"));
+                        s.Kernel.CopyTo(dense.Kernel.Values);
+                        s.Bias.CopyTo(dense.Bias.Values);
                         break;
                     case Bidirectional bi:
                         SetCell(bi.ForwardLayer, s, 0);
@@ -677,7 +679,7 @@ public static class OnnxImporter
         private static RecurrentLayer NewCell(Stage s, bool goBackwards)
         {
             var options = new RecurrentOptions { ReturnSequences = s.ReturnSequences ?? false, GoBackwards = goBackwards };
-            int gh = Gates(s) * s.Hidden;
+            int gh = Gates(s.Op) * s.Hidden;
             bool separate = Enumerable.Range(0, s.Directions).Any(d => s.B.AsSpan((d * 2 * gh) + gh, gh).ContainsAnyExcept(0f));
             return s.Op switch
             {
@@ -687,53 +689,15 @@ public static class OnnxImporter
             };
         }
 
-        private static int Gates(Stage s) => s.Op switch { "GRU" => 3, "LSTM" => 4, _ => 1 };
+        private static int Gates(string op) =>
+            WeightLayout.For(Framework.Onnx, op switch { "GRU" => RecurrentKind.Gru, "LSTM" => RecurrentKind.Lstm, _ => RecurrentKind.SimpleRnn }).Gates;
 
         private static void SetCell(RecurrentLayer layer, Stage s, int d)
         {
-            int[] order = s.Op switch { "GRU" => OnnxExporter.GruGateOrder, "LSTM" => OnnxExporter.LstmGateOrder, _ => OnnxExporter.RnnGateOrder };
-            int h = s.Hidden, gh = order.Length * h, inputSize = s.InputSize;
-            FromOnnxBlocks(s.W.AsSpan(d * gh * inputSize, gh * inputSize), inputSize, h, order, Param(layer, "kernel"));
-            FromOnnxBlocks(s.R.AsSpan(d * gh * h, gh * h), h, h, order, Param(layer, "recurrent_kernel"));
-            var wb = s.B.AsSpan(d * 2 * gh, gh);
-            var rb = s.B.AsSpan((d * 2 * gh) + gh, gh);
-            var bias = Param(layer, "bias");
-            var recurrentBias = layer.Parameters.FirstOrDefault(p => p.Name == "recurrent_bias");
-            for (int k = 0; k < order.Length; k++)
-            {
-                for (int j = 0; j < h; j++)
-                {
-                    int onnx = (k * h) + j, gated = (order[k] * h) + j;
-                    if (recurrentBias is null)
-                    {
-                        // One bias: the two ONNX biases add (GRU reset-before adds R_bh outside the reset gate too).
-                        bias[gated] = wb[onnx] + rb[onnx];
-                    }
-                    else
-                    {
-                        bias[gated] = wb[onnx];
-                        recurrentBias.Values[gated] = rb[onnx];
-                    }
-                }
-            }
+            int h = s.Hidden, gh = Gates(s.Op) * h, inputSize = s.InputSize;
+            WeightLayout.For(Framework.Onnx, layer).CopyToLayer(
+                layer, s.W.AsSpan(d * gh * inputSize, gh * inputSize), s.R.AsSpan(d * gh * h, gh * h), s.B.AsSpan(d * 2 * gh, gh), s.B.AsSpan((d * 2 * gh) + gh, gh));
         }
-
-        private static void FromOnnxBlocks(ReadOnlySpan<float> onnx, int rows, int h, int[] order, Span<float> kernel)
-        {
-            int gh = order.Length * h;
-            for (int k = 0; k < order.Length; k++)
-            {
-                for (int j = 0; j < h; j++)
-                {
-                    for (int i = 0; i < rows; i++)
-                    {
-                        kernel[(i * gh) + (order[k] * h) + j] = onnx[(((k * h) + j) * rows) + i];
-                    }
-                }
-            }
-        }
-
-        private static Span<float> Param(Layer layer, string name) => layer.Parameters.First(p => p.Name == name).Values;
 
         private bool AllShapeLike() => _node.Inputs.Where(i => i.Length > 0).All(i => _values.TryGetValue(i, out var v) && v.Kind is Kind.ShapeValue or Kind.Constant);
 

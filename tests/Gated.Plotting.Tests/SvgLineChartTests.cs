@@ -3,7 +3,7 @@ using System.Xml.Linq;
 using Gated.Plotting;
 using Xunit;
 
-namespace Gated.Tests.Plotting;
+namespace Gated.Plotting.Tests;
 
 public class SvgLineChartTests
 {
