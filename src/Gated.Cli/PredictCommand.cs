@@ -102,7 +102,10 @@ internal static class PredictCommand
         int[] perSample = model.InputShape;
         if (input.Rank == perSample.Length + 1)
         {
-            return input;
+            // Time may differ from the model's; the features per step may not.
+            return perSample.Length < 2 || input.Shape[^1] == perSample[^1]
+                ? input
+                : throw new UsageException($"--input {path} has shape {Tensor.FormatShape(input.Shape)}; the model reads (samples, {string.Join(", ", perSample)})");
         }
 
         if (input.Rank != 2)
