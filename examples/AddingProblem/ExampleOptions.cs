@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gated.Data;
 using Gated.Layers.Recurrent;
 using Gated.Examples.Shared;
 
@@ -58,36 +59,24 @@ internal sealed record ExampleOptions
     /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
     public static ExampleOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new ExampleOptions();
-        for (int i = 0; i < args.Count; i++)
+        var options = FlagParser.Parse(args, new ExampleOptions(), new Dictionary<string, Func<ExampleOptions, string, string, ExampleOptions>>
         {
-            string flag = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{flag} needs a value");
-            }
+            ["--length"] = (o, flag, value) => o with { Length = FlagValues.Int(flag, value, min: 2) },
+            ["--seed"] = (o, flag, value) => o with { Seed = ulong.Parse(value, CultureInfo.InvariantCulture) },
+            ["--samples"] = (o, flag, value) => o with { Samples = FlagValues.Int(flag, value, min: 2) },
+            ["--validation-split"] = (o, flag, value) => o with { ValidationSplit = FlagValues.Fraction(flag, value) },
+            ["--test-samples"] = (o, flag, value) => o with { TestSamples = FlagValues.Int(flag, value, min: 1) },
+            ["--epochs"] = (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) },
+            ["--units"] = (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) },
+            ["--batch-size"] = (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+            ["--learning-rate"] = (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) },
+            ["--clip-norm"] = (o, flag, value) => o with { ClipNorm = FlagValues.Positive(flag, value) },
+            ["--solved-below"] = (o, flag, value) => o with { SolvedBelow = FlagValues.Positive(flag, value) },
+            ["--cells"] = (o, flag, value) => o with { Cells = CellList(value) },
+            ["--out"] = (o, flag, value) => o with { OutFolder = value },
+        });
 
-            string value = args[++i];
-            options = flag switch
-            {
-                "--length" => options with { Length = FlagValues.Int(flag, value, min: 2) },
-                "--seed" => options with { Seed = ulong.Parse(value, CultureInfo.InvariantCulture) },
-                "--samples" => options with { Samples = FlagValues.Int(flag, value, min: 2) },
-                "--validation-split" => options with { ValidationSplit = FlagValues.Fraction(flag, value) },
-                "--test-samples" => options with { TestSamples = FlagValues.Int(flag, value, min: 1) },
-                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
-                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
-                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
-                "--clip-norm" => options with { ClipNorm = FlagValues.Positive(flag, value) },
-                "--solved-below" => options with { SolvedBelow = FlagValues.Positive(flag, value) },
-                "--cells" => options with { Cells = CellList(value) },
-                "--out" => options with { OutFolder = value },
-                _ => throw new ArgumentException($"unknown flag {flag}"),
-            };
-        }
-
-        if (Math.Floor(options.Samples * (1 - options.ValidationSplit)) < 1)
+        if (options.Samples - DatasetSplit.HeldOutCount(options.Samples, options.ValidationSplit) < 1)
         {
             throw new ArgumentException($"--validation-split {options.ValidationSplit} of {options.Samples} samples leaves none for training");
         }

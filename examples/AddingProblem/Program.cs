@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Gated.Data;
 using Gated.Examples.Adding;
+using Gated.Forecasting;
 using Gated.Layers;
 using Gated.Layers.Recurrent;
 using Gated.Models;
@@ -37,7 +38,7 @@ var (x, y) = AddingProblem.Generate(options.Samples, options.Length, options.See
 
 // A distant offset keeps the test stream apart from the training data of every nearby --seed.
 var (testX, testY) = AddingProblem.Generate(options.TestSamples, options.Length, unchecked(options.Seed + 0x9E3779B97F4A7C15UL));
-int validation = options.Samples - (int)Math.Floor(options.Samples * (1 - options.ValidationSplit));
+int validation = DatasetSplit.HeldOutCount(options.Samples, options.ValidationSplit);
 var validationX = x.SliceBatch(options.Samples - validation, validation);
 var validationY = y.SliceBatch(options.Samples - validation, validation);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
@@ -50,14 +51,7 @@ var results = new List<CellResult>();
 foreach (var cell in options.Cells)
 {
     var clock = Stopwatch.StartNew();
-    Layer recurrent = cell switch
-    {
-        RecurrentKind.Gru => new Gru(options.Units),
-        RecurrentKind.Lstm => new Lstm(options.Units),
-        _ => new SimpleRnn(options.Units),
-    };
-    var model = new Sequential(recurrent, new Dense(1));
-    model.Build(inputShape: [options.Length, 2], seed: options.Seed);
+    var model = StackedRecurrent.Build(cell, options.Units, layers: 1, steps: options.Length, features: 2, options.Seed);
     model.Compile(new Adam(options.LearningRate) { GlobalClipNorm = options.ClipNorm }, Loss.MeanSquaredError);
 
     // The loss before training is the curves' epoch 0, so a cell that leaves the baseline in epoch 1 shows it.

@@ -54,33 +54,21 @@ internal sealed record AnomalyOptions
     /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
     public static AnomalyOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new AnomalyOptions();
-        for (int i = 0; i < args.Count; i++)
+        var options = FlagParser.Parse(args, new AnomalyOptions(), new Dictionary<string, Func<AnomalyOptions, string, string, AnomalyOptions>>
         {
-            string flag = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{flag} needs a value");
-            }
-
-            string value = args[++i];
-            options = flag switch
-            {
-                "--seed" => options with { Seed = FlagValues.Seed64(flag, value) },
-                "--train-fraction" => options with { TrainFraction = FlagValues.Fraction(flag, value) },
-                "--window" => options with { Window = FlagValues.Int(flag, value, min: 1) },
-                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
-                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
-                "--patience" => options with { Patience = FlagValues.Int(flag, value, min: 0) },
-                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
-                "--k" => options with { K = FlagValues.Positive(flag, value) },
-                "--channels" => options with { Channels = ChannelList(value) },
-                "--plot-mote" => options with { PlotMote = FlagValues.Int(flag, value, min: 0) },
-                "--out" => options with { OutFolder = value },
-                _ => throw new ArgumentException($"unknown flag {flag}"),
-            };
-        }
+            ["--seed"] = (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) },
+            ["--train-fraction"] = (o, flag, value) => o with { TrainFraction = FlagValues.Fraction(flag, value) },
+            ["--window"] = (o, flag, value) => o with { Window = FlagValues.Int(flag, value, min: 1) },
+            ["--units"] = (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) },
+            ["--epochs"] = (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) },
+            ["--patience"] = (o, flag, value) => o with { Patience = FlagValues.Int(flag, value, min: 0) },
+            ["--batch-size"] = (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+            ["--learning-rate"] = (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) },
+            ["--k"] = (o, flag, value) => o with { K = FlagValues.Positive(flag, value) },
+            ["--channels"] = (o, flag, value) => o with { Channels = ChannelList(value) },
+            ["--plot-mote"] = (o, flag, value) => o with { PlotMote = FlagValues.Int(flag, value, min: 0) },
+            ["--out"] = (o, flag, value) => o with { OutFolder = value },
+        });
 
         return options;
     }

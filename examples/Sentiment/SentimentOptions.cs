@@ -63,36 +63,24 @@ internal sealed record SentimentOptions
     /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
     public static SentimentOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new SentimentOptions();
-        for (int i = 0; i < args.Count; i++)
+        var options = FlagParser.Parse(args, new SentimentOptions(), new Dictionary<string, Func<SentimentOptions, string, string, SentimentOptions>>
         {
-            string flag = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{flag} needs a value");
-            }
-
-            string value = args[++i];
-            options = flag switch
-            {
-                "--seed" => options with { Seed = FlagValues.Seed64(flag, value) },
-                "--test-fraction" => options with { TestFraction = FlagValues.Fraction(flag, value) },
-                "--validation-split" => options with { ValidationSplit = FlagValues.Fraction(flag, value) },
-                "--length" => options with { Length = FlagValues.Int(flag, value, min: 1) },
-                "--max-tokens" => options with { MaxTokens = FlagValues.Int(flag, value, min: 3) },
-                "--embedding" => options with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
-                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
-                "--bidirectional" => options with { Bidirectional = FlagValues.Bool(flag, value) },
-                "--dropout" => options with { Dropout = FlagValues.Rate(flag, value) },
-                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
-                "--patience" => options with { Patience = FlagValues.Int(flag, value, min: 0) },
-                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
-                "--show" => options with { Show = FlagValues.Int(flag, value, min: 0) },
-                "--out" => options with { OutFolder = value },
-                _ => throw new ArgumentException($"unknown flag {flag}"),
-            };
-        }
+            ["--seed"] = (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) },
+            ["--test-fraction"] = (o, flag, value) => o with { TestFraction = FlagValues.Fraction(flag, value) },
+            ["--validation-split"] = (o, flag, value) => o with { ValidationSplit = FlagValues.Fraction(flag, value) },
+            ["--length"] = (o, flag, value) => o with { Length = FlagValues.Int(flag, value, min: 1) },
+            ["--max-tokens"] = (o, flag, value) => o with { MaxTokens = FlagValues.Int(flag, value, min: 3) },
+            ["--embedding"] = (o, flag, value) => o with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
+            ["--units"] = (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) },
+            ["--bidirectional"] = (o, flag, value) => o with { Bidirectional = FlagValues.Bool(flag, value) },
+            ["--dropout"] = (o, flag, value) => o with { Dropout = FlagValues.Rate(flag, value) },
+            ["--epochs"] = (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) },
+            ["--patience"] = (o, flag, value) => o with { Patience = FlagValues.Int(flag, value, min: 0) },
+            ["--batch-size"] = (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+            ["--learning-rate"] = (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) },
+            ["--show"] = (o, flag, value) => o with { Show = FlagValues.Int(flag, value, min: 0) },
+            ["--out"] = (o, flag, value) => o with { OutFolder = value },
+        });
 
         return options;
     }

@@ -64,36 +64,24 @@ internal sealed record TextGenerationOptions
     /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
     public static TextGenerationOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new TextGenerationOptions();
-        for (int i = 0; i < args.Count; i++)
+        var options = FlagParser.Parse(args, new TextGenerationOptions(), new Dictionary<string, Func<TextGenerationOptions, string, string, TextGenerationOptions>>
         {
-            string flag = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{flag} needs a value");
-            }
-
-            string value = args[++i];
-            options = flag switch
-            {
-                "--seed" => options with { Seed = FlagValues.Seed64(flag, value) },
-                "--length" => options with { Length = FlagValues.Int(flag, value, min: 1) },
-                "--stride" => options with { Stride = FlagValues.Int(flag, value, min: 1) },
-                "--validation-fraction" => options with { ValidationFraction = FlagValues.Fraction(flag, value) },
-                "--train-chars" => options with { TrainChars = FlagValues.Int(flag, value, min: 0) },
-                "--embedding" => options with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
-                "--units" => options with { Units = FlagValues.Int(flag, value, min: 1) },
-                "--epochs" => options with { Epochs = FlagValues.Int(flag, value, min: 1) },
-                "--batch-size" => options with { BatchSize = FlagValues.Int(flag, value, min: 1) },
-                "--learning-rate" => options with { LearningRate = FlagValues.Positive(flag, value) },
-                "--clip-norm" => options with { ClipNorm = FlagValues.Positive(flag, value) },
-                "--prime" => options with { Prime = value.Length > 0 ? value : throw new ArgumentException("--prime needs at least one character") },
-                "--sample-length" => options with { SampleLength = FlagValues.Int(flag, value, min: 1) },
-                "--temperature" => options with { Temperature = FlagValues.Positive(flag, value) },
-                "--out" => options with { OutFolder = value },
-                _ => throw new ArgumentException($"unknown flag {flag}"),
-            };
-        }
+            ["--seed"] = (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) },
+            ["--length"] = (o, flag, value) => o with { Length = FlagValues.Int(flag, value, min: 1) },
+            ["--stride"] = (o, flag, value) => o with { Stride = FlagValues.Int(flag, value, min: 1) },
+            ["--validation-fraction"] = (o, flag, value) => o with { ValidationFraction = FlagValues.Fraction(flag, value) },
+            ["--train-chars"] = (o, flag, value) => o with { TrainChars = FlagValues.Int(flag, value, min: 0) },
+            ["--embedding"] = (o, flag, value) => o with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
+            ["--units"] = (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) },
+            ["--epochs"] = (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) },
+            ["--batch-size"] = (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) },
+            ["--learning-rate"] = (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) },
+            ["--clip-norm"] = (o, flag, value) => o with { ClipNorm = FlagValues.Positive(flag, value) },
+            ["--prime"] = (o, flag, value) => o with { Prime = value.Length > 0 ? value : throw new ArgumentException("--prime needs at least one character") },
+            ["--sample-length"] = (o, flag, value) => o with { SampleLength = FlagValues.Int(flag, value, min: 1) },
+            ["--temperature"] = (o, flag, value) => o with { Temperature = FlagValues.Positive(flag, value) },
+            ["--out"] = (o, flag, value) => o with { OutFolder = value },
+        });
 
         return options;
     }

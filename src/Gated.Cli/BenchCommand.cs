@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
+using System.CommandLine;
+using Gated.Forecasting;
 using Gated.Layers.Recurrent;
-using Gated.Layers;
 using Gated.Models;
 using Gated.Randomness;
 using Gated.Tensors;
@@ -19,51 +20,62 @@ namespace Gated.Cli;
 /// </summary>
 internal static class BenchCommand
 {
-    public const string Help = """
-        gated bench [options]   time one workload of the recurrent engine
+    // The default workload is the flagship forecast's network: its window, batch, units and layers.
+    private static readonly ForecastOptions Flagship = new();
 
-          --cell C          gru | lstm | rnn (default: gru)
-          --batch B         sequences per call (default: 32)
-          --steps T         sequence length (default: 100)
-          --input I         features per step (default: 1)
-          --hidden H        units per layer (default: 50)
-          --layers L        stacked recurrent layers, then Dense(1) (default: 2)
-          --mode M          train (one Adam step, MSE) | infer (one forward) | step (one streaming step) (default: train)
-          --variant V       GRU reset gate: reset-after | reset-before (default: reset-after)
-          --threads N       cores to use: the caller plus N − 1 workers (default: 1, 1 to 256)
-          --seconds S       how long to keep timing after warm-up (default: 2)
-          --json            print one JSON object instead of a line of text
-        """;
-
-    private static readonly HashSet<string> Options = ["cell", "batch", "steps", "input", "hidden", "layers", "mode", "variant", "threads", "seconds"];
-
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static Command Create()
     {
-        var line = new CommandLine(args, Options, new HashSet<string> { "json" });
-        string cellName = line.Choice("cell", "gru", "gru", "lstm", "rnn");
-        var cell = Recipe.ParseCell(cellName);
-        int batch = line.PositiveInt("batch", 32);
-        int steps = line.PositiveInt("steps", 100);
-        int input = line.PositiveInt("input", 1);
-        int hidden = line.PositiveInt("hidden", 50);
-        int layers = line.PositiveInt("layers", 2);
-        string mode = line.Choice("mode", "train", "train", "infer", "step");
-        string variantName = line.Choice("variant", "reset-after", "reset-after", "reset-before");
-        if (cell != RecurrentKind.Gru && line.Has("variant"))
+        var cell = Flags.Choice("--cell", Flagship.Cell, RecipeFlags.CellNames, "recurrent cell");
+        var batch = Flags.Count("--batch", Flagship.BatchSize, "sequences per call");
+        var steps = Flags.Count("--steps", Flagship.Window, "sequence length");
+        var input = Flags.Count("--input", 1, "features per step", library: "features");
+        var hidden = Flags.Count("--hidden", Flagship.Units, "units per layer", library: "units");
+        var layers = Flags.Count("--layers", Flagship.Layers, "stacked recurrent layers, then Dense(1)");
+        var mode = Flags.Choice("--mode", "train", [("train", "train"), ("infer", "infer"), ("step", "step")],
+            "train (one Adam step, MSE) | infer (one forward) | step (one streaming step)");
+        var variant = Flags.Choice("--variant", Flagship.Variant, RecipeFlags.VariantNames, "GRU reset gate");
+        var threads = Flags.Count("--threads", 1, $"cores to use: the caller plus N − 1 workers (1 to {Parallelism.MaxThreads})");
+        var seconds = Flags.Number("--seconds", 2.0, "how long to keep timing after warm-up (up to 600)");
+        var json = Flags.Switch("--json", "print one JSON object instead of a line of text");
+        var command = new Command("bench", "time one workload of the engine (JSON for scripts)")
+        {
+            cell, batch, steps, input, hidden, layers, mode, variant, threads, seconds, json,
+        };
+        command.SetAction(parse => Run(
+            parse.GetChoice(cell), parse.Given(variant), parse.GetChoice(variant), parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(input),
+            parse.GetValue(hidden), parse.GetValue(layers), parse.GetChoice(mode), parse.GetValue(threads), parse.GetValue(seconds),
+            parse.GetValue(json), parse.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static int Run(
+        RecurrentKind cell, bool variantGiven, GruVariant variant, int batch, int steps, int input, int hidden, int layers, string mode,
+        int threads, double seconds, bool json, TextWriter stdout)
+    {
+        if (cell != RecurrentKind.Gru && variantGiven)
         {
             throw new UsageException("--variant applies only to --cell gru");
         }
 
-        int threads = line.PositiveInt("threads", 1);
-        if (threads > 256)
+        if (batch < 1)
         {
-            throw new UsageException($"--threads {threads}: at most 256");
+            throw new UsageException($"--batch must be a positive integer, got '{batch}'");
         }
 
-        double seconds = line.Number("seconds", 2, 0, 600);
-        var variant = variantName == "reset-after" ? GruVariant.ResetAfter : GruVariant.ResetBefore;
+        if (threads is < 1 or > Parallelism.MaxThreads)
+        {
+            throw new UsageException($"--threads {threads}: at {(threads < 1 ? "least 1" : $"most {Parallelism.MaxThreads}")}");
+        }
 
-        var model = BuildModel(cell, variant, steps, input, hidden, layers);
+        if (!(seconds > 0 && seconds < 600))
+        {
+            throw new UsageException($"--seconds must be a number in (0, 600), got '{seconds}'");
+        }
+
+        string cellName = RecipeFlags.CellNames.First(c => c.Value == cell).Name;
+        string variantName = RecipeFlags.VariantNames.First(v => v.Value == variant).Name;
+        var model = StackedRecurrent.Build(cell, hidden, layers, steps, input, seed: 1, variant);
+        model.Compile(new Adam(1e-3f), Loss.MeanSquaredError);
         var random = new SeededRandom(1);
         var x = RandomTensor(random, batch, steps, input);
         var y = RandomTensor(random, batch, 1);
@@ -113,7 +125,7 @@ internal static class BenchCommand
             ["engine"] = $"Gated, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "no wide SIMD")}, .NET {Environment.Version}",
         };
 
-        if (line.Has("json"))
+        if (json)
         {
             stdout.WriteLine(JsonSerializer.Serialize(result));
         }
@@ -125,28 +137,6 @@ internal static class BenchCommand
         }
 
         return 0;
-    }
-
-    /// <summary>The model a workload times: L stacked cells (all but the last return sequences), then Dense(1).</summary>
-    internal static Sequential BuildModel(RecurrentKind cell, GruVariant variant, int steps, int input, int hidden, int layers)
-    {
-        var stack = new List<Layer>();
-        for (int i = 0; i < layers; i++)
-        {
-            var options = new RecurrentOptions { ReturnSequences = i < layers - 1 };
-            stack.Add(cell switch
-            {
-                RecurrentKind.Gru => new Gru(hidden, options, variant),
-                RecurrentKind.Lstm => new Lstm(hidden, options),
-                _ => new SimpleRnn(hidden, options),
-            });
-        }
-
-        stack.Add(new Dense(1));
-        var model = new Sequential(stack);
-        model.Build([steps, input], seed: 1);
-        model.Compile(new Adam(1e-3f), Loss.MeanSquaredError);
-        return model;
     }
 
     /// <summary>

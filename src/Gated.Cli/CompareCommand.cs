@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Gated.Forecasting;
 using Gated.Layers.Recurrent;
@@ -8,51 +9,69 @@ namespace Gated.Cli;
 /// <summary>`gated compare`: the forecast recipe with GRU, LSTM and SimpleRNN side by side, one table and one plot.</summary>
 internal static class CompareCommand
 {
-    public static readonly string Help = """
-        gated compare [options]   train GRU, LSTM and SimpleRNN with the same recipe and seed and compare them
-
-          --task T               forecast (default: the forecast recipe on a CSV column, options below)
-                                 | adding (the adding problem: --length N (100), --samples N (10000),
-                                   --units N (32), --epochs N (10), --batch-size N (32),
-                                   --learning-rate X (0.01), --seed N (0))
-          --cells LIST           comma-separated cells to compare: gru,lstm,rnn (default: all three)
-          --cell-variant V       GRU reset gate: reset-after | reset-before (only when comparing gru alone)
-          --out DIR              where compare.svg goes (default: out)
-        """ + Recipe.SharedHelp;
-
-    private static readonly HashSet<string> Options = [.. Recipe.OptionNames, "cells", "task"];
-
-    private static readonly HashSet<string> AddingOptions =
-        ["task", "cells", "length", "samples", "units", "epochs", "batch-size", "learning-rate", "seed", "out"];
-
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static Command Create()
     {
-        // The task decides which options exist, so an option of the other task is reported, not ignored.
-        bool adding = TaskOf(args) == "adding";
-        var line = new CommandLine(args, adding ? AddingOptions : Options, new HashSet<string>());
-        var cells = line.Text("cells", "gru,lstm,rnn").Split(',', StringSplitOptions.TrimEntries).Select(Recipe.ParseCell).ToList();
-        if (cells.Distinct().Count() != cells.Count)
+        var flags = new RecipeFlags();
+        var adding = new AddingProblemOptions();
+        var task = Flags.Choice("--task", "forecast", [("forecast", "forecast"), ("adding", "adding")], orList: true, help:
+            "forecast: the forecast recipe on a CSV column (the options below); adding: the adding problem (--length, "
+            + "--samples, --units, --epochs, --batch-size, --learning-rate, --seed; defaults "
+            + $"{adding.Length}, {adding.Samples}, {adding.Units}, {adding.Epochs}, {adding.BatchSize}, {adding.LearningRate.ToString(CultureInfo.InvariantCulture)}, {adding.Seed})");
+        var cells = Flags.Text("--cells", "gru,lstm,rnn", "comma-separated cells to compare: gru, lstm, rnn", "LIST");
+        var length = Flags.Count("--length", adding.Length, "adding problem: steps per sequence");
+        var samples = Flags.Count("--samples", adding.Samples, "adding problem: training sequences");
+        flags.Variant.Description = "GRU reset gate (only when comparing gru alone)";
+        flags.Out.Description = "where compare.svg goes";
+        var command = new Command("compare", "train GRU, LSTM and SimpleRNN with the same recipe and seed and compare them")
         {
-            throw new UsageException("--cells lists a cell twice");
+            task, cells, flags.Variant, flags.Out,
+        };
+        foreach (var option in flags.Shared)
+        {
+            command.Add(option);
         }
 
-        bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
-        if (adding)
+        command.Add(length);
+        command.Add(samples);
+        command.SetAction(parse =>
         {
-            return RunAddingProblem(line, cells, stdout, interactive);
-        }
+            var stdout = parse.InvocationConfiguration.Output;
+            var cellList = ParseCells(parse.GetRequiredValue(cells));
+            bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
+            if (parse.GetChoice(task) == "adding")
+            {
+                // Options of the other task are reported, not ignored.
+                IEnumerable<Option> forecastOnly = [flags.Variant, .. flags.Shared.Except([flags.Units, flags.Epochs, flags.BatchSize, flags.LearningRate, flags.Seed])];
+                if (forecastOnly.FirstOrDefault(parse.Given) is { } other)
+                {
+                    throw new UsageException($"unknown option {other.Name} for --task adding");
+                }
 
-        var recipe = Recipe.Read(line, cellFlag: false);
-        if (recipe.Options.ValidationSplit <= 0)
-        {
-            throw new UsageException("--validation-split must be above 0 for a comparison (it ranks by validation loss)");
-        }
+                var options = new AddingProblemOptions
+                {
+                    Length = parse.GetValue(length),
+                    Samples = parse.GetValue(samples),
+                    Units = parse.Given(flags.Units) ? parse.GetValue(flags.Units) : adding.Units,
+                    Epochs = parse.Given(flags.Epochs) ? parse.GetValue(flags.Epochs) : adding.Epochs,
+                    BatchSize = parse.Given(flags.BatchSize) ? parse.GetValue(flags.BatchSize) : adding.BatchSize,
+                    LearningRate = parse.Given(flags.LearningRate) ? parse.GetValue(flags.LearningRate) : adding.LearningRate,
+                    Seed = parse.GetValue(flags.Seed),
+                };
+                return RunAddingProblem(options, cellList, OutDir(parse, flags), stdout, interactive);
+            }
 
-        if (line.Has("cell-variant") && cells.Any(c => c != RecurrentKind.Gru))
-        {
-            throw new UsageException("--cell-variant applies only to GRU; use it with --cells gru");
-        }
+            if (parse.Given(length) || parse.Given(samples))
+            {
+                throw new UsageException($"unknown option {(parse.Given(length) ? length : samples).Name} for --task forecast");
+            }
 
+            return RunForecast(flags.Read(parse, RecurrentKind.Gru), cellList, stdout, interactive);
+        });
+        return command;
+    }
+
+    private static int RunForecast(Recipe recipe, IReadOnlyList<RecurrentKind> cells, TextWriter stdout, bool interactive)
+    {
         stdout.WriteLine(recipe.DescribeData());
         var scores = CellComparison.Run(recipe.Series.Values, recipe.Options, cells, cell =>
         {
@@ -65,40 +84,30 @@ internal static class CompareCommand
         return 0;
     }
 
-    private static int RunAddingProblem(CommandLine line, IReadOnlyList<RecurrentKind> cells, TextWriter stdout, bool interactive)
+    private static int RunAddingProblem(AddingProblemOptions options, IReadOnlyList<RecurrentKind> cells, string outDir, TextWriter stdout, bool interactive)
     {
-        int length = line.PositiveInt("length", 100);
-        if (length < 2)
-        {
-            throw new UsageException("--length must be at least 2");
-        }
-
-        int samples = line.PositiveInt("samples", 10_000);
-        if (samples < 20)
-        {
-            throw new UsageException("--samples must be at least 20");
-        }
-
-        int units = line.PositiveInt("units", 32);
-        int epochs = line.PositiveInt("epochs", 10);
-        int batchSize = line.PositiveInt("batch-size", 32);
-        float learningRate = (float)line.Number("learning-rate", 0.01, 0, double.PositiveInfinity);
-        ulong seed = line.Seed("seed", 0);
-        string outDir = line.Text("out", "out");
-        if (File.Exists(outDir))
-        {
-            throw new UsageException($"--out {outDir} is a file; it must be a folder");
-        }
-
-        stdout.WriteLine($"Task: the adding problem, {samples} sequences of length {length} (+{samples / 5} test), one layer of {units} units");
-        var scores = CellComparison.RunAddingProblem(length, samples, units, epochs, batchSize, learningRate, seed, cells, cell =>
+        options.Validate();
+        stdout.WriteLine($"Task: the adding problem, {options.Samples} sequences of length {options.Length} (+{options.TestSamples} test), one layer of {options.Units} units");
+        var scores = CellComparison.RunAddingProblem(options, cells, cell =>
         {
             stdout.WriteLine($"-- {Name(cell)}");
             return new ProgressBar(stdout, interactive);
         });
-        Report(scores, "test RMSE", "predict 1", $"Validation loss per epoch, adding problem T = {length}", "val_loss (MSE)", outDir, stdout);
+        Report(scores, "test RMSE", "predict 1", $"Validation loss per epoch, adding problem T = {options.Length}", "val_loss (MSE)", outDir, stdout);
         return 0;
     }
+
+    private static string OutDir(ParseResult parse, RecipeFlags flags)
+    {
+        string outDir = parse.GetRequiredValue(flags.Out);
+        return File.Exists(outDir) ? throw new UsageException($"--out {outDir} is a file; it must be a folder") : outDir;
+    }
+
+    private static List<RecurrentKind> ParseCells(string list) =>
+        list.Split(',', StringSplitOptions.TrimEntries).Select(name =>
+            RecipeFlags.CellNames.FirstOrDefault(c => c.Name == name) is { Name: not null } known
+                ? known.Value
+                : throw new UsageException($"unknown cell '{name}'; expected {string.Join(", ", RecipeFlags.CellNames.Select(c => c.Name))}")).ToList();
 
     private static void Report(
         IReadOnlyList<CellScore> scores, string scoreHeader, string baselineName, string title, string yLabel, string outDir, TextWriter stdout)
@@ -128,22 +137,6 @@ internal static class CompareCommand
         string path = Path.Combine(outDir, "compare.svg");
         chart.Save(path);
         stdout.WriteLine($"Wrote {path}");
-    }
-
-    // Reads --task before the other options, which depend on it.
-    private static string TaskOf(IReadOnlyList<string> args)
-    {
-        for (int i = 0; i < args.Count; i++)
-        {
-            string? value = args[i] == "--task" && i + 1 < args.Count ? args[i + 1]
-                : args[i].StartsWith("--task=", StringComparison.Ordinal) ? args[i]["--task=".Length..] : null;
-            if (value is not null)
-            {
-                return value is "forecast" or "adding" ? value : throw new UsageException($"--task must be forecast or adding, got '{value}'");
-            }
-        }
-
-        return "forecast";
     }
 
     private static string Name(RecurrentKind cell) => cell switch

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Gated.Layers.Recurrent;
 using Gated.Serialization;
 
@@ -6,58 +7,57 @@ namespace Gated.Cli;
 /// <summary>`gated convert IN OUT`: between Gated model files, ONNX and PyTorch state_dicts.</summary>
 internal static class ConvertCommand
 {
-    public const string Help = """
-        gated convert IN OUT [options]   convert a model between Gated, ONNX and PyTorch state_dict files
-
-          IN and OUT: a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)
-          --to gated|pytorch|onnx   the format of OUT (default: onnx for .onnx, otherwise gated)
-          --head-on last|all        when IN is a state_dict: its Linear head reads the last step (default) or every step
-          --nonlinearity tanh|relu  when IN is a state_dict of nn.RNN (default: tanh)
-        """;
-
-    private static readonly HashSet<string> Options = ["to", "head-on", "nonlinearity"];
-
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static Command Create()
     {
-        var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        if (positional.Length != 2)
+        var input = new Argument<string>("IN") { Description = "a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Argument<string>("OUT") { Description = "the file to write, in the format of --to", Arity = ArgumentArity.ZeroOrOne };
+        var to = Flags.Choice<ModelFormat?>("--to", null, [("gated", ModelFormat.Gated), ("pytorch", ModelFormat.PyTorchStateDict), ("onnx", ModelFormat.Onnx)],
+            "the format of OUT (default: onnx for .onnx, otherwise gated)");
+        var head = HeadOption("when IN is a state_dict: its Linear head reads the last step or every step");
+        var nonlinearity = NonlinearityOption("when IN is a state_dict of nn.RNN");
+        var command = new Command("convert", "convert a model between Gated, ONNX and PyTorch state_dict files") { input, output, to, head, nonlinearity };
+        command.Validators.Add(result =>
         {
-            throw new UsageException("convert needs IN and OUT: gated convert model.onnx model.safetensors");
-        }
+            if (result.GetResult(output) is null)
+            {
+                result.AddError("convert needs IN and OUT: gated convert model.onnx model.safetensors");
+            }
+        });
+        command.SetAction(parse =>
+        {
+            string inputPath = parse.GetRequiredValue(input), outputPath = parse.GetRequiredValue(output);
+            bool onnxOut = outputPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+            var format = parse.GetChoice(to) ?? (onnxOut ? ModelFormat.Onnx : ModelFormat.Gated);
+            if (onnxOut != (format == ModelFormat.Onnx))
+            {
+                throw new UsageException($"--to {parse.GetResult(to)!.Tokens[0].Value} does not match {outputPath}: ONNX files end in .onnx, the others in .safetensors");
+            }
 
-        var line = new CommandLine(args.Skip(2).ToArray(), Options, new HashSet<string>());
-        string input = positional[0], output = positional[1];
-        bool onnxOut = output.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
-        var format = line.Choice("to", onnxOut ? "onnx" : "gated", "gated", "pytorch", "onnx") switch
-        {
-            "gated" => ModelFormat.Gated,
-            "pytorch" => ModelFormat.PyTorchStateDict,
-            _ => ModelFormat.Onnx,
-        };
-        if (onnxOut != (format == ModelFormat.Onnx))
-        {
-            throw new UsageException($"--to {line.Text("to")} does not match {output}: ONNX files end in .onnx, the others in .safetensors");
-        }
+            var inputFormat = ModelFormats.Detect(inputPath);
+            if (inputFormat != ModelFormat.PyTorchStateDict && (parse.Given(head) || parse.Given(nonlinearity)))
+            {
+                throw new UsageException("--head-on and --nonlinearity apply when IN is a PyTorch state_dict");
+            }
 
-        var inputFormat = ModelFormats.Detect(input);
-        if (inputFormat != ModelFormat.PyTorchStateDict && (line.Has("head-on") || line.Has("nonlinearity")))
-        {
-            throw new UsageException("--head-on and --nonlinearity apply when IN is a PyTorch state_dict");
-        }
+            var model = ModelFormats.Load(inputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity));
+            ModelFormats.Save(model, outputPath, format);
+            var stdout = parse.InvocationConfiguration.Output;
+            stdout.WriteLine($"Converted {inputPath} ({inputFormat}) to {outputPath} ({format}), {model.ParameterCount:N0} parameters");
+            if (inputFormat == ModelFormat.Gated && format != ModelFormat.Gated && ForecasterMetadata.IsForecaster(GatedModelFile.Load(inputPath).Metadata))
+            {
+                stdout.WriteLine("Note: the forecaster's scaler is not part of the converted model; it reads and writes scaled values.");
+            }
 
-        var model = ModelFormats.Load(input, ReadHead(line), ReadNonlinearity(line));
-        ModelFormats.Save(model, output, format);
-        stdout.WriteLine($"Converted {input} ({inputFormat}) to {output} ({format}), {model.ParameterCount:N0} parameters");
-        if (inputFormat == ModelFormat.Gated && format != ModelFormat.Gated && GatedModelFile.Load(input).Metadata.ContainsKey("gated.forecast.scaler"))
-        {
-            stdout.WriteLine("Note: the forecaster's scaler is not part of the converted model; it reads and writes scaled values.");
-        }
-        return 0;
+            return 0;
+        });
+        return command;
     }
 
-    public static PyTorchHead ReadHead(CommandLine line) =>
-        line.Choice("head-on", "last", "last", "all") == "last" ? PyTorchHead.Last : PyTorchHead.All;
+    /// <summary>--head-on: which steps a PyTorch state_dict's Linear head reads.</summary>
+    public static Option<Named<PyTorchHead>> HeadOption(string help) =>
+        Flags.Choice("--head-on", PyTorchHead.Last, [("last", PyTorchHead.Last), ("all", PyTorchHead.All)], help);
 
-    public static SimpleRnnActivation ReadNonlinearity(CommandLine line) =>
-        line.Choice("nonlinearity", "tanh", "tanh", "relu") == "tanh" ? SimpleRnnActivation.Tanh : SimpleRnnActivation.Relu;
+    /// <summary>--nonlinearity: the activation of a state_dict's nn.RNN.</summary>
+    public static Option<Named<SimpleRnnActivation>> NonlinearityOption(string help) =>
+        Flags.Choice("--nonlinearity", SimpleRnnActivation.Tanh, [("tanh", SimpleRnnActivation.Tanh), ("relu", SimpleRnnActivation.Relu)], help);
 }

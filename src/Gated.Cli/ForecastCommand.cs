@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Gated.Forecasting;
 using Gated.Layers.Recurrent;
@@ -8,20 +9,33 @@ namespace Gated.Cli;
 /// <summary>`gated forecast`: train a GRU forecaster on one CSV column, score it against persistence, save model and plots.</summary>
 internal static class ForecastCommand
 {
-    public static readonly string Help = """
-        gated forecast [options]   train a GRU to forecast the next value of a series and score it
-
-          --cell C               gru | lstm | rnn (default: gru)
-          --cell-variant V       GRU reset gate: reset-after | reset-before (default: reset-after)
-          --out DIR              where model.safetensors, loss.svg and forecast.svg go (default: out)
-        """ + Recipe.SharedHelp;
-
-    private static readonly HashSet<string> Options = [.. Recipe.OptionNames, "cell"];
-
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static Command Create()
     {
-        var line = new CommandLine(args, Options, new HashSet<string>());
-        var recipe = Recipe.Read(line, cellFlag: true);
+        var flags = new RecipeFlags();
+        var cell = Flags.Choice("--cell", new ForecastOptions().Cell, RecipeFlags.CellNames, "recurrent cell", nameof(ForecastOptions.Cell));
+        flags.Out.Description = "where model.safetensors, loss.svg and forecast.svg go";
+        var command = new Command("forecast", "train a GRU on a time series and forecast the next value (runs on bundled data by default)")
+        {
+            cell, flags.Variant, flags.Out,
+        };
+        foreach (var option in flags.Shared)
+        {
+            command.Add(option);
+        }
+
+        command.SetAction(parse => Run(parse, flags, cell, parse.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, RecipeFlags flags, Option<Named<RecurrentKind>> cell, TextWriter stdout)
+    {
+        if (parse.GetChoice(cell) != RecurrentKind.Gru && parse.Given(flags.Variant))
+        {
+            throw new UsageException("--cell-variant applies only to --cell gru");
+        }
+
+        var recipe = flags.Read(parse, parse.GetChoice(cell));
+
         var (series, options, unit, outDir) = (recipe.Series, recipe.Options, recipe.Unit, recipe.OutDir);
         string column = series.Column;
 
@@ -29,7 +43,7 @@ internal static class ForecastCommand
         var model = SeriesForecaster.BuildModel(options);
         stdout.Write(model.Summary());
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
-        var (forecaster, result) = SeriesForecaster.Train(series.Values, options, column, new ProgressBar(stdout, interactive));
+        var (forecaster, result) = SeriesForecaster.Train(series.Values, options, column, new ProgressBar(stdout, interactive), model);
 
         string u = unit.Length == 0 ? "" : " " + unit;
         stdout.WriteLine(

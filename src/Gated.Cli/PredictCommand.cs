@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Gated.Layers.Recurrent;
 using Gated.Forecasting;
 using Gated.Models;
 using Gated.Serialization;
@@ -12,58 +14,56 @@ namespace Gated.Cli;
 /// </summary>
 internal static class PredictCommand
 {
-    public const string Help = """
-        gated predict --model PATH [options]
-
-          forecast the next value with a model written by `gated forecast`:
-          --model PATH           the model file (required)
-          --csv PATH             CSV file (default: the bundled Chicago daily weather)
-          --column NAME          value column (default: the column the model was trained on)
-          --date-column NAME     date column (default: date, if the file has one)
-
-          or run any model on a batch of inputs:
-          --input X              .npy (samples, time, features) or .csv (one sample per row, values flattened)
-          --output Y             .npy or .csv for the outputs
-          --model PATH           a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)
-          --head-on last|all     for a state_dict: its Linear head reads the last step (default) or every step
-          --nonlinearity tanh|relu  for a state_dict of nn.RNN (default: tanh)
-
-          A forecaster's saved scaler is applied on the way in and inverted on the way out.
-        """;
-
-    private static readonly HashSet<string> Options = ["model", "csv", "column", "date-column", "input", "output", "head-on", "nonlinearity"];
-
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static Command Create()
     {
-        var line = new CommandLine(args, Options, new HashSet<string>());
-        string modelPath = line.Text("model") ?? throw new UsageException("predict needs --model PATH");
-        bool batchMode = line.Has("input") || line.Has("output");
-        if (!batchMode)
+        var model = Flags.Text("--model", null, "the model file (required): one written by `gated forecast`, or with --input/--output a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", "PATH");
+        var csv = Flags.Text("--csv", null, "forecast the value after this CSV file ends (default: the bundled Chicago daily weather)", "PATH");
+        var column = Flags.Text("--column", null, "value column (default: the column the model was trained on)", "NAME");
+        var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, if the file has one)", "NAME");
+        var input = Flags.Text("--input", null, "run the model on a batch: .npy (samples, time, features) or .csv (one sample per row, values flattened)", "X");
+        var output = Flags.Text("--output", null, ".npy or .csv for the outputs of --input", "Y");
+        var head = ConvertCommand.HeadOption("for a state_dict: its Linear head reads the last step or every step");
+        var nonlinearity = ConvertCommand.NonlinearityOption("for a state_dict of nn.RNN");
+        var command = new Command("predict", "forecast with a saved model, or run any model file on a .npy/.csv batch (a forecaster's saved scaler is applied on the way in and inverted on the way out)")
         {
-            if (line.Has("head-on") || line.Has("nonlinearity"))
+            model, csv, column, dateColumn, input, output, head, nonlinearity,
+        };
+        command.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            string modelPath = parse.GetValue(model) ?? throw new UsageException("predict needs --model PATH");
+            bool batchMode = parse.Given(input) || parse.Given(output);
+            if (!batchMode)
             {
-                throw new UsageException("--head-on and --nonlinearity apply with --input/--output");
+                if (parse.Given(head) || parse.Given(nonlinearity))
+                {
+                    throw new UsageException("--head-on and --nonlinearity apply with --input/--output");
+                }
+
+                return ForecastNext(modelPath, parse.GetValue(csv), parse.GetValue(column), parse.GetValue(dateColumn), stdout);
             }
 
-            return ForecastNext(line, modelPath, stdout);
-        }
+            if (parse.Given(csv) || parse.Given(column) || parse.Given(dateColumn))
+            {
+                throw new UsageException("--csv, --column and --date-column forecast from a series; with --input/--output leave them out");
+            }
 
-        if (line.Has("csv") || line.Has("column") || line.Has("date-column"))
-        {
-            throw new UsageException("--csv, --column and --date-column forecast from a series; with --input/--output leave them out");
-        }
+            string inputPath = parse.GetValue(input) ?? throw new UsageException("--output needs --input");
+            string outputPath = parse.GetValue(output) ?? throw new UsageException("--input needs --output");
+            return RunBatch(modelPath, inputPath, outputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity), stdout);
+        });
+        return command;
+    }
 
-        string inputPath = line.Text("input") ?? throw new UsageException("--output needs --input");
-        string outputPath = line.Text("output") ?? throw new UsageException("--input needs --output");
+    private static int RunBatch(string modelPath, string inputPath, string outputPath, PyTorchHead head, SimpleRnnActivation nonlinearity, TextWriter stdout)
+    {
         TensorFiles.Extension(inputPath, "input");
         TensorFiles.Extension(outputPath, "output");
-        var head = ConvertCommand.ReadHead(line);
-        var nonlinearity = ConvertCommand.ReadNonlinearity(line);
         var format = ModelFormats.Detect(modelPath);
         var input = TensorFiles.Read(inputPath, "input");
 
         Tensor output;
-        if (format == ModelFormat.Gated && IsForecaster(modelPath))
+        if (format == ModelFormat.Gated && ForecasterMetadata.IsForecaster(GatedModelFile.Load(modelPath).Metadata))
         {
             output = SeriesForecaster.Load(modelPath).PredictWindows(input);
         }
@@ -78,11 +78,11 @@ internal static class PredictCommand
         return 0;
     }
 
-    private static int ForecastNext(CommandLine line, string modelPath, TextWriter stdout)
+    private static int ForecastNext(string modelPath, string? csv, string? columnFlag, string? dateColumn, TextWriter stdout)
     {
         var forecaster = SeriesForecaster.Load(modelPath);
-        string column = line.Text("column") ?? forecaster.Column ?? throw new UsageException("the model does not name its column; give --column");
-        var series = SeriesInput.Load(line.Text("csv") ?? SeriesInput.BundledCsv, column, line.Text("date-column"));
+        string column = columnFlag ?? forecaster.Column ?? throw new UsageException("the model does not name its column; give --column");
+        var series = SeriesInput.Load(csv ?? SeriesInput.BundledCsv, column, dateColumn);
         if (series.Values.Length < forecaster.Window)
         {
             throw new UsageException(
@@ -96,15 +96,16 @@ internal static class PredictCommand
         return 0;
     }
 
-    private static bool IsForecaster(string path) => GatedModelFile.Load(path).Metadata.ContainsKey("gated.forecast.window");
-
     // A CSV arrives as (samples, values): unflatten it to the model's per-sample shape, letting time follow the row length.
     private static Tensor ShapeFor(Sequential model, Tensor input, string path)
     {
         int[] perSample = model.InputShape;
         if (input.Rank == perSample.Length + 1)
         {
-            return input;
+            // Time may differ from the model's; the features per step may not.
+            return perSample.Length < 2 || input.Shape[^1] == perSample[^1]
+                ? input
+                : throw new UsageException($"--input {path} has shape {Tensor.FormatShape(input.Shape)}; the model reads (samples, {string.Join(", ", perSample)})");
         }
 
         if (input.Rank != 2)

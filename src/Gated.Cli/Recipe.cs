@@ -1,104 +1,102 @@
+using System.CommandLine;
+using Gated.Data;
 using Gated.Forecasting;
 using Gated.Layers.Recurrent;
 
 namespace Gated.Cli;
 
-/// <summary>The data and training flags that `forecast` and `compare` share, read and checked before any work starts.</summary>
+/// <summary>The data and training of `forecast` and `compare`: the series, the library's options, and where output goes.</summary>
 internal sealed record Recipe(SeriesInput Series, ForecastOptions Options, string Unit, string OutDir, bool BundledData)
 {
-    public static readonly string[] OptionNames =
-    [
-        "csv", "column", "date-column", "window", "horizon", "units", "layers", "cell-variant", "epochs", "batch-size",
-        "learning-rate", "test-fraction", "validation-split", "scaler", "seed", "value-unit", "out",
-    ];
-
-    public const string SharedHelp = """
-          --csv PATH             CSV file (default: the bundled Chicago daily weather)
-          --column NAME          value column (default: temp)
-          --date-column NAME     date column, ISO yyyy-MM-dd (default: date, if the file has one)
-          --window N             input length in steps (default: 100)
-          --horizon N            steps ahead to forecast (default: 1)
-          --units N              units per recurrent layer (default: 50)
-          --layers N             stacked recurrent layers (default: 2)
-          --epochs N             training epochs (default: 10)
-          --batch-size N         windows per batch (default: 32)
-          --learning-rate X      Adam learning rate (default: 0.001)
-          --test-fraction X      last fraction of windows held out as test (default: 0.2)
-          --validation-split X   last fraction of the training windows used for validation (default: 0.1)
-          --scaler S             minmax | standard (default: minmax)
-          --seed N               seed for weights and shuffling (default: 0)
-          --value-unit TEXT      unit printed after values (default: °F for the bundled data)
-        """;
-
-    /// <summary>Parses the shared flags (and --cell when the command has it), loads the data and checks the split.</summary>
-    public static Recipe Read(CommandLine line, bool cellFlag)
-    {
-        var options = new ForecastOptions
-        {
-            Window = line.PositiveInt("window", 100),
-            Horizon = line.PositiveInt("horizon", 1),
-            Units = line.PositiveInt("units", 50),
-            Layers = line.PositiveInt("layers", 2),
-            Cell = cellFlag ? ParseCell(line.Choice("cell", "gru", "gru", "lstm", "rnn")) : RecurrentKind.Gru,
-            Variant = line.Choice("cell-variant", "reset-after", "reset-after", "reset-before") == "reset-after" ? GruVariant.ResetAfter : GruVariant.ResetBefore,
-            Epochs = line.PositiveInt("epochs", 10),
-            BatchSize = line.PositiveInt("batch-size", 32),
-            LearningRate = (float)line.Number("learning-rate", 1e-3, 0, double.PositiveInfinity),
-            TestFraction = line.Number("test-fraction", 0.2, 0, 1),
-            ValidationSplit = line.Number("validation-split", 0.1, 0, 1, lowInclusive: true),
-            Scaler = line.Choice("scaler", "minmax", "minmax", "standard"),
-            Seed = line.Seed("seed", 0),
-        };
-        if (options.Cell != RecurrentKind.Gru && line.Has("cell-variant"))
-        {
-            throw new UsageException("--cell-variant applies only to --cell gru");
-        }
-
-        string outDir = line.Text("out", "out");
-        if (File.Exists(outDir))
-        {
-            throw new UsageException($"--out {outDir} is a file; it must be a folder");
-        }
-
-        bool bundled = !line.Has("csv");
-        string unit = line.Text("value-unit") ?? (bundled ? "°F" : "");
-        var series = SeriesInput.Load(line.Text("csv") ?? SeriesInput.BundledCsv, line.Text("column", "temp"), line.Text("date-column"));
-        CheckLength(series, options);
-        return new Recipe(series, options, unit, outDir, bundled);
-    }
-
-    public static RecurrentKind ParseCell(string name) => name switch
-    {
-        "gru" => RecurrentKind.Gru,
-        "lstm" => RecurrentKind.Lstm,
-        "rnn" => RecurrentKind.SimpleRnn,
-        _ => throw new UsageException($"unknown cell '{name}'; expected gru, lstm or rnn"),
-    };
-
     public string DescribeData()
     {
         string shownPath = BundledData ? "data/chicago-daily-weather.csv (bundled)" : Series.Path;
         return $"Data: {shownPath}, column '{Series.Column}', {Series.Values.Length} values ({Series.Describe(0)} .. {Series.Describe(Series.Values.Length - 1)})";
     }
+}
 
-    /// <summary>Reports, in the user's terms, a window that leaves too little data to split.</summary>
-    private static void CheckLength(SeriesInput series, ForecastOptions options)
+/// <summary>
+/// The flags of <see cref="Recipe"/>, declared once with the library's defaults (<see cref="ForecastOptions"/>); the
+/// ranges are checked by <see cref="ForecastOptions.Validate"/> and <see cref="ForecastSplit"/>.
+/// </summary>
+internal sealed class RecipeFlags
+{
+    public static readonly IReadOnlyList<(string Name, RecurrentKind Value)> CellNames =
+        [("gru", RecurrentKind.Gru), ("lstm", RecurrentKind.Lstm), ("rnn", RecurrentKind.SimpleRnn)];
+
+    public static readonly IReadOnlyList<(string Name, GruVariant Value)> VariantNames =
+        [("reset-after", GruVariant.ResetAfter), ("reset-before", GruVariant.ResetBefore)];
+
+    private static readonly ForecastOptions Defaults = new();
+
+    public Option<Named<GruVariant>> Variant { get; } = Flags.Choice("--cell-variant", Defaults.Variant, VariantNames, "GRU reset gate", nameof(ForecastOptions.Variant));
+
+    public Option<string> Out { get; } = Flags.Text("--out", "out", "where the files go", "DIR");
+
+    public Option<string> Csv { get; } = Flags.Text("--csv", null, "CSV file (default: the bundled Chicago daily weather)", "PATH");
+
+    public Option<string> Column { get; } = Flags.Text("--column", SeriesInput.BundledColumn, "value column", "NAME");
+
+    public Option<string> DateColumn { get; } = Flags.Text("--date-column", null, $"date column, ISO yyyy-MM-dd (default: {SeriesInput.DefaultDateColumn}, if the file has one)", "NAME");
+
+    public Option<int> Window { get; } = Flags.Count("--window", Defaults.Window, "input length in steps");
+
+    public Option<int> Horizon { get; } = Flags.Count("--horizon", Defaults.Horizon, "steps ahead to forecast");
+
+    public Option<int> Units { get; } = Flags.Count("--units", Defaults.Units, "units per recurrent layer");
+
+    public Option<int> Layers { get; } = Flags.Count("--layers", Defaults.Layers, "stacked recurrent layers");
+
+    public Option<int> Epochs { get; } = Flags.Count("--epochs", Defaults.Epochs, "training epochs");
+
+    public Option<int> BatchSize { get; } = Flags.Count("--batch-size", Defaults.BatchSize, "windows per batch");
+
+    public Option<float> LearningRate { get; } = Flags.Number("--learning-rate", Defaults.LearningRate, "Adam learning rate");
+
+    public Option<double> TestFraction { get; } = Flags.Number("--test-fraction", Defaults.TestFraction, "last fraction of windows held out as test");
+
+    public Option<double> ValidationSplit { get; } = Flags.Number("--validation-split", Defaults.ValidationSplit, "last fraction of the training windows used for validation");
+
+    public Option<Named<string>> Scaler { get; } = Flags.Choice("--scaler", Defaults.Scaler, [.. ScalerFactory.Kinds.Select(k => (k, k))], "value scaling");
+
+    public Option<ulong> Seed { get; } = Flags.Seed("--seed", Defaults.Seed, "seed for weights and shuffling");
+
+    public Option<string> ValueUnit { get; } = Flags.Text("--value-unit", null, $"unit printed after values (default: {SeriesInput.BundledUnit} for the bundled data)");
+
+    /// <summary>The data and training flags, in the order help lists them.</summary>
+    public IEnumerable<Option> Shared =>
+        [Csv, Column, DateColumn, Window, Horizon, Units, Layers, Epochs, BatchSize, LearningRate, TestFraction, ValidationSplit, Scaler, Seed, ValueUnit];
+
+    /// <summary>Reads the flags, checks them with the library, loads the data and checks that it splits.</summary>
+    public Recipe Read(ParseResult parse, RecurrentKind cell)
     {
-        int n = series.Values.Length;
-        int windows = n - options.Window - options.Horizon + 1;
-        if (windows < 1)
+        var options = new ForecastOptions
         {
-            throw new UsageException(
-                $"--window {options.Window} plus --horizon {options.Horizon} needs at least {options.Window + options.Horizon} values; "
-                + $"{series.Path} column '{series.Column}' has {n}");
+            Window = parse.GetValue(Window),
+            Horizon = parse.GetValue(Horizon),
+            Units = parse.GetValue(Units),
+            Layers = parse.GetValue(Layers),
+            Cell = cell,
+            Variant = parse.GetChoice(Variant),
+            Epochs = parse.GetValue(Epochs),
+            BatchSize = parse.GetValue(BatchSize),
+            LearningRate = parse.GetValue(LearningRate),
+            TestFraction = parse.GetValue(TestFraction),
+            ValidationSplit = parse.GetValue(ValidationSplit),
+            Scaler = parse.GetChoice(Scaler),
+            Seed = parse.GetValue(Seed),
+        };
+        options.Validate();
+        string outDir = parse.GetRequiredValue(Out);
+        if (File.Exists(outDir))
+        {
+            throw new UsageException($"--out {outDir} is a file; it must be a folder");
         }
 
-        int trainAndValidation = (int)Math.Floor(windows * (1 - options.TestFraction));
-        int validation = trainAndValidation - (int)Math.Floor(trainAndValidation * (1 - options.ValidationSplit));
-        if (windows - trainAndValidation < 1 || trainAndValidation - validation < 1 || (options.ValidationSplit > 0 && validation < 1))
-        {
-            throw new UsageException(
-                $"--window {options.Window} leaves {windows} windows in {n} values of '{series.Column}': too few to split into training, validation and test sets");
-        }
+        string? csv = parse.GetValue(Csv);
+        string unit = parse.GetValue(ValueUnit) ?? (csv is null ? SeriesInput.BundledUnit : "");
+        var series = SeriesInput.Load(csv ?? SeriesInput.BundledCsv, parse.GetRequiredValue(Column), parse.GetValue(DateColumn));
+        ForecastSplit.Of(series.Values.Length, options).ThrowIfUnusable($"{series.Path} column '{series.Column}'");
+        return new Recipe(series, options, unit, outDir, csv is null);
     }
 }

@@ -6,6 +6,12 @@ namespace Gated.Cli;
 internal sealed record SeriesInput(string Path, string Column, float[] Values, DateOnly[]? Dates)
 {
     /// <summary>The Chicago daily weather shipped beside the executable (see data/README.md for provenance).</summary>
+    /// <summary>The bundled file's value column, and the unit its values are in.</summary>
+    public const string BundledColumn = "temp", BundledUnit = "°F";
+
+    /// <summary>The date column read when the file has one and the user named none.</summary>
+    public const string DefaultDateColumn = "date";
+
     public static string BundledCsv => System.IO.Path.Combine(AppContext.BaseDirectory, "data", "chicago-daily-weather.csv");
 
     /// <summary>
@@ -17,7 +23,7 @@ internal sealed record SeriesInput(string Path, string Column, float[] Values, D
         var table = CsvTable.Load(path);
         float[] values = table.GetNumbers(column);
         DateOnly[]? dates = null;
-        string dateName = dateColumn ?? "date";
+        string dateName = dateColumn ?? DefaultDateColumn;
         if (dateColumn is not null || table.HasColumn(dateName))
         {
             dates = table.GetIncreasingDates(dateName);

@@ -1,4 +1,4 @@
 namespace Gated.Cli;
 
-/// <summary>A mistake in how the command was called: exit code 2, one line, no stack trace.</summary>
+/// <summary>A mistake in how the command was called, found by the command line itself: exit code 2, one line, no stack trace.</summary>
 internal sealed class UsageException(string message) : Exception(message);

@@ -119,6 +119,8 @@ public sealed class CsvTable
         return new CsvTable(sourceName, columns, cells, lines);
     }
 
+    /// <summary>Whether the header names <paramref name="column"/> (exact, case-sensitive).</summary>
+    /// <param name="column">The column name.</param>
     public bool HasColumn(string column)
     {
         ArgumentNullException.ThrowIfNull(column);

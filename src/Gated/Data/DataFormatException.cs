@@ -6,6 +6,8 @@ namespace Gated.Data;
 /// </summary>
 public sealed class DataFormatException : Exception
 {
+    /// <summary>A problem with the whole file, described by <paramref name="message"/>.</summary>
+    /// <param name="message">One line naming the file and what is wrong.</param>
     public DataFormatException(string message)
         : base(message)
     {
@@ -41,6 +43,7 @@ public sealed class DataFormatException : Exception
     /// <summary>1-based line in the file; the header is line 1.</summary>
     public int? Line { get; }
 
+    /// <summary>The column at fault, when the problem lies in one.</summary>
     public string? Column { get; }
 
     /// <summary>The error for a data file that does not exist: <c>file not found: PATH</c>.</summary>

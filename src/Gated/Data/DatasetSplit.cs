@@ -11,12 +11,36 @@ namespace Gated.Data;
 public static class DatasetSplit
 {
     /// <summary>
-    /// Samples held out for testing: <c>count − floor(count · (1 − testFraction))</c>. Both parts must be
-    /// non-empty, so <paramref name="count"/> must be at least 2.
+    /// Samples held out for testing: <c>count − floor(count · (1 − testFraction))</c> (<see cref="HeldOutCount"/>).
+    /// Both parts must be non-empty, so <paramref name="count"/> must be at least 2.
     /// </summary>
+    /// <param name="count">Samples to split.</param>
+    /// <param name="testFraction">The held-out fraction, in (0, 1).</param>
     public static int TestCount(int count, double testFraction) => TestCount(count, testFraction, "samples", nameof(count));
 
+    /// <summary>
+    /// The one rounding of every split here, in the forecaster and in <c>Fit</c>'s validationSplit: of
+    /// <paramref name="count"/> samples the last <c>count − floor(count · (1 − fraction))</c> are held out. Either part
+    /// may be empty; callers that need both say so.
+    /// </summary>
+    /// <param name="count">Samples to split, at least 0.</param>
+    /// <param name="fraction">The held-out fraction, in [0, 1).</param>
+    public static int HeldOutCount(int count, double fraction)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (!(fraction >= 0 && fraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "must be in [0, 1)");
+        }
+
+        return count - (int)Math.Floor(count * (1 - fraction));
+    }
+
     /// <summary><see cref="TestCount(int, double)"/> for a caller whose own parameter (<paramref name="paramName"/>) holds <paramref name="noun"/>.</summary>
+    /// <param name="count">Samples to split.</param>
+    /// <param name="testFraction">The held-out fraction, in (0, 1).</param>
+    /// <param name="noun">What the samples are, for the message.</param>
+    /// <param name="paramName">The caller's parameter that holds them.</param>
     internal static int TestCount(int count, double testFraction, string noun, string paramName)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count, paramName);
@@ -25,8 +49,8 @@ public static class DatasetSplit
             throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "must be between 0 and 1 (exclusive)");
         }
 
-        int train = (int)Math.Floor(count * (1 - testFraction));
-        int test = count - train;
+        int test = HeldOutCount(count, testFraction);
+        int train = count - test;
         if (train == 0 || test == 0)
         {
             string empty = train == 0 ? "train" : "test";

@@ -9,6 +9,7 @@ public interface IScaler
     /// <summary>"minmax" or "standard": the name <see cref="ScalerFactory"/> restores it by.</summary>
     string Kind { get; }
 
+    /// <summary>Whether Fit (or a restored state) has set the scaling.</summary>
     bool IsFitted { get; }
 
     /// <summary>Learns the scale from finite, non-empty <paramref name="values"/>.</summary>

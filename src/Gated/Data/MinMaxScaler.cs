@@ -12,6 +12,9 @@ public sealed class MinMaxScaler : IScaler
     private double _scale;
     private double _offset;
 
+    /// <summary>Scales the fitted minimum to <paramref name="rangeMin"/> and the maximum to <paramref name="rangeMax"/>.</summary>
+    /// <param name="rangeMin">The low end of the scaled range.</param>
+    /// <param name="rangeMax">The high end of the scaled range.</param>
     public MinMaxScaler(double rangeMin = 0, double rangeMax = 1)
     {
         if (!double.IsFinite(rangeMin))
@@ -28,12 +31,16 @@ public sealed class MinMaxScaler : IScaler
         RangeMax = rangeMax;
     }
 
+    /// <inheritdoc />
     public string Kind => "minmax";
 
+    /// <inheritdoc />
     public bool IsFitted { get; private set; }
 
+    /// <summary>The value the fitted minimum maps to.</summary>
     public double RangeMin { get; }
 
+    /// <summary>The value the fitted maximum maps to.</summary>
     public double RangeMax { get; }
 
     /// <summary>The smallest fitted value.</summary>
@@ -42,6 +49,7 @@ public sealed class MinMaxScaler : IScaler
     /// <summary>The largest fitted value.</summary>
     public double DataMax => IsFitted ? _dataMax : throw NotFitted();
 
+    /// <inheritdoc />
     public void Fit(ReadOnlySpan<float> values)
     {
         ScalerChecks.CheckFitValues(values, nameof(values));
@@ -56,6 +64,7 @@ public sealed class MinMaxScaler : IScaler
         SetFitted(min, max);
     }
 
+    /// <inheritdoc />
     public void Transform(ReadOnlySpan<float> src, Span<float> dst)
     {
         if (!IsFitted)
@@ -70,6 +79,7 @@ public sealed class MinMaxScaler : IScaler
         }
     }
 
+    /// <inheritdoc />
     public void InverseTransform(ReadOnlySpan<float> src, Span<float> dst)
     {
         if (!IsFitted)

@@ -8,11 +8,17 @@ namespace Gated.Data;
 /// </summary>
 public sealed class SensorReadings
 {
+    /// <summary>The CSV column of the sensor value the detector models.</summary>
     public const string ReadingColumn = "reading";
+    /// <summary>The CSV column naming the mote (sensor node).</summary>
     public const string MoteIdColumn = "mote_id";
+    /// <summary>The CSV column: 1 when the mote is indoors.</summary>
     public const string IndoorColumn = "indoor";
+    /// <summary>The CSV column of relative humidity.</summary>
     public const string HumidityColumn = "humidity";
+    /// <summary>The CSV column of temperature.</summary>
     public const string TemperatureColumn = "temperature";
+    /// <summary>The CSV column: 1 for a labelled anomaly.</summary>
     public const string LabelColumn = "label";
 
     private SensorReadings(int[] reading, int[] moteId, bool[] indoor, float[] humidity, float[] temperature, bool[] isAnomaly)
@@ -26,18 +32,22 @@ public sealed class SensorReadings
         MoteIds = Array.AsReadOnly(moteId.Distinct().Order().ToArray());
     }
 
+    /// <summary>Rows in the file.</summary>
     public int Count => Reading.Length;
 
     /// <summary>The reading's number in its mote's sequence; (mote, reading) pairs are unique.</summary>
     public int[] Reading { get; }
 
+    /// <summary>The mote of each row.</summary>
     public int[] MoteId { get; }
 
     /// <summary>Whether the mote stood indoors.</summary>
     public bool[] Indoor { get; }
 
+    /// <summary>Relative humidity of each row.</summary>
     public float[] Humidity { get; }
 
+    /// <summary>Temperature of each row.</summary>
     public float[] Temperature { get; }
 
     /// <summary>The <c>label</c> column: true where the reading is labelled an anomaly.</summary>

@@ -6,8 +6,11 @@ namespace Gated.Data;
 /// </summary>
 public static class SentimentSentences
 {
+    /// <summary>The CSV column naming the site the sentence comes from.</summary>
     public const string SourceColumn = "source";
+    /// <summary>The CSV column: 1 for a positive sentence, 0 for a negative one.</summary>
     public const string LabelColumn = "label";
+    /// <summary>The CSV column of the sentence itself.</summary>
     public const string TextColumn = "text";
 
     /// <summary>The sentences of a UTF-8 CSV file, in file order; errors name <paramref name="path"/>, the line and the column.</summary>

@@ -10,15 +10,19 @@ public sealed class StandardScaler : IScaler
     private double _std = double.NaN;
     private double _scale;
 
+    /// <inheritdoc />
     public string Kind => "standard";
 
+    /// <inheritdoc />
     public bool IsFitted { get; private set; }
 
+    /// <summary>The fitted mean (throws before Fit).</summary>
     public double Mean => IsFitted ? _mean : throw NotFitted();
 
     /// <summary>Population standard deviation of the fitted values (divides by n, not n − 1).</summary>
     public double StandardDeviation => IsFitted ? _std : throw NotFitted();
 
+    /// <inheritdoc />
     public void Fit(ReadOnlySpan<float> values)
     {
         ScalerChecks.CheckFitValues(values, nameof(values));
@@ -41,6 +45,7 @@ public sealed class StandardScaler : IScaler
         SetFitted(mean, Math.Sqrt(squares / values.Length));
     }
 
+    /// <inheritdoc />
     public void Transform(ReadOnlySpan<float> src, Span<float> dst)
     {
         if (!IsFitted)
@@ -55,6 +60,7 @@ public sealed class StandardScaler : IScaler
         }
     }
 
+    /// <inheritdoc />
     public void InverseTransform(ReadOnlySpan<float> src, Span<float> dst)
     {
         if (!IsFitted)

@@ -17,7 +17,9 @@ namespace Gated.Data;
 /// </remarks>
 public sealed class WordTokenizer
 {
+    /// <summary>The index of padding, which an Embedding with masking skips.</summary>
     public const int PaddingIndex = 0;
+    /// <summary>The index of every word outside the vocabulary.</summary>
     public const int OutOfVocabularyIndex = 1;
 
     /// <summary>The name <see cref="GetState"/> gives index 1, as Keras's <c>get_vocabulary()</c> does.</summary>

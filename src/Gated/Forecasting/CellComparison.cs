@@ -9,29 +9,38 @@ namespace Gated.Forecasting;
 /// </summary>
 public static class CellComparison
 {
+    /// <summary>GRU, LSTM and SimpleRNN, in the order a comparison reports them.</summary>
     public static IReadOnlyList<RecurrentKind> AllCells { get; } = [RecurrentKind.Gru, RecurrentKind.Lstm, RecurrentKind.SimpleRnn];
 
+    /// <summary>
+    /// Trains <see cref="SeriesForecaster"/> once per cell on the same series, options and seed. Invalid options, a
+    /// repeated cell, a validation split of 0 (the ranking needs val_loss) or a reset-gate variant with a cell
+    /// other than GRU throw <see cref="InvalidOptionException"/> before any training.
+    /// </summary>
+    /// <param name="series">The values, oldest first.</param>
+    /// <param name="options">The recipe; its Cell is replaced by each of <paramref name="cells"/>.</param>
+    /// <param name="cells">The cells to compare; null for <see cref="AllCells"/>.</param>
     /// <param name="progress">Optional: a callback per cell (for example a progress bar), or null.</param>
+    /// <param name="column">The series' name, for messages and the saved models; optional.</param>
     public static IReadOnlyList<CellScore> Run(
         ReadOnlySpan<float> series, ForecastOptions options, IReadOnlyList<RecurrentKind>? cells = null,
         Func<RecurrentKind, FitCallback?>? progress = null, string? column = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        cells ??= AllCells;
-        if (cells.Count == 0 || cells.Distinct().Count() != cells.Count)
-        {
-            throw new ArgumentException("Give one or more distinct cells.", nameof(cells));
-        }
-
+        cells = CheckCells(cells);
         if (options.ValidationSplit <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ValidationSplit, "A comparison needs a validation split above 0.");
+            throw new InvalidOptionException(
+                nameof(ForecastOptions.ValidationSplit), options.ValidationSplit, "must be above 0 for a comparison (it ranks by validation loss)");
         }
 
         if (options.Variant != GruVariant.ResetAfter && cells.Any(c => c != RecurrentKind.Gru))
         {
-            throw new ArgumentException("The reset-gate variant applies only to GRU; compare with the default variant.", nameof(options));
+            throw new InvalidOptionException(
+                nameof(ForecastOptions.Variant), options.Variant, "applies only to GRU; compare GRU alone with it");
         }
+
+        ForecastSplit.Of(series.Length, options).ThrowIfUnusable(column is null ? null : $"column '{column}'");
 
         var scores = new List<CellScore>();
         foreach (var cell in cells)
@@ -56,39 +65,30 @@ public static class CellComparison
 
     /// <summary>
     /// The adding problem (see <see cref="Data.AddingProblem"/>): one recurrent layer of the given units →
-    /// Dense(1), Adam with global-norm clipping 1, MSE; test RMSE on fresh samples against the constant
-    /// prediction 1 (RMSE √(1/6) ≈ 0.408). It rewards memory over long spans, where a GRU or LSTM should win.
+    /// Dense(1), Adam with global-norm clipping 1, MSE, the last 10% of the samples for val_loss; test RMSE on
+    /// <see cref="AddingProblemOptions.TestSamples"/> fresh samples against the constant prediction 1 (RMSE √(1/6) ≈ 0.408). It rewards memory over
+    /// long spans, where a GRU or LSTM should win. Invalid options throw <see cref="InvalidOptionException"/>.
     /// </summary>
+    /// <param name="options">The recipe.</param>
+    /// <param name="cells">The cells to compare; null for <see cref="AllCells"/>.</param>
+    /// <param name="progress">Optional: a callback per cell (for example a progress bar), or null.</param>
     public static IReadOnlyList<CellScore> RunAddingProblem(
-        int length, int samples, int units, int epochs, int batchSize, float learningRate, ulong seed,
-        IReadOnlyList<RecurrentKind>? cells = null, Func<RecurrentKind, FitCallback?>? progress = null)
+        AddingProblemOptions options, IReadOnlyList<RecurrentKind>? cells = null, Func<RecurrentKind, FitCallback?>? progress = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 20);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
-        cells ??= AllCells;
-        if (cells.Count == 0 || cells.Distinct().Count() != cells.Count)
-        {
-            throw new ArgumentException("Give one or more distinct cells.", nameof(cells));
-        }
-
-        var (x, y) = Data.AddingProblem.Generate(samples, length, seed);
-        var (testX, testY) = Data.AddingProblem.Generate(Math.Max(samples / 5, 1), length, unchecked(seed + 0x9E3779B97F4A7C15UL));
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        cells = CheckCells(cells);
+        ulong seed = options.Seed;
+        var (x, y) = Data.AddingProblem.Generate(options.Samples, options.Length, seed);
+        var (testX, testY) = Data.AddingProblem.Generate(options.TestSamples, options.Length, unchecked(seed + 0x9E3779B97F4A7C15UL));
         var scores = new List<CellScore>();
         foreach (var cell in cells)
         {
-            var options = new RecurrentOptions();
-            RecurrentLayer recurrent = cell switch
-            {
-                RecurrentKind.Gru => new Gru(units, options),
-                RecurrentKind.Lstm => new Lstm(units, options),
-                _ => new SimpleRnn(units, options),
-            };
-            var model = new Models.Sequential(recurrent, new Layers.Dense(1));
-            model.Build([length, 2], seed);
-            model.Compile(new Adam(learningRate) { GlobalClipNorm = 1f }, Loss.MeanSquaredError);
+            var model = StackedRecurrent.Build(cell, options.Units, layers: 1, options.Length, features: 2, seed);
+            model.Compile(new Adam(options.LearningRate) { GlobalClipNorm = 1f }, Loss.MeanSquaredError);
             var callback = progress?.Invoke(cell);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var history = model.Fit(x, y, epochs, batchSize, validationSplit: 0.1, shuffle: true, seed, callback is null ? null : [callback]);
+            var history = model.Fit(x, y, options.Epochs, options.BatchSize, validationSplit: 0.1, shuffle: true, seed, callback is null ? null : [callback]);
             double seconds = clock.Elapsed.TotalSeconds;
             var validation = history.ValidationLoss;
             int best = BestEpoch(validation);
@@ -101,6 +101,23 @@ public static class CellComparison
         }
 
         return scores;
+    }
+
+    // The cells to compare (all by default), each once.
+    private static IReadOnlyList<RecurrentKind> CheckCells(IReadOnlyList<RecurrentKind>? cells)
+    {
+        cells ??= AllCells;
+        if (cells.Count == 0)
+        {
+            throw new InvalidOptionException(nameof(cells), "{cells} must name at least one cell");
+        }
+
+        if (cells.Distinct().Count() != cells.Count)
+        {
+            throw new InvalidOptionException(nameof(cells), "{cells} lists a cell twice");
+        }
+
+        return cells;
     }
 
     // Index of the lowest validation loss (the first, on ties).

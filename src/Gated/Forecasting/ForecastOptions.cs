@@ -1,3 +1,4 @@
+using Gated.Data;
 using Gated.Layers.Recurrent;
 
 namespace Gated.Forecasting;
@@ -6,14 +7,17 @@ namespace Gated.Forecasting;
 /// The recipe of a one-series forecast (GRU by default; LSTM or SimpleRNN for comparison). Defaults are the classic Keras tutorial: window 100 →
 /// GRU(50, return sequences) → GRU(50) → Dense(1), Adam 1e-3, MSE, batch 32, 10 epochs, MinMax scaling,
 /// the last 20% of windows held out as the test set and the last 10% of the rest used for validation.
+/// These defaults are the only ones: the command line shows and uses them as they are here.
 /// </summary>
 public sealed record ForecastOptions
 {
+    /// <summary>Input length: how many past values each forecast reads.</summary>
     public int Window { get; init; } = 100;
 
     /// <summary>How many steps ahead the target lies (1 = the next step).</summary>
     public int Horizon { get; init; } = 1;
 
+    /// <summary>Units of each recurrent layer.</summary>
     public int Units { get; init; } = 50;
 
     /// <summary>Number of stacked recurrent layers (all but the last return sequences).</summary>
@@ -25,12 +29,16 @@ public sealed record ForecastOptions
     /// <summary>The GRU's reset-gate variant; only meaningful for GRU cells.</summary>
     public GruVariant Variant { get; init; } = GruVariant.ResetAfter;
 
+    /// <summary>Passes over the training windows.</summary>
     public int Epochs { get; init; } = 10;
 
+    /// <summary>Windows per training (and prediction) batch.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Adam's learning rate.</summary>
     public float LearningRate { get; init; } = 1e-3f;
 
+    /// <summary>Seed of the initial weights and of the shuffling; the same seed gives the same model bit for bit.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>Fraction of windows, taken from the end, held out as the test set.</summary>
@@ -39,59 +47,34 @@ public sealed record ForecastOptions
     /// <summary>Fraction of the training windows, taken from their end, used as validation data by Fit.</summary>
     public double ValidationSplit { get; init; } = 0.1;
 
-    /// <summary>"minmax" (to [0, 1]) or "standard".</summary>
+    /// <summary>One of <see cref="ScalerFactory.Kinds"/>: "minmax" (to [0, 1]) or "standard".</summary>
     public string Scaler { get; init; } = "minmax";
 
-    /// <summary>Throws ArgumentOutOfRangeException naming the first invalid option.</summary>
+    /// <summary>Throws <see cref="InvalidOptionException"/> naming the first invalid option (by its property name).</summary>
     public void Validate()
     {
-        Positive(Window, nameof(Window));
-        Positive(Horizon, nameof(Horizon));
-        Positive(Units, nameof(Units));
-        Positive(Layers, nameof(Layers));
-        Positive(Epochs, nameof(Epochs));
-        Positive(BatchSize, nameof(BatchSize));
-        if (!float.IsFinite(LearningRate) || LearningRate <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be a positive number");
-        }
-
+        OptionChecks.Positive(Window, nameof(Window));
+        OptionChecks.Positive(Horizon, nameof(Horizon));
+        OptionChecks.Positive(Units, nameof(Units));
+        OptionChecks.Positive(Layers, nameof(Layers));
+        OptionChecks.Positive(Epochs, nameof(Epochs));
+        OptionChecks.Positive(BatchSize, nameof(BatchSize));
+        OptionChecks.PositiveNumber(LearningRate, nameof(LearningRate));
         if (!(TestFraction > 0 && TestFraction < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(TestFraction), TestFraction, "must be between 0 and 1 (exclusive)");
+            throw new InvalidOptionException(nameof(TestFraction), TestFraction, "must be a number in (0, 1)");
         }
 
         if (!(ValidationSplit >= 0 && ValidationSplit < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(ValidationSplit), ValidationSplit, "must be in [0, 1)");
+            throw new InvalidOptionException(nameof(ValidationSplit), ValidationSplit, "must be a number in [0, 1)");
         }
 
-        if (!Data.ScalerFactory.Kinds.Contains(Scaler))
+        if (!ScalerFactory.Kinds.Contains(Scaler))
         {
-            throw new ArgumentOutOfRangeException(nameof(Scaler), Scaler, $"must be one of {string.Join(", ", Data.ScalerFactory.Kinds)}");
+            throw new InvalidOptionException(nameof(Scaler), Scaler, $"must be one of {string.Join(", ", ScalerFactory.Kinds)}");
         }
 
-        if (!Enum.IsDefined(Variant))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Variant), Variant, "unknown GRU variant");
-        }
-
-        if (!Enum.IsDefined(Cell))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "unknown recurrent cell");
-        }
-
-        if (Cell != RecurrentKind.Gru && Variant != GruVariant.ResetAfter)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Variant), Variant, "the reset-gate variant applies only to GRU cells");
-        }
-    }
-
-    private static void Positive(int value, string name)
-    {
-        if (value < 1)
-        {
-            throw new ArgumentOutOfRangeException(name, value, "must be a positive integer");
-        }
+        StackedRecurrent.CheckCell(Cell, Variant, nameof(Cell), nameof(Variant));
     }
 }

@@ -18,12 +18,6 @@ namespace Gated.Forecasting;
 /// </summary>
 public sealed class SeriesForecaster
 {
-    private const string WindowKey = "gated.forecast.window";
-    private const string HorizonKey = "gated.forecast.horizon";
-    private const string ColumnKey = "gated.forecast.column";
-    private const string ScalerKey = "gated.forecast.scaler";
-    private const string ScalerStateKey = "gated.forecast.scaler_state";
-
     private SeriesForecaster(Sequential model, IScaler scaler, int window, int horizon, string? column)
     {
         Model = model;
@@ -33,40 +27,39 @@ public sealed class SeriesForecaster
         Column = column;
     }
 
+    /// <summary>The trained network: stacked recurrent cells and a Dense head (<see cref="StackedRecurrent"/>), on scaled values.</summary>
     public Sequential Model { get; }
 
     /// <summary>Fitted on the training part of the series only.</summary>
     public IScaler Scaler { get; }
 
+    /// <summary>How many past values a forecast reads.</summary>
     public int Window { get; }
 
+    /// <summary>How many steps after the window's end the forecast lies.</summary>
     public int Horizon { get; }
 
     /// <summary>The name of the series (e.g. the CSV column) it was trained on, if known.</summary>
     public string? Column { get; }
 
     /// <summary>
-    /// Splits the series chronologically (the last TestFraction of windows is the test set), fits the scaler on
-    /// the values the training windows see, trains, and scores the test set against the persistence baseline.
+    /// Splits the series chronologically (<see cref="ForecastSplit"/>: the last TestFraction of windows is the test
+    /// set), fits the scaler on the values the training windows see, trains, and scores the test set against the
+    /// persistence baseline. Invalid options, or a series too short for them, throw <see cref="InvalidOptionException"/>.
     /// </summary>
+    /// <param name="series">The values, oldest first; all finite.</param>
+    /// <param name="options">The recipe.</param>
+    /// <param name="column">The series' name (e.g. its CSV column), saved with the model; optional.</param>
+    /// <param name="callback">Told about every epoch and batch (e.g. a progress bar); optional.</param>
+    /// <param name="model">The network to train, as <see cref="BuildModel"/> made it for these options (for example
+    /// after printing its summary); null builds it.</param>
     public static (SeriesForecaster Forecaster, ForecastResult Result) Train(
-        ReadOnlySpan<float> series, ForecastOptions options, string? column = null, FitCallback? callback = null)
+        ReadOnlySpan<float> series, ForecastOptions options, string? column = null, FitCallback? callback = null, Sequential? model = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        var split = ForecastSplit.Of(series.Length, options);
+        split.ThrowIfUnusable(column is null ? null : $"column '{column}'");
         int window = options.Window, horizon = options.Horizon;
-        int windows = series.Length - window - horizon + 1;
-        int trainAndValidation = (int)Math.Floor(windows * (1 - options.TestFraction));
-        int test = windows - trainAndValidation;
-        int validation = trainAndValidation - (int)Math.Floor(trainAndValidation * (1 - options.ValidationSplit));
-        if (windows < 2 || trainAndValidation - validation < 1 || test < 1 || (options.ValidationSplit > 0 && validation < 1))
-        {
-            throw new ArgumentException(
-                $"window {window} and horizon {horizon} leave {Math.Max(windows, 0)} windows in a series of {series.Length} values; "
-                + "that is too few to split into training, validation and test sets.",
-                nameof(series));
-        }
-
         foreach (float v in series)
         {
             if (!float.IsFinite(v))
@@ -75,16 +68,21 @@ public sealed class SeriesForecaster
             }
         }
 
+        if (model is not null && (model.InputShape is not [var steps, 1] || steps != window || model.OutputShape is not [1]))
+        {
+            throw new ArgumentException($"The model reads {Tensor.FormatShape(model.InputShape)}; these options need ({window}, 1) → (1).", nameof(model));
+        }
+
         var scaler = ScalerFactory.Create(options.Scaler);
-        scaler.Fit(series[..(trainAndValidation + window + horizon - 1)]);
+        scaler.Fit(series[..split.FitValues]);
         var scaled = new float[series.Length];
         scaler.Transform(series, scaled);
         var (inputs, targets) = SlidingWindows.Create(scaled, window, horizon);
-        var trainInputs = inputs.SliceBatch(0, trainAndValidation);
-        var trainTargets = targets.SliceBatch(0, trainAndValidation);
-        var testInputs = inputs.SliceBatch(trainAndValidation, test);
+        var trainInputs = inputs.SliceBatch(0, split.FitWindows);
+        var trainTargets = targets.SliceBatch(0, split.FitWindows);
+        var testInputs = inputs.SliceBatch(split.FitWindows, split.TestWindows);
 
-        var model = BuildModel(options);
+        model ??= BuildModel(options);
         model.Compile(new Adam(options.LearningRate), Loss.MeanSquaredError);
         var clock = Stopwatch.StartNew();
         var history = model.Fit(trainInputs, trainTargets, options.Epochs, options.BatchSize, options.ValidationSplit, shuffle: true, options.Seed, callback is null ? null : [callback]);
@@ -93,15 +91,15 @@ public sealed class SeriesForecaster
         var forecaster = new SeriesForecaster(model, scaler, window, horizon, column);
         var predicted = model.Predict(testInputs, options.BatchSize).Data;
         scaler.InverseTransform(predicted, predicted);
-        int firstTarget = trainAndValidation + window + horizon - 1;
-        var actual = series.Slice(firstTarget, test).ToArray();
-        var persistence = series.Slice(firstTarget - horizon, test).ToArray();
+        int firstTarget = split.FirstTestTarget;
+        var actual = series.Slice(firstTarget, split.TestWindows).ToArray();
+        var persistence = series.Slice(firstTarget - horizon, split.TestWindows).ToArray();
         var result = new ForecastResult
         {
             History = history,
-            TrainWindows = trainAndValidation - validation,
-            ValidationWindows = validation,
-            TestWindows = test,
+            TrainWindows = split.TrainWindows,
+            ValidationWindows = split.ValidationWindows,
+            TestWindows = split.TestWindows,
             FirstTestTarget = firstTarget,
             TestActual = actual,
             TestPredicted = predicted,
@@ -112,30 +110,20 @@ public sealed class SeriesForecaster
         return (forecaster, result);
     }
 
-    /// <summary>The recurrent stack of the recipe: Layers cells of Units (all but the last return sequences), then Dense(1).</summary>
+    /// <summary>
+    /// The network of the recipe, built and seeded but not trained: <see cref="StackedRecurrent.Build"/> with Layers
+    /// cells of Units over windows of (Window, 1). Invalid options throw <see cref="InvalidOptionException"/>.
+    /// </summary>
+    /// <param name="options">The recipe.</param>
     public static Sequential BuildModel(ForecastOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var layers = new List<Layer>();
-        for (int i = 0; i < options.Layers; i++)
-        {
-            var recurrent = new RecurrentOptions { ReturnSequences = i < options.Layers - 1 };
-            layers.Add(options.Cell switch
-            {
-                RecurrentKind.Gru => new Gru(options.Units, recurrent, options.Variant),
-                RecurrentKind.Lstm => new Lstm(options.Units, recurrent),
-                _ => new SimpleRnn(options.Units, recurrent),
-            });
-        }
-
-        layers.Add(new Dense(1));
-        var model = new Sequential(layers);
-        model.Build([options.Window, 1], options.Seed);
-        return model;
+        return StackedRecurrent.Build(options.Cell, options.Units, options.Layers, options.Window, features: 1, options.Seed, options.Variant);
     }
 
     /// <summary>The forecast for Horizon steps after the last value of the series, in the series' units.</summary>
+    /// <param name="series">At least the last <see cref="Window"/> values, oldest first.</param>
     public float PredictNext(ReadOnlySpan<float> series)
     {
         if (series.Length < Window)
@@ -151,6 +139,7 @@ public sealed class SeriesForecaster
     }
 
     /// <summary>Forecasts for windows of raw values (N, Window, 1) or (N, Window): scaled in, model, scaled back; returns (N, 1).</summary>
+    /// <param name="windows">The windows, in the series' units.</param>
     public Tensor PredictWindows(Tensor windows)
     {
         ArgumentNullException.ThrowIfNull(windows);
@@ -167,39 +156,42 @@ public sealed class SeriesForecaster
         return prediction;
     }
 
+    /// <summary>Writes the model and everything a prediction needs (<see cref="ForecasterMetadata"/>) to one Gated file.</summary>
+    /// <param name="path">The file to write (.safetensors), replaced whole or not at all.</param>
     public void Save(string path)
     {
         var metadata = new Dictionary<string, string>
         {
-            [WindowKey] = Window.ToString(CultureInfo.InvariantCulture),
-            [HorizonKey] = Horizon.ToString(CultureInfo.InvariantCulture),
-            [ScalerKey] = Scaler.Kind,
-            [ScalerStateKey] = JsonSerializer.Serialize(Scaler.GetState().ToDictionary(p => p.Key, p => p.Value)),
+            [ForecasterMetadata.Window] = Window.ToString(CultureInfo.InvariantCulture),
+            [ForecasterMetadata.Horizon] = Horizon.ToString(CultureInfo.InvariantCulture),
+            [ForecasterMetadata.Scaler] = Scaler.Kind,
+            [ForecasterMetadata.ScalerState] = JsonSerializer.Serialize(Scaler.GetState().ToDictionary(p => p.Key, p => p.Value)),
         };
         if (Column is not null)
         {
-            metadata[ColumnKey] = Column;
+            metadata[ForecasterMetadata.Column] = Column;
         }
 
         GatedModelFile.Save(path, Model, metadata);
     }
 
     /// <summary>Loads a file written by <see cref="Save"/>; a file that is not one throws ModelFormatException.</summary>
+    /// <param name="path">The forecaster's model file.</param>
     public static SeriesForecaster Load(string path)
     {
         var (model, metadata) = GatedModelFile.Load(path);
-        int window = ReadInt(metadata, WindowKey, path);
-        int horizon = ReadInt(metadata, HorizonKey, path);
+        int window = ReadInt(metadata, ForecasterMetadata.Window, path);
+        int horizon = ReadInt(metadata, ForecasterMetadata.Horizon, path);
         if (model.InputShape is not [var modelWindow, 1] || modelWindow != window || model.OutputShape is not [1])
         {
             throw new ModelFormatException($"{path}: not a forecasting model (input {Tensor.FormatShape(model.InputShape)}, window {window}).");
         }
 
-        string kind = metadata.TryGetValue(ScalerKey, out string? k) ? k : throw new ModelFormatException($"{path}: no scaler saved with the model.");
+        string kind = metadata.TryGetValue(ForecasterMetadata.Scaler, out string? k) ? k : throw new ModelFormatException($"{path}: no scaler saved with the model.");
         IScaler scaler;
         try
         {
-            var state = JsonSerializer.Deserialize<Dictionary<string, double>>(metadata.GetValueOrDefault(ScalerStateKey, "null"))
+            var state = JsonSerializer.Deserialize<Dictionary<string, double>>(metadata.GetValueOrDefault(ForecasterMetadata.ScalerState, "null"))
                 ?? throw new ModelFormatException($"{path}: the scaler state is missing.");
             scaler = ScalerFactory.FromState(kind, state);
         }
@@ -208,7 +200,7 @@ public sealed class SeriesForecaster
             throw new ModelFormatException($"{path}: the saved scaler is unusable ({e.Message}).", e);
         }
 
-        return new SeriesForecaster(model, scaler, window, horizon, metadata.GetValueOrDefault(ColumnKey));
+        return new SeriesForecaster(model, scaler, window, horizon, metadata.GetValueOrDefault(ForecasterMetadata.Column));
     }
 
     private static int ReadInt(IReadOnlyDictionary<string, string> metadata, string key, string path) =>

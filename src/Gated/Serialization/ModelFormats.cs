@@ -75,7 +75,7 @@ public static class ModelFormats
                 return $"ONNX model (IR version {onnx.IrVersion}, opset {opsets}) written by {producer}";
             case ModelFormat.Gated:
                 var (_, metadata) = SafeTensorsFile.Read(bytes, path);
-                bool forecaster = metadata.ContainsKey("gated.forecast.window");
+                bool forecaster = ForecasterMetadata.IsForecaster(metadata);
                 bool checkpoint = metadata.Keys.Any(k => k.StartsWith("gated.checkpoint", StringComparison.Ordinal));
                 string kind = checkpoint ? "training checkpoint" : forecaster ? "forecaster (scaler and window saved with it)" : "model";
                 return $"Gated {kind}, safetensors with the architecture in its metadata";

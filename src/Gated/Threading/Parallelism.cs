@@ -7,16 +7,19 @@ namespace Gated.Threading;
 /// </summary>
 public static class Parallelism
 {
+    /// <summary>The most <see cref="Threads"/> may be.</summary>
+    public const int MaxThreads = 256;
+
     private static int s_threads = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>Cores to use, 1 to 256; 1 runs everything on the calling thread.</summary>
+    /// <summary>Cores to use, 1 to <see cref="MaxThreads"/>; 1 runs everything on the calling thread.</summary>
     public static int Threads
     {
         get => Volatile.Read(ref s_threads);
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxThreads);
             Volatile.Write(ref s_threads, value);
         }
     }

@@ -19,6 +19,19 @@ public class DatasetSplitTests
     }
 
     [Theory]
+    [InlineData(10, 0.0, 0)]
+    [InlineData(10, 0.1, 1)]
+    [InlineData(4478, 0.1, 448)]
+    [InlineData(1, 0.5, 1)]
+    [InlineData(0, 0.5, 0)]
+    public void HeldOutCountIsFitsValidationRounding(int count, double fraction, int expected)
+    {
+        // Fit keeps floor(n·(1 − split)) for training and validates on the rest.
+        Assert.Equal(expected, DatasetSplit.HeldOutCount(count, fraction));
+        Assert.Equal(count - (int)Math.Floor(count * (1.0 - fraction)), DatasetSplit.HeldOutCount(count, fraction));
+    }
+
+    [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]
     [InlineData(-0.1)]
