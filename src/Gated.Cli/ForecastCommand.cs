@@ -95,10 +95,19 @@ internal static class ForecastCommand
                 $"'{series.Column}' over the test period: GRU RMSE {result.TestRmse:F2}, persistence {result.PersistenceRmse:F2}"),
             XLabel = series.Dates is null ? "step" : "date",
             YLabel = unit.Length == 0 ? series.Column : $"{series.Column} ({unit})",
-            XTickLabels = i => series.Describe(result.FirstTestTarget + i),
         };
-        chart.AddSeries("actual", result.TestActual);
-        chart.AddSeries("GRU forecast", result.TestPredicted);
+        if (series.Dates is null)
+        {
+            chart.XTickLabels = i => series.Describe(result.FirstTestTarget + i);
+            chart.AddSeries("actual", result.TestActual);
+            chart.AddSeries("GRU forecast", result.TestPredicted);
+            return chart;
+        }
+
+        // Dated series tick on calendar boundaries (years over this three-year test period).
+        var dates = series.Dates.Skip(result.FirstTestTarget).Take(result.TestActual.Length).Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray();
+        chart.AddSeries("actual", dates, result.TestActual);
+        chart.AddSeries("GRU forecast", dates, result.TestPredicted);
         return chart;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gated.Data;
 using Gated.Tensors;
 
 namespace Gated.Training;
@@ -141,8 +142,8 @@ public sealed class Trainer
         }
 
         int n = x.Shape[0];
-        int trainCount = (int)Math.Floor(n * (1.0 - validationSplit));
-        int validationCount = n - trainCount;
+        int validationCount = DatasetSplit.HeldOutCount(n, validationSplit);
+        int trainCount = n - validationCount;
         if (trainCount == 0 || (validationSplit > 0 && validationCount == 0))
         {
             throw new ArgumentException(

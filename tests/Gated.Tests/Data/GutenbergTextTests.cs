@@ -1,5 +1,6 @@
 using Gated.Data;
 using Gated.Tensors;
+using Gated.Tests.TestSupport;
 using Xunit;
 
 namespace Gated.Tests.Data;

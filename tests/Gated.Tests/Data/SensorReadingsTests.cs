@@ -1,4 +1,5 @@
 using Gated.Data;
+using Gated.Tests.TestSupport;
 using Xunit;
 
 namespace Gated.Tests.Data;

@@ -1,8 +1,9 @@
 using Gated.Data;
 using Gated.Forecasting;
 using Gated.Tests.Data;
-using Xunit;
+using Gated.Tests.TestSupport;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace Gated.Tests.Forecasting;
 

@@ -3,6 +3,7 @@ using Gated.IO;
 using Gated.Serialization.Onnx;
 using Gated.Serialization;
 using Gated.Tests.Data;
+using Gated.Tests.TestSupport;
 using Xunit;
 
 namespace Gated.Tests.Serialization.Onnx;

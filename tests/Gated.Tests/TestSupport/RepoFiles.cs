@@ -1,4 +1,4 @@
-namespace Gated.Tests.Data;
+namespace Gated.Tests.TestSupport;
 
 /// <summary>Finds files committed in the repository (such as the bundled data) from the test's output folder.</summary>
 internal static class RepoFiles
