@@ -51,6 +51,11 @@ internal static class Flags
     public static Option<bool> Switch(string name, string help) => new(name) { Description = help, Arity = ArgumentArity.Zero };
 
     /// <summary>One of named values: the names are what the user types and what help lists (the default included).</summary>
+    /// <param name="name">The flag, "--cell".</param>
+    /// <param name="fallback">The value when the flag is absent; help shows its name.</param>
+    /// <param name="choices">Each name the user may type with its value.</param>
+    /// <param name="help">The flag's line in help.</param>
+    /// <param name="library">The library option this flag fills, when it differs from the flag's name.</param>
     /// <param name="orList">Word the error "must be a or b" instead of "must be one of a, b".</param>
     public static Option<Named<T>> Choice<T>(
         string name, T fallback, IReadOnlyList<(string Name, T Value)> choices, string help, string? library = null, bool orList = false)
@@ -66,7 +71,7 @@ internal static class Flags
         return option;
     }
 
-    /// <summary>The name the library gives the value an option fills (the option's own, in kebab case, unless bound).</summary>
+    /// <summary>Whether the option fills the library value <paramref name="libraryName"/>: the name it was bound to, else its own in kebab case.</summary>
     public static bool Fills(Option option, string libraryName) =>
         LibraryNames.TryGetValue(option, out string? bound)
             ? string.Equals(bound, libraryName, StringComparison.OrdinalIgnoreCase)

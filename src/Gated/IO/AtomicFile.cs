@@ -6,6 +6,15 @@ namespace Gated.IO;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>
+    /// Creates the file's folder if needed, lets <paramref name="write"/> fill a temporary file beside it, flushes it
+    /// to disk and moves it over <paramref name="path"/>; on any exception the temporary file is deleted and the
+    /// exception rethrown, leaving the old file as it was.
+    /// </summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="write">Writes the whole content to the stream it is given; it must not close the stream.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="write"/> is null.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -31,6 +40,9 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark, atomically as <see cref="Write"/> does.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="text">The whole content of the file.</param>
     public static void WriteAllText(string path, string text) =>
         Write(path, stream =>
         {

@@ -22,6 +22,9 @@ public sealed class Activation : Layer, IConfigurableLayer
 
     private Tensor? _lastOutput;
 
+    /// <summary>An activation layer applying <paramref name="kind"/>.</summary>
+    /// <param name="kind">The function to apply.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined <see cref="ActivationKind"/>.</exception>
     public Activation(ActivationKind kind)
     {
         if (!Enum.IsDefined(kind))
@@ -38,15 +41,19 @@ public sealed class Activation : Layer, IConfigurableLayer
     {
     }
 
+    /// <inheritdoc/>
     public static string ConfigTypeName => "Activation";
 
+    /// <inheritdoc/>
     public override string TypeName => ConfigTypeName;
 
+    /// <summary>The function the layer applies.</summary>
     public ActivationKind Kind { get; }
 
     /// <summary>The Keras name of the function ("sigmoid", ...).</summary>
     public string KindName => NameOf(Kind);
 
+    /// <inheritdoc/>
     public static Layer FromConfig(LayerConfig config) => new Activation(config.Choice("activation", Names));
 
     /// <summary>The kind for a Keras name; ArgumentException naming kind for anything else.</summary>
@@ -64,8 +71,10 @@ public sealed class Activation : Layer, IConfigurableLayer
         throw new ArgumentException($"Unknown activation '{kind}'; expected one of {string.Join(", ", Names.Select(n => n.Name))}.", nameof(kind));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string> { ["activation"] = KindName };
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)
     {
         CheckInput(input);
@@ -151,8 +160,10 @@ public sealed class Activation : Layer, IConfigurableLayer
         return dx;
     }
 
+    /// <inheritdoc/>
     protected override bool AcceptsAnySequenceLength => true;
 
+    /// <inheritdoc/>
     protected override int[] BuildCore(int[] inputShape, SeededRandom random)
     {
         if (inputShape.Length == 0 || inputShape[^1] < 1)

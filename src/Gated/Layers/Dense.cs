@@ -16,6 +16,10 @@ public sealed class Dense : Layer, IConfigurableLayer
     private Parameter? _bias;
     private Tensor? _lastInput;
 
+    /// <summary>A fully connected layer with <paramref name="units"/> outputs; the input features are fixed at build.</summary>
+    /// <param name="units">U, the size of the output's last axis.</param>
+    /// <param name="init">Keras's (glorot-uniform kernel, zero bias) or PyTorch's (U(±1/√F) on both) initialisation.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is not positive, or <paramref name="init"/> is not defined.</exception>
     public Dense(int units, WeightInit init = WeightInit.Keras)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
@@ -28,15 +32,20 @@ public sealed class Dense : Layer, IConfigurableLayer
         Init = init;
     }
 
+    /// <inheritdoc/>
     public static string ConfigTypeName => "Dense";
 
+    /// <inheritdoc/>
     public override string TypeName => ConfigTypeName;
 
+    /// <inheritdoc/>
     public static Layer FromConfig(LayerConfig config) =>
         new Dense(config.PositiveInt("units"), config.Choice("init", ("keras", WeightInit.Keras), ("pytorch", WeightInit.PyTorch)));
 
+    /// <summary>U, the size of the output's last axis.</summary>
     public int Units { get; }
 
+    /// <summary>How <see cref="Layer.Build"/> initialises the kernel and bias.</summary>
     public WeightInit Init { get; }
 
     /// <summary>The kernel (F, U). The layer must be built.</summary>
@@ -45,12 +54,14 @@ public sealed class Dense : Layer, IConfigurableLayer
     /// <summary>The bias (U). The layer must be built.</summary>
     public Parameter Bias => _bias ?? throw new InvalidOperationException("Build the Dense layer before reading its weights.");
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["units"] = Units.ToString(CultureInfo.InvariantCulture),
         ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
     };
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)
     {
         CheckInput(input);
@@ -72,6 +83,7 @@ public sealed class Dense : Layer, IConfigurableLayer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
@@ -101,8 +113,10 @@ public sealed class Dense : Layer, IConfigurableLayer
         return dx;
     }
 
+    /// <inheritdoc/>
     protected override bool AcceptsAnySequenceLength => true;
 
+    /// <inheritdoc/>
     protected override int[] BuildCore(int[] inputShape, SeededRandom random)
     {
         if (inputShape.Length is < 1 or > 2 || inputShape[^1] < 1)

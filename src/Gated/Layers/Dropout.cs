@@ -28,17 +28,22 @@ public sealed class Dropout : Layer, IConfigurableLayer
         Seed = seed;
     }
 
+    /// <inheritdoc/>
     public static string ConfigTypeName => "Dropout";
 
+    /// <inheritdoc/>
     public override string TypeName => ConfigTypeName;
 
+    /// <summary>The probability that an element is zeroed in training, in [0, 1).</summary>
     public double Rate { get; }
 
+    /// <summary>The seed given to the constructor; null when the layer's generator is seeded from the model's build generator.</summary>
     public ulong? Seed { get; }
 
     /// <summary>What a kept value is multiplied by: 1 / (1 − rate), rounded to float once.</summary>
     public float Scale => (float)(1.0 / (1.0 - Rate));
 
+    /// <inheritdoc/>
     public static Layer FromConfig(LayerConfig config)
     {
         double rate = config.Number("rate", 0, 1);
@@ -59,6 +64,7 @@ public sealed class Dropout : Layer, IConfigurableLayer
         return new Dropout(rate, seed);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig()
     {
         var config = new Dictionary<string, string> { ["rate"] = Rate.ToString("R", CultureInfo.InvariantCulture) };
@@ -102,6 +108,7 @@ public sealed class Dropout : Layer, IConfigurableLayer
         return output;
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
@@ -130,8 +137,10 @@ public sealed class Dropout : Layer, IConfigurableLayer
 
     internal override SeededRandom? RandomStream => _random;
 
+    /// <inheritdoc/>
     protected override bool AcceptsAnySequenceLength => true;
 
+    /// <inheritdoc/>
     protected override int[] BuildCore(int[] inputShape, SeededRandom random)
     {
         if (inputShape.Length == 0)

@@ -32,24 +32,31 @@ public sealed class Embedding : Layer, IConfigurableLayer
         MaskZero = maskZero;
     }
 
+    /// <inheritdoc/>
     public static string ConfigTypeName => "Embedding";
 
     internal override bool TakesTokenSequences => true;
 
+    /// <inheritdoc/>
     public override string TypeName => ConfigTypeName;
 
+    /// <summary>V, the vocabulary size: valid indices are [0, V).</summary>
     public int InputDim { get; }
 
+    /// <summary>D, the length of each embedding vector.</summary>
     public int OutputDim { get; }
 
+    /// <summary>Whether index 0 is padding, so the layer emits the (B, T) mask x ≠ 0 for later layers.</summary>
     public bool MaskZero { get; }
 
     /// <summary>The table (InputDim, OutputDim), one row per token. The layer must be built.</summary>
     public Parameter Embeddings => _embeddings ?? throw new InvalidOperationException("Build the Embedding layer before reading its weights.");
 
+    /// <inheritdoc/>
     public static Layer FromConfig(LayerConfig config) =>
         new Embedding(config.PositiveInt("input_dim"), config.PositiveInt("output_dim"), config.Bool("mask_zero"));
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["input_dim"] = InputDim.ToString(CultureInfo.InvariantCulture),
@@ -57,6 +64,7 @@ public sealed class Embedding : Layer, IConfigurableLayer
         ["mask_zero"] = MaskZero ? "true" : "false",
     };
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)
     {
         // x (B, T) indices · embeddings (V, D) → y (B, T, D)
@@ -125,6 +133,7 @@ public sealed class Embedding : Layer, IConfigurableLayer
         return result;
     }
 
+    /// <inheritdoc/>
     protected override int[] BuildCore(int[] inputShape, SeededRandom random)
     {
         if (inputShape.Length != 1 || inputShape[0] < 1)

@@ -17,16 +17,21 @@ public abstract class Layer
     /// <summary>Layer kind as shown by Summary() and stored in model files ("GRU", "Dense").</summary>
     public abstract string TypeName { get; }
 
-    /// <summary>Per-sample input shape (no batch axis); null until built.</summary>
+    /// <summary>Per-sample input shape (no batch axis).</summary>
+    /// <exception cref="InvalidOperationException">The layer is not built yet.</exception>
     public int[] InputShape => _inputShape ?? throw NotBuilt();
 
-    /// <summary>Per-sample output shape (no batch axis); null until built.</summary>
+    /// <summary>Per-sample output shape (no batch axis).</summary>
+    /// <exception cref="InvalidOperationException">The layer is not built yet.</exception>
     public int[] OutputShape => _outputShape ?? throw NotBuilt();
 
+    /// <summary>Whether <see cref="Build"/> has run, so the shapes are known and the parameters exist.</summary>
     public bool IsBuilt => _outputShape is not null;
 
+    /// <summary>The layer's trainable tensors, wrapped layers' included, in the order they were added; empty until built.</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
+    /// <summary>The number of trainable scalars, the sum of the parameters' lengths; 0 until built.</summary>
     public long ParameterCount => _parameters.Sum(p => (long)p.Length);
 
     /// <summary>Creates and initialises the parameters for inputs of the given per-sample shape.</summary>
@@ -76,6 +81,12 @@ public abstract class Layer
     /// <summary>Whether a batch may bring a sequence length other than the built one (its axis 1).</summary>
     internal bool AcceptsVariableTime => TakesTokenSequences || (InputShape.Length > 1 && AcceptsAnySequenceLength);
 
+    /// <summary>
+    /// Checks the per-sample input shape, creates the parameters (<see cref="AddParameter"/>) and initialises them
+    /// from <paramref name="random"/>; returns the per-sample output shape. Called once, by <see cref="Build"/>.
+    /// </summary>
+    /// <param name="inputShape">Per-sample input shape (no batch axis); a copy the layer may keep.</param>
+    /// <param name="random">The model's weight-initialisation generator.</param>
     protected abstract int[] BuildCore(int[] inputShape, SeededRandom random);
 
     /// <summary>
@@ -108,6 +119,9 @@ public abstract class Layer
         return cached;
     }
 
+    /// <summary>Creates a zeroed parameter, adds it to <see cref="Parameters"/> and returns it for initialisation.</summary>
+    /// <param name="name">Keras-style name, unique within the layer ("kernel", "bias").</param>
+    /// <param name="shape">The parameter's shape, e.g. (I, 3H) for a GRU kernel.</param>
     protected Parameter AddParameter(string name, params int[] shape)
     {
         var parameter = new Parameter(name, shape);

@@ -9,17 +9,28 @@ namespace Gated.Layers;
 /// </summary>
 public sealed class LayerConfig(string type, IReadOnlyDictionary<string, string> values, string sourceName)
 {
+    /// <summary>The layer type name the configuration belongs to ("GRU", "Dense"), as stored in the file.</summary>
     public string Type => type;
 
+    /// <summary>The file (or other source) that errors name; pass it on when creating wrapped layers.</summary>
     public string SourceName => sourceName;
 
+    /// <summary>The raw key/value pairs, as <see cref="Layer.GetConfig"/> wrote them.</summary>
     public IReadOnlyDictionary<string, string> Values => values;
 
+    /// <summary>Whether the configuration has <paramref name="key"/>, for optional values.</summary>
+    /// <param name="key">The configuration key.</param>
     public bool Has(string key) => values.ContainsKey(key);
 
+    /// <summary>The value of <paramref name="key"/>, unparsed.</summary>
+    /// <param name="key">The configuration key.</param>
+    /// <exception cref="ModelFormatException">The key is missing.</exception>
     public string Text(string key) =>
         values.TryGetValue(key, out string? value) ? value : throw Error($"has no '{key}'");
 
+    /// <summary>An integer in [1, 2^24], written with digits only (no sign or spaces).</summary>
+    /// <param name="key">The configuration key.</param>
+    /// <exception cref="ModelFormatException">The key is missing or its value is not such an integer.</exception>
     public int PositiveInt(string key)
     {
         string text = Text(key);
@@ -28,6 +39,9 @@ public sealed class LayerConfig(string type, IReadOnlyDictionary<string, string>
             : throw Error($"'{key}' is '{text}', not a positive integer");
     }
 
+    /// <summary>A value written exactly "true" or "false".</summary>
+    /// <param name="key">The configuration key.</param>
+    /// <exception cref="ModelFormatException">The key is missing or its value is anything else.</exception>
     public bool Bool(string key) => Text(key) switch
     {
         "true" => true,
@@ -59,5 +73,7 @@ public sealed class LayerConfig(string type, IReadOnlyDictionary<string, string>
         throw Error($"'{key}' is '{text}'; expected one of {string.Join(", ", choices.Select(c => c.Name))}");
     }
 
+    /// <summary>An exception (returned, not thrown) reading "{source}: {type} layer {problem}.", for checks the getters do not cover.</summary>
+    /// <param name="problem">What is wrong, phrased to follow "{type} layer", e.g. "has no 'units'".</param>
     public ModelFormatException Error(string problem) => new($"{sourceName}: {type} layer {problem}.");
 }

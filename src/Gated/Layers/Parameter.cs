@@ -28,12 +28,16 @@ public sealed class Parameter
     /// <summary>Prefix given by wrapping layers, ending in '/'; empty for a layer's own parameters.</summary>
     internal string Scope { get; set; } = "";
 
+    /// <summary>The parameter's shape, e.g. (I, 3H) for a GRU kernel; the parameter's own array, so do not change it.</summary>
     public int[] Shape { get; }
 
+    /// <summary>The number of scalars, the product of <see cref="Shape"/>.</summary>
     public int Length { get; }
 
+    /// <summary>The current values, row-major; writable, and a slice of the model's flat buffer once a model is built.</summary>
     public Span<float> Values => _values.AsSpan(_offset, Length);
 
+    /// <summary>The gradient of the loss with respect to <see cref="Values"/>: Backward adds into it, the trainer zeroes it before each batch.</summary>
     public Span<float> Gradients => _gradients.AsSpan(_offset, Length);
 
     /// <summary>Moves this parameter into slices of shared buffers, keeping its current values and gradients.</summary>

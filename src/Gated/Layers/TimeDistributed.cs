@@ -28,10 +28,13 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
         Inner = inner;
     }
 
+    /// <inheritdoc/>
     public static string ConfigTypeName => "TimeDistributed";
 
+    /// <inheritdoc/>
     public override string TypeName => ConfigTypeName;
 
+    /// <summary>The wrapped layer, built for one step's shape (no batch or time axis); its parameters are this layer's.</summary>
     public Layer Inner { get; }
 
     /// <summary>Reads "layer": {"type": …, "config": {…}}, the same shape as a layer entry of a model file.</summary>
@@ -70,6 +73,7 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
         return new TimeDistributed(LayerRegistry.Create(type, values, config.SourceName));
     }
 
+    /// <summary>One key, "layer": the inner layer's type and configuration as JSON, which <see cref="FromConfig"/> reads.</summary>
     public override IReadOnlyDictionary<string, string> GetConfig()
     {
         using var buffer = new MemoryStream();
@@ -90,6 +94,7 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
         return new Dictionary<string, string> { ["layer"] = Encoding.UTF8.GetString(buffer.ToArray()) };
     }
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)
     {
         // x (B, T, …) → (B·T, …) → inner → (B·T, …out) → (B, T, …out); reshapes share the data, nothing is copied.
@@ -100,6 +105,7 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
         return output.Reshape([batch, steps, .. output.Shape[1..]]);
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
@@ -123,8 +129,10 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
 
     internal override SeededRandom? RandomStream => Inner.RandomStream;
 
+    /// <inheritdoc/>
     protected override bool AcceptsAnySequenceLength => true;
 
+    /// <inheritdoc/>
     protected override int[] BuildCore(int[] inputShape, SeededRandom random)
     {
         if (inputShape.Length < 2)

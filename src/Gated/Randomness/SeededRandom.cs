@@ -9,6 +9,8 @@ public sealed class SeededRandom
     private ulong _s0, _s1, _s2, _s3;
     private double? _spareGaussian;
 
+    /// <summary>A generator whose whole stream is fixed by <paramref name="seed"/>; any value, zero included, is a valid seed.</summary>
+    /// <param name="seed">Expanded to the 256-bit state by SplitMix64.</param>
     public SeededRandom(ulong seed)
     {
         ulong x = seed;
@@ -33,6 +35,7 @@ public sealed class SeededRandom
         _spareGaussian = state[5] == 1 ? BitConverter.UInt64BitsToDouble(state[4]) : null;
     }
 
+    /// <summary>The next 64 uniformly random bits (one xoshiro256** step); every other method draws from this.</summary>
     public ulong NextUInt64()
     {
         ulong result = RotateLeft(_s1 * 5, 7) * 9;

@@ -25,7 +25,10 @@ namespace Gated.Serialization;
 /// </summary>
 public static class TrainingCheckpoint
 {
+    /// <summary>The metadata key whose presence marks a model file as a checkpoint; its value is <see cref="FormatVersion"/>.</summary>
     public const string FormatKey = "gated.checkpoint";
+
+    /// <summary>The checkpoint layout this build writes and the only one <see cref="Restore"/> accepts.</summary>
     public const int FormatVersion = 1;
 
     /// <summary>Largest training set whose sample order is stored exactly as float32 integers.</summary>

@@ -16,6 +16,14 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
     private Tensor? _forwardOutput;
     private Tensor? _backwardOutput;
 
+    /// <summary>
+    /// Wraps <paramref name="layer"/> as the forward direction and creates the backward one from its configuration
+    /// with go_backwards inverted, so both start with the same options but separate weights.
+    /// </summary>
+    /// <param name="layer">An unbuilt, non-stateful recurrent layer.</param>
+    /// <param name="merge">How the two outputs combine; Concat doubles the last axis to 2H.</param>
+    /// <exception cref="ArgumentException"><paramref name="layer"/> is already built or stateful.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="merge"/> is not defined.</exception>
     public Bidirectional(RecurrentLayer layer, BidirectionalMerge merge = BidirectionalMerge.Concat)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -40,14 +48,19 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         BackwardLayer = (RecurrentLayer)LayerRegistry.Create(layer.TypeName, config, "Bidirectional");
     }
 
+    /// <inheritdoc/>
     public static string ConfigTypeName => "Bidirectional";
 
+    /// <inheritdoc/>
     public override string TypeName => ConfigTypeName;
 
+    /// <summary>How the forward and backward outputs combine.</summary>
     public BidirectionalMerge Merge { get; }
 
+    /// <summary>The layer passed to the constructor, run in its own direction; its configuration is what model files store.</summary>
     public RecurrentLayer ForwardLayer { get; }
 
+    /// <summary>The copy that runs the other way (go_backwards inverted), with its own weights.</summary>
     public RecurrentLayer BackwardLayer { get; }
 
     /// <summary>The forward layer's final states, then the backward layer's.</summary>
@@ -57,6 +70,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
 
     private bool ReturnSequences => ForwardLayer.ReturnSequences;
 
+    /// <inheritdoc/>
     public static Layer FromConfig(LayerConfig config)
     {
         Dictionary<string, string>? inner;
@@ -80,6 +94,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
             config.Choice("merge_mode", ("concat", BidirectionalMerge.Concat), ("sum", BidirectionalMerge.Sum), ("mul", BidirectionalMerge.Mul), ("ave", BidirectionalMerge.Average)));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["merge_mode"] = Merge switch
@@ -93,8 +108,10 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         ["layer_config"] = JsonSerializer.Serialize(ForwardLayer.GetConfig()),
     };
 
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false) => Forward(input, new RecurrentInputs(), training);
 
+    /// <inheritdoc/>
     public override Tensor ForwardMasked(Tensor input, Tensor? mask, bool training) => Forward(input, new RecurrentInputs { Mask = mask }, training);
 
     /// <summary>Initial states, if given, are the forward layer's followed by the backward layer's.</summary>
@@ -121,6 +138,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         return MergeOutputs(forward, backward);
     }
 
+    /// <inheritdoc/>
     public override Tensor Backward(Tensor outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
@@ -172,8 +190,10 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         return dx;
     }
 
+    /// <inheritdoc/>
     protected override bool AcceptsAnySequenceLength => true;
 
+    /// <inheritdoc/>
     protected override int[] BuildCore(int[] inputShape, SeededRandom random)
     {
         ForwardLayer.Build(inputShape, random);

@@ -18,6 +18,7 @@ public sealed record RecurrentOptions
     /// <summary>Fraction of the previous state's units dropped before the recurrent kernel in training, one mask per sequence.</summary>
     public float RecurrentDropout { get; init; }
 
+    /// <summary>Keras's initialisation (the default) or PyTorch's.</summary>
     public WeightInit Init { get; init; } = WeightInit.Keras;
 
     /// <summary>Throws ArgumentOutOfRangeException naming the first invalid option.</summary>

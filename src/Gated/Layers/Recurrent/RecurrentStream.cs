@@ -20,6 +20,7 @@ public sealed class RecurrentStream
         _work = work;
     }
 
+    /// <summary>B, the number of sequences advanced together.</summary>
     public int Batch => _work.Batch;
 
     /// <summary>The current state of kind k (0 = h, 1 = c for LSTM), (B, H), writable to set a state.</summary>
@@ -57,5 +58,6 @@ public sealed class RecurrentStream
         }
     }
 
+    /// <summary>The layer type, batch and state shape, e.g. "RecurrentStream(GRU, batch 4, (4, 32))".</summary>
     public override string ToString() => $"RecurrentStream({_layer.TypeName}, batch {Batch}, {Tensor.FormatShape([_work.Batch, _work.Units])})";
 }
