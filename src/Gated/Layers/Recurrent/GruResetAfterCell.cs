@@ -34,44 +34,38 @@ internal sealed class GruResetAfterCell(int units, RecurrentWeights weights) : I
     // b_hn sits inside r ⊙ (…), so the recurrent bias goes into the gate math instead.
     public bool RecurrentBiasAddsToInput => false;
 
-    public void ForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units, ReadOnlySpan<float> gh, int ghRowStride) =>
-        GateMath.GruResetAfterForward(
-            new GruGateSpans
-            {
-                Rows = rows.Count,
-                Units = w.Units,
-                Start = units.Start,
-                Count = units.Count,
-                InputGates = w.StepInputGates(s, rows),
-                RecurrentGates = gh,
-                RecurrentRowStride = ghRowStride,
-                RecurrentGateStride = units.Count,
-                RecurrentBias = weights.RecurrentBias!.Values,
-                PreviousState = w.State(0, s, rows),
-                Update = w.Cache(Update, s, rows),
-                Reset = w.Cache(Reset, s, rows),
-                Candidate = w.Cache(Candidate, s, rows),
-                RecurrentCandidate = w.Cache(RecurrentCandidate, s, rows),
-                NextState = w.State(0, s + 1, rows),
-            },
-            GateMath.Vectorized);
+    public void ForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units, ReadOnlySpan<float> gh, int ghRowStride)
+    {
+        var step = Step(w, s, rows, units);
+        step.InputGates = w.StepInputGates(s, rows);
+        step.RecurrentGates = gh;
+        step.RecurrentRowStride = ghRowStride;
+        step.RecurrentGateStride = units.Count;
+        step.RecurrentBias = weights.RecurrentBias!.Values;
+        step.NextState = w.State(0, s + 1, rows);
+        GateMath.GruResetAfterForward(step, GateMath.Vectorized);
+    }
 
-    public void BackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) =>
-        GateMath.GruResetAfterBackward(
-            new GruGateSpans
-            {
-                Rows = rows.Count,
-                Units = w.Units,
-                Start = units.Start,
-                Count = units.Count,
-                PreviousState = w.State(0, s, rows),
-                Update = w.Cache(Update, s, rows),
-                Reset = w.Cache(Reset, s, rows),
-                Candidate = w.Cache(Candidate, s, rows),
-                RecurrentCandidate = w.Cache(RecurrentCandidate, s, rows),
-                StateGradient = w.StateGradient(0, rows),
-                InputGateGradients = w.StepInputGateGradients(s, rows),
-                RecurrentGateGradients = w.StepRecurrentGateGradients(s, rows),
-            },
-            GateMath.Vectorized);
+    public void BackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units)
+    {
+        var step = Step(w, s, rows, units);
+        step.StateGradient = w.StateGradient(0, rows);
+        step.InputGateGradients = w.StepInputGateGradients(s, rows);
+        step.RecurrentGateGradients = w.StepRecurrentGateGradients(s, rows);
+        GateMath.GruResetAfterBackward(step, GateMath.Vectorized);
+    }
+
+    // What both directions read: the rows and units, h and the caches of step s.
+    private static GruGateSpans Step(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) => new()
+    {
+        Rows = rows.Count,
+        Units = w.Units,
+        Start = units.Start,
+        Count = units.Count,
+        PreviousState = w.State(0, s, rows),
+        Update = w.Cache(Update, s, rows),
+        Reset = w.Cache(Reset, s, rows),
+        Candidate = w.Cache(Candidate, s, rows),
+        RecurrentCandidate = w.Cache(RecurrentCandidate, s, rows),
+    };
 }

@@ -31,46 +31,39 @@ internal sealed class LstmCell(int units, RecurrentWeights weights) : IUnitwiseC
     // PyTorch's b_hh adds to b_ih.
     public bool RecurrentBiasAddsToInput => true;
 
-    public void ForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units, ReadOnlySpan<float> gh, int ghRowStride) =>
-        GateMath.LstmForward(
-            new LstmGateSpans
-            {
-                Rows = rows.Count,
-                Units = w.Units,
-                Start = units.Start,
-                Count = units.Count,
-                InputGates = w.StepInputGates(s, rows),
-                RecurrentGates = gh,
-                RecurrentRowStride = ghRowStride,
-                RecurrentGateStride = units.Count,
-                PreviousCell = w.State(Cell, s, rows),
-                InputGate = w.Cache(InputGate, s, rows),
-                ForgetGate = w.Cache(ForgetGate, s, rows),
-                CellCandidate = w.Cache(CellCandidate, s, rows),
-                OutputGate = w.Cache(OutputGate, s, rows),
-                CellTanh = w.Cache(CellTanh, s, rows),
-                NextCell = w.State(Cell, s + 1, rows),
-                NextState = w.State(Hidden, s + 1, rows),
-            },
-            GateMath.Vectorized);
+    public void ForwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units, ReadOnlySpan<float> gh, int ghRowStride)
+    {
+        var step = Step(w, s, rows, units);
+        step.InputGates = w.StepInputGates(s, rows);
+        step.RecurrentGates = gh;
+        step.RecurrentRowStride = ghRowStride;
+        step.RecurrentGateStride = units.Count;
+        step.NextCell = w.State(Cell, s + 1, rows);
+        step.NextState = w.State(Hidden, s + 1, rows);
+        GateMath.LstmForward(step, GateMath.Vectorized);
+    }
 
-    public void BackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) =>
-        GateMath.LstmBackward(
-            new LstmGateSpans
-            {
-                Rows = rows.Count,
-                Units = w.Units,
-                Start = units.Start,
-                Count = units.Count,
-                PreviousCell = w.State(Cell, s, rows),
-                InputGate = w.Cache(InputGate, s, rows),
-                ForgetGate = w.Cache(ForgetGate, s, rows),
-                CellCandidate = w.Cache(CellCandidate, s, rows),
-                OutputGate = w.Cache(OutputGate, s, rows),
-                CellTanh = w.Cache(CellTanh, s, rows),
-                StateGradient = w.StateGradient(Hidden, rows),
-                CellGradient = w.StateGradient(Cell, rows),
-                InputGateGradients = w.StepInputGateGradients(s, rows),
-            },
-            GateMath.Vectorized);
+    public void BackwardUnits(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units)
+    {
+        var step = Step(w, s, rows, units);
+        step.StateGradient = w.StateGradient(Hidden, rows);
+        step.CellGradient = w.StateGradient(Cell, rows);
+        step.InputGateGradients = w.StepInputGateGradients(s, rows);
+        GateMath.LstmBackward(step, GateMath.Vectorized);
+    }
+
+    // What both directions read: the rows and units, c and the caches of step s.
+    private static LstmGateSpans Step(RecurrentWorkspace w, int s, BatchSlice rows, UnitSlice units) => new()
+    {
+        Rows = rows.Count,
+        Units = w.Units,
+        Start = units.Start,
+        Count = units.Count,
+        PreviousCell = w.State(Cell, s, rows),
+        InputGate = w.Cache(InputGate, s, rows),
+        ForgetGate = w.Cache(ForgetGate, s, rows),
+        CellCandidate = w.Cache(CellCandidate, s, rows),
+        OutputGate = w.Cache(OutputGate, s, rows),
+        CellTanh = w.Cache(CellTanh, s, rows),
+    };
 }
