@@ -1,0 +1,102 @@
+using System.Text;
+using Gated.IO;
+using Gated.Tests.Cli;
+using Xunit;
+
+namespace Gated.Tests.IO;
+
+/// <summary>
+/// AtomicFile: the whole file lands under its own name and no temporary file stays behind; a writer that throws
+/// leaves the old file (or no file) exactly as it was; a missing folder is created; arguments are named.
+/// </summary>
+public sealed class AtomicFileTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void WritesEveryByteAndLeavesOnlyTheFile()
+    {
+        string path = _folder.File("data.bin");
+        // More than one FileStream buffer (4 KiB), with a pattern that a lost or repeated block would break.
+        var bytes = new byte[300_001];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)((i * 7) + (i >> 8));
+        }
+
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
+    public void ReplacesAnExistingFileOnSuccess()
+    {
+        string path = _folder.File("model.txt", "old contents, longer than the new ones");
+
+        AtomicFile.WriteAllText(path, "new");
+
+        Assert.Equal("new", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
+    public void AWriterThatThrowsLeavesTheOldFileAndNoTemporary()
+    {
+        string path = _folder.File("model.txt", "old");
+        var failure = new InvalidOperationException("disk full, say");
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write(Encoding.UTF8.GetBytes("half a new fi"));
+            throw failure;
+        }));
+
+        Assert.Same(failure, thrown);
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
+    public void AWriterThatThrowsCreatesNoFile()
+    {
+        string path = _folder.File("never.txt");
+
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, _ => throw new IOException("no")));
+
+        Assert.Empty(Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
+    public void CreatesAFolderThatDoesNotExist()
+    {
+        string path = Path.Combine(_folder.Path, "a", "b", "out.txt");
+
+        AtomicFile.WriteAllText(path, "x");
+
+        Assert.Equal("x", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(Path.Combine(_folder.Path, "a", "b")));
+    }
+
+    [Fact]
+    public void WriteAllTextIsUtf8WithoutAByteOrderMark()
+    {
+        string path = _folder.File("text.txt");
+
+        AtomicFile.WriteAllText(path, "h\u00e9\u2192");
+
+        Assert.Equal([(byte)'h', 0xC3, 0xA9, 0xE2, 0x86, 0x92], File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void RefusesAMissingPathOrWriterNamingIt()
+    {
+        Assert.Equal("path", Assert.Throws<ArgumentNullException>(() => AtomicFile.Write(null!, _ => { })).ParamName);
+        Assert.Equal("path", Assert.Throws<ArgumentException>(() => AtomicFile.Write("", _ => { })).ParamName);
+        Assert.Equal("write", Assert.Throws<ArgumentNullException>(() => AtomicFile.Write(_folder.File("f"), null!)).ParamName);
+        Assert.Empty(Directory.GetFiles(_folder.Path));
+    }
+}
