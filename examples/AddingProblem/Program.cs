@@ -17,7 +17,7 @@ try
 {
     if (args is ["--help"] or ["-h"])
     {
-        Console.WriteLine(ExampleOptions.Usage);
+        Console.WriteLine(ExampleOptions.Flags.Usage);
         return 0;
     }
 
@@ -29,7 +29,7 @@ try
 catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
-    Console.Error.WriteLine(ExampleOptions.Usage);
+    Console.Error.WriteLine(ExampleOptions.Flags.Usage);
     return 2;
 }
 

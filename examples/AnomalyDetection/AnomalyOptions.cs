@@ -34,44 +34,25 @@ internal sealed record AnomalyOptions
 
     public string OutFolder { get; init; } = Path.Combine("out", "anomaly-detection");
 
-    public const string Usage = """
-        Flags anomalous sensor readings by how far each lies from a GRU's forecast, and scores the flags against the labels.
-        usage: dotnet run -c Release --project examples/AnomalyDetection -- [flags]
-          --seed S             seed for weights and shuffling (default 0)
-          --train-fraction F   first share of each mote's readings that trains it and sets thresholds (default 0.4)
-          --window W           previous readings per forecast (default 20)
-          --units H            GRU units (default 16)
-          --epochs E           most epochs per mote; early stopping may end sooner (default 20)
-          --patience P         epochs without a better val_loss before stopping (default 3)
-          --batch-size B       (default 32)
-          --learning-rate LR   Adam's learning rate (default 0.003)
-          --k K                flag when |residual − mean| > K·std of the training residuals (default 5)
-          --channels LIST      temperature, or temperature,humidity (default temperature)
-          --plot-mote M        mote to plot (default 1)
-          --out DIR            folder for flags.csv and the mote's SVG charts (default out/anomaly-detection)
-        """;
-
-    /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
-    public static AnomalyOptions Parse(IReadOnlyList<string> args)
-    {
-        var options = FlagParser.Parse(args, new AnomalyOptions(), new Dictionary<string, Func<AnomalyOptions, string, string, AnomalyOptions>>
-        {
-            ["--seed"] = (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) },
-            ["--train-fraction"] = (o, flag, value) => o with { TrainFraction = FlagValues.Fraction(flag, value) },
-            ["--window"] = (o, flag, value) => o with { Window = FlagValues.Int(flag, value, min: 1) },
-            ["--units"] = (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) },
-            ["--epochs"] = (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) },
-            ["--patience"] = (o, flag, value) => o with { Patience = FlagValues.Int(flag, value, min: 0) },
-            ["--batch-size"] = (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) },
-            ["--learning-rate"] = (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) },
-            ["--k"] = (o, flag, value) => o with { K = FlagValues.Positive(flag, value) },
-            ["--channels"] = (o, flag, value) => o with { Channels = ChannelList(value) },
-            ["--plot-mote"] = (o, flag, value) => o with { PlotMote = FlagValues.Int(flag, value, min: 0) },
-            ["--out"] = (o, flag, value) => o with { OutFolder = value },
-        });
-
-        return options;
-    }
+    /// <summary>Every flag, declared once: the usage text and the parser come from this list.</summary>
+    public static readonly ExampleFlags<AnomalyOptions> Flags = new(
+        "Flags anomalous sensor readings by how far each lies from a GRU's forecast, and scores the flags against the labels.",
+        "examples/AnomalyDetection",
+        new AnomalyOptions(),
+        [
+            new("--seed", "S", "seed for weights and shuffling", o => o.Seed, (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) }),
+            new("--train-fraction", "F", "first share of each mote's readings that trains it and sets thresholds", o => o.TrainFraction, (o, flag, value) => o with { TrainFraction = FlagValues.Fraction(flag, value) }),
+            new("--window", "W", "previous readings per forecast", o => o.Window, (o, flag, value) => o with { Window = FlagValues.Int(flag, value, min: 1) }),
+            new("--units", "H", "GRU units", o => o.Units, (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) }),
+            new("--epochs", "E", "most epochs per mote; early stopping may end sooner", o => o.Epochs, (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) }),
+            new("--patience", "P", "epochs without a better val_loss before stopping", o => o.Patience, (o, flag, value) => o with { Patience = FlagValues.Int(flag, value, min: 0) }),
+            new("--batch-size", "B", "", o => o.BatchSize, (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) }),
+            new("--learning-rate", "LR", "Adam's learning rate", o => o.LearningRate, (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) }),
+            new("--k", "K", "flag when |residual − mean| > K·std of the training residuals", o => o.K, (o, flag, value) => o with { K = FlagValues.Positive(flag, value) }),
+            new("--channels", "LIST", "temperature, or temperature,humidity", o => o.Channels, (o, flag, value) => o with { Channels = ChannelList(value) }),
+            new("--plot-mote", "M", "mote to plot", o => o.PlotMote, (o, flag, value) => o with { PlotMote = FlagValues.Int(flag, value, min: 0) }),
+            new("--out", "DIR", "folder for flags.csv and the mote's SVG charts", o => o.OutFolder, (o, flag, value) => o with { OutFolder = value }),
+        ]);
 
     private static string[] ChannelList(string value)
     {

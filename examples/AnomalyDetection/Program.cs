@@ -14,7 +14,7 @@ using Gated.Serialization;
 const string DataName = "sensor-network-single-hop.csv";
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (ExampleStart.Begin(args, AnomalyOptions.Parse, AnomalyOptions.Usage, DataName, out int exitCode) is not { } started)
+if (ExampleStart.Begin(args, AnomalyOptions.Flags, DataName, out int exitCode) is not { } started)
 {
     return exitCode;
 }

@@ -19,7 +19,7 @@ using Gated.Training;
 const string DataName = "sentiment-sentences.csv";
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (ExampleStart.Begin(args, SentimentOptions.Parse, SentimentOptions.Usage, DataName, out int exitCode) is not { } started)
+if (ExampleStart.Begin(args, SentimentOptions.Flags, DataName, out int exitCode) is not { } started)
 {
     return exitCode;
 }

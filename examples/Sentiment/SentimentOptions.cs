@@ -40,48 +40,26 @@ internal sealed record SentimentOptions
 
     public string OutFolder { get; init; } = Path.Combine("out", "sentiment");
 
-    public const string Usage = """
-        Classifies review sentences as positive or negative: words → Embedding → GRU → sigmoid.
-        usage: dotnet run -c Release --project examples/Sentiment -- [flags]
-          --seed S             seed for the split, weights, dropout and shuffling (default 0)
-          --test-fraction F    sentences held out for the test accuracy (default 0.2)
-          --validation-split F training sentences held out for val_loss and early stopping (default 0.1)
-          --length T           words per sentence, cut or padded (default 40)
-          --max-tokens V       vocabulary size with padding and unknown (default 3000)
-          --embedding D        embedding size (default 32)
-          --units H            GRU units (default 32)
-          --bidirectional B    true or false: read each sentence both ways (default true)
-          --dropout R          dropout after the embedding and the GRU (default 0.3)
-          --epochs E           most epochs; early stopping may end sooner (default 20)
-          --patience P         epochs without a better val_loss before stopping (default 3)
-          --batch-size B       (default 32)
-          --learning-rate LR   Adam's learning rate (default 0.002)
-          --show N             test sentences to print with their probability (default 10)
-          --out DIR            folder for training.svg, predictions.csv, model.safetensors (default out/sentiment)
-        """;
-
-    /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
-    public static SentimentOptions Parse(IReadOnlyList<string> args)
-    {
-        var options = FlagParser.Parse(args, new SentimentOptions(), new Dictionary<string, Func<SentimentOptions, string, string, SentimentOptions>>
-        {
-            ["--seed"] = (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) },
-            ["--test-fraction"] = (o, flag, value) => o with { TestFraction = FlagValues.Fraction(flag, value) },
-            ["--validation-split"] = (o, flag, value) => o with { ValidationSplit = FlagValues.Fraction(flag, value) },
-            ["--length"] = (o, flag, value) => o with { Length = FlagValues.Int(flag, value, min: 1) },
-            ["--max-tokens"] = (o, flag, value) => o with { MaxTokens = FlagValues.Int(flag, value, min: 3) },
-            ["--embedding"] = (o, flag, value) => o with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
-            ["--units"] = (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) },
-            ["--bidirectional"] = (o, flag, value) => o with { Bidirectional = FlagValues.Bool(flag, value) },
-            ["--dropout"] = (o, flag, value) => o with { Dropout = FlagValues.Rate(flag, value) },
-            ["--epochs"] = (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) },
-            ["--patience"] = (o, flag, value) => o with { Patience = FlagValues.Int(flag, value, min: 0) },
-            ["--batch-size"] = (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) },
-            ["--learning-rate"] = (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) },
-            ["--show"] = (o, flag, value) => o with { Show = FlagValues.Int(flag, value, min: 0) },
-            ["--out"] = (o, flag, value) => o with { OutFolder = value },
-        });
-
-        return options;
-    }
+    /// <summary>Every flag, declared once: the usage text and the parser come from this list.</summary>
+    public static readonly ExampleFlags<SentimentOptions> Flags = new(
+        "Classifies review sentences as positive or negative: words → Embedding → GRU → sigmoid.",
+        "examples/Sentiment",
+        new SentimentOptions(),
+        [
+            new("--seed", "S", "seed for the split, weights, dropout and shuffling", o => o.Seed, (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) }),
+            new("--test-fraction", "F", "sentences held out for the test accuracy", o => o.TestFraction, (o, flag, value) => o with { TestFraction = FlagValues.Fraction(flag, value) }),
+            new("--validation-split", "F", "training sentences held out for val_loss and early stopping", o => o.ValidationSplit, (o, flag, value) => o with { ValidationSplit = FlagValues.Fraction(flag, value) }),
+            new("--length", "T", "words per sentence, cut or padded", o => o.Length, (o, flag, value) => o with { Length = FlagValues.Int(flag, value, min: 1) }),
+            new("--max-tokens", "V", "vocabulary size with padding and unknown", o => o.MaxTokens, (o, flag, value) => o with { MaxTokens = FlagValues.Int(flag, value, min: 3) }),
+            new("--embedding", "D", "embedding size", o => o.EmbeddingSize, (o, flag, value) => o with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) }),
+            new("--units", "H", "GRU units", o => o.Units, (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) }),
+            new("--bidirectional", "B", "true or false: read each sentence both ways", o => o.Bidirectional, (o, flag, value) => o with { Bidirectional = FlagValues.Bool(flag, value) }),
+            new("--dropout", "R", "dropout after the embedding and the GRU", o => o.Dropout, (o, flag, value) => o with { Dropout = FlagValues.Rate(flag, value) }),
+            new("--epochs", "E", "most epochs; early stopping may end sooner", o => o.Epochs, (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) }),
+            new("--patience", "P", "epochs without a better val_loss before stopping", o => o.Patience, (o, flag, value) => o with { Patience = FlagValues.Int(flag, value, min: 0) }),
+            new("--batch-size", "B", "", o => o.BatchSize, (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) }),
+            new("--learning-rate", "LR", "Adam's learning rate", o => o.LearningRate, (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) }),
+            new("--show", "N", "test sentences to print with their probability", o => o.Show, (o, flag, value) => o with { Show = FlagValues.Int(flag, value, min: 0) }),
+            new("--out", "DIR", "folder for training.svg, predictions.csv, model.safetensors", o => o.OutFolder, (o, flag, value) => o with { OutFolder = value }),
+        ]);
 }

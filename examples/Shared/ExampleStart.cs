@@ -7,13 +7,12 @@ internal static class ExampleStart
     /// The parsed options and the data file's path, or null when the program should end now with exitCode
     /// (0 after --help; 2, with one error line, for a bad flag or a missing data file).
     /// </summary>
-    public static (T Options, string DataPath)? Begin<T>(
-        string[] args, Func<IReadOnlyList<string>, T> parse, string usage, string dataName, out int exitCode)
+    public static (T Options, string DataPath)? Begin<T>(string[] args, ExampleFlags<T> flags, string dataName, out int exitCode)
     {
         exitCode = 0;
         if (args is ["--help"] or ["-h"])
         {
-            Console.WriteLine(usage);
+            Console.WriteLine(flags.Usage);
             return null;
         }
 
@@ -21,12 +20,12 @@ internal static class ExampleStart
         T options;
         try
         {
-            options = parse(args);
+            options = flags.Parse(args);
         }
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine(usage);
+            Console.Error.WriteLine(flags.Usage);
             return null;
         }
 

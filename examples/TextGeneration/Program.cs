@@ -19,7 +19,7 @@ using Gated.Training;
 const string DataName = "sherlock-holmes.txt";
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-if (ExampleStart.Begin(args, TextGenerationOptions.Parse, TextGenerationOptions.Usage, DataName, out int exitCode) is not { } started)
+if (ExampleStart.Begin(args, TextGenerationOptions.Flags, DataName, out int exitCode) is not { } started)
 {
     return exitCode;
 }

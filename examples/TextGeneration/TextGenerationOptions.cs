@@ -41,48 +41,26 @@ internal sealed record TextGenerationOptions
 
     public string OutFolder { get; init; } = Path.Combine("out", "text-generation");
 
-    public const string Usage = """
-        Trains a character-level GRU on The Adventures of Sherlock Holmes and writes a sample with it.
-        usage: dotnet run -c Release --project examples/TextGeneration -- [flags]
-          --seed S               seed for weights, shuffling and sampling (default 0)
-          --length T             characters per training window (default 100)
-          --stride K             characters between window starts (default 100)
-          --validation-fraction F  the end of the book held out for validation (default 0.1)
-          --train-chars N        use only the first N training characters; 0 = all (default 0)
-          --embedding D          embedding size (default 32)
-          --units H              GRU units (default 128)
-          --epochs E             (default 6)
-          --batch-size B         (default 16)
-          --learning-rate LR     Adam's learning rate (default 0.005)
-          --clip-norm C          gradient clipping by global norm (default 1)
-          --prime TEXT           text the sample starts from (default "Holmes," said I, )
-          --sample-length N      characters to generate (default 400)
-          --temperature τ        sampling temperature (default 0.6)
-          --out DIR              folder for sample.txt, val_loss.svg, model.safetensors (default out/text-generation)
-        """;
-
-    /// <summary>Reads flags over the defaults; throws ArgumentException naming the bad flag.</summary>
-    public static TextGenerationOptions Parse(IReadOnlyList<string> args)
-    {
-        var options = FlagParser.Parse(args, new TextGenerationOptions(), new Dictionary<string, Func<TextGenerationOptions, string, string, TextGenerationOptions>>
-        {
-            ["--seed"] = (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) },
-            ["--length"] = (o, flag, value) => o with { Length = FlagValues.Int(flag, value, min: 1) },
-            ["--stride"] = (o, flag, value) => o with { Stride = FlagValues.Int(flag, value, min: 1) },
-            ["--validation-fraction"] = (o, flag, value) => o with { ValidationFraction = FlagValues.Fraction(flag, value) },
-            ["--train-chars"] = (o, flag, value) => o with { TrainChars = FlagValues.Int(flag, value, min: 0) },
-            ["--embedding"] = (o, flag, value) => o with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) },
-            ["--units"] = (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) },
-            ["--epochs"] = (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) },
-            ["--batch-size"] = (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) },
-            ["--learning-rate"] = (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) },
-            ["--clip-norm"] = (o, flag, value) => o with { ClipNorm = FlagValues.Positive(flag, value) },
-            ["--prime"] = (o, flag, value) => o with { Prime = value.Length > 0 ? value : throw new ArgumentException("--prime needs at least one character") },
-            ["--sample-length"] = (o, flag, value) => o with { SampleLength = FlagValues.Int(flag, value, min: 1) },
-            ["--temperature"] = (o, flag, value) => o with { Temperature = FlagValues.Positive(flag, value) },
-            ["--out"] = (o, flag, value) => o with { OutFolder = value },
-        });
-
-        return options;
-    }
+    /// <summary>Every flag, declared once: the usage text and the parser come from this list.</summary>
+    public static readonly ExampleFlags<TextGenerationOptions> Flags = new(
+        "Trains a character-level GRU on The Adventures of Sherlock Holmes and writes a sample with it.",
+        "examples/TextGeneration",
+        new TextGenerationOptions(),
+        [
+            new("--seed", "S", "seed for weights, shuffling and sampling", o => o.Seed, (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) }),
+            new("--length", "T", "characters per training window", o => o.Length, (o, flag, value) => o with { Length = FlagValues.Int(flag, value, min: 1) }),
+            new("--stride", "K", "characters between window starts", o => o.Stride, (o, flag, value) => o with { Stride = FlagValues.Int(flag, value, min: 1) }),
+            new("--validation-fraction", "F", "the end of the book held out for validation", o => o.ValidationFraction, (o, flag, value) => o with { ValidationFraction = FlagValues.Fraction(flag, value) }),
+            new("--train-chars", "N", "use only the first N training characters; 0 = all", o => o.TrainChars, (o, flag, value) => o with { TrainChars = FlagValues.Int(flag, value, min: 0) }),
+            new("--embedding", "D", "embedding size", o => o.EmbeddingSize, (o, flag, value) => o with { EmbeddingSize = FlagValues.Int(flag, value, min: 1) }),
+            new("--units", "H", "GRU units", o => o.Units, (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) }),
+            new("--epochs", "E", "", o => o.Epochs, (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) }),
+            new("--batch-size", "B", "", o => o.BatchSize, (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) }),
+            new("--learning-rate", "LR", "Adam's learning rate", o => o.LearningRate, (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) }),
+            new("--clip-norm", "C", "gradient clipping by global norm", o => o.ClipNorm, (o, flag, value) => o with { ClipNorm = FlagValues.Positive(flag, value) }),
+            new("--prime", "TEXT", "text the sample starts from", o => o.Prime, (o, flag, value) => o with { Prime = value.Length > 0 ? value : throw new ArgumentException("--prime needs at least one character") }),
+            new("--sample-length", "N", "characters to generate", o => o.SampleLength, (o, flag, value) => o with { SampleLength = FlagValues.Int(flag, value, min: 1) }),
+            new("--temperature", "τ", "sampling temperature", o => o.Temperature, (o, flag, value) => o with { Temperature = FlagValues.Positive(flag, value) }),
+            new("--out", "DIR", "folder for sample.txt, val_loss.svg, model.safetensors", o => o.OutFolder, (o, flag, value) => o with { OutFolder = value }),
+        ]);
 }

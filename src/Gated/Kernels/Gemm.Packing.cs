@@ -69,10 +69,9 @@ internal static partial class Gemm
             return;
         }
 
-        // B stored (K,N): a k step's NR values are contiguous. Sliver by sliver, each sliver reading all kc rows,
-        // touched kc pages per sliver at a stride the prefetchers do not follow (5–6 GB/s at 1024 × 3072); going
-        // across all slivers a few rows at a time reads B row by row and writes each sliver a run of
-        // rows · NR floats: 2–3× faster (15–17 GB/s at 1024 × 3072, 25 GB/s at 256 × 768). Same layout.
+        // B stored (K,N): a k step's NR values are contiguous. Going across all slivers a few rows at a time reads B
+        // row by row and writes each sliver a run of rows · NR floats; sliver by sliver would touch kc pages per
+        // sliver at a stride the prefetchers do not follow. Same layout either way.
         const int rowsPerPass = 8;
         for (int q = 0; q < kc; q += rowsPerPass)
         {

@@ -11,9 +11,8 @@ internal static partial class Gemm
     /// </summary>
     /// <remarks>
     /// Same 12 accumulators (enough independent FMA chains to cover two pipes × 4 cycles of latency) as a 6×16
-    /// tile, but 4 rows divide the batch sizes the recurrent products have (32, 64): 6×16 padded 32 rows to 36
-    /// and ran the last tile a third full, measured 10–15 % slower at 32 × 768 × 256 and 32 × 3072 × 1024. It
-    /// also loads less per FMA (3 vectors + 4 broadcasts for 12 FMAs, against 2 + 6).
+    /// tile, but 4 rows divide the batch sizes the recurrent products have (32, 64), where 6×16 pads 32 rows to 36
+    /// and runs the last tile a third full. It also loads less per FMA (3 vectors + 4 broadcasts for 12 FMAs, against 2 + 6).
     /// </remarks>
     private readonly struct Vector256Kernel : IGemmMicroKernel
     {
@@ -26,7 +25,7 @@ internal static partial class Gemm
         {
             // C rows are kc·4 FMA cycles away from being stored: fetch them now (BLIS does), so the store at the
             // end does not wait on L2/L3 for rows that a wide C (ldc a multiple of 4 KiB) keeps evicting from L1.
-            // Measured +5–8 % at 640 × 3072 × 1024. Three touches cover the two or three lines a 96-byte row spans.
+            // Three touches cover the two or three lines a 96-byte row spans.
             if (Sse.IsSupported)
             {
                 for (int i = 0; i < 4; i++)

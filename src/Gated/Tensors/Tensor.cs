@@ -67,9 +67,10 @@ public sealed class Tensor
     /// <summary>A copy of samples [start, start + count) along the first axis.</summary>
     public Tensor SliceBatch(int start, int count)
     {
-        if (Rank == 0 || start < 0 || count < 0 || start + count > Shape[0])
+        // In long: start + count may pass int.MaxValue and wrap below the axis length.
+        if (Rank == 0 || start < 0 || count < 0 || (long)start + count > Shape[0])
         {
-            throw new ArgumentOutOfRangeException(nameof(count), $"Samples [{start}, {start + count}) are outside the first axis of {FormatShape(Shape)}.");
+            throw new ArgumentOutOfRangeException(start < 0 ? nameof(start) : nameof(count), $"Samples [{start}, {(long)start + count}) are outside the first axis of {FormatShape(Shape)}.");
         }
 
         int perSample = Shape[0] == 0 ? 0 : Length / Shape[0];

@@ -102,6 +102,7 @@ public class TensorTests
     [InlineData(0, 4)]
     [InlineData(3, 1)]
     [InlineData(1, -1)]
+    [InlineData(2, int.MaxValue)]
     public void SliceBatchRefusesACountPastTheFirstAxis(int start, int count)
     {
         var t = new Tensor(3, 2);
@@ -114,6 +115,7 @@ public class TensorTests
     public void SliceBatchRefusesANegativeStartAndAScalar()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Tensor(3, 2).SliceBatch(-1, 1));
+        Assert.Equal("start", e.ParamName);
         Assert.Contains("[-1, 0)", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Tensor().SliceBatch(0, 0));
     }

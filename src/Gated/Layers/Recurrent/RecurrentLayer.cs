@@ -15,7 +15,7 @@ namespace Gated.Layers.Recurrent;
 /// parameters and its cell. Kernels are (I, G·H) and recurrent kernels (H, G·H) with gate blocks side by side
 /// (Keras layout).
 /// </summary>
-public abstract partial class RecurrentLayer : Layer
+public abstract class RecurrentLayer : Layer
 {
     // Immutable, so one instance serves every unmasked call.
     private static readonly RecurrentInputs NoInputs = new();
@@ -63,6 +63,21 @@ public abstract partial class RecurrentLayer : Layer
 
     /// <summary>dLoss/dh0 after Backward (see <see cref="InitialStateGradients"/>).</summary>
     public Tensor? InitialStateGradient => InitialStateGradients?[0];
+
+    /// <summary>The input kernel (I, G·H), gate column blocks in Gated's (Keras) order. The layer must be built.</summary>
+    public Parameter Kernel => Loop.Weights.Kernel;
+
+    /// <summary>The recurrent kernel (H, G·H), gate blocks as <see cref="Kernel"/>. The layer must be built.</summary>
+    public Parameter RecurrentKernel => Loop.Weights.RecurrentKernel;
+
+    /// <summary>The input bias (G·H), or the only bias of a layer without <see cref="RecurrentBias"/>. The layer must be built.</summary>
+    public Parameter Bias => Loop.Weights.Bias;
+
+    /// <summary>
+    /// The recurrent bias (G·H) of a reset-after GRU or of an LSTM or SimpleRNN built with separateRecurrentBias (PyTorch's
+    /// b_hh); null for a layer with one bias. The layer must be built.
+    /// </summary>
+    public Parameter? RecurrentBias => Loop.Weights.RecurrentBias;
 
     /// <summary>How many parts the last time loop or streaming step split its units into; 1 when it did not.</summary>
     internal int LastUnitParts => _loop?.LastUnitParts ?? 1;

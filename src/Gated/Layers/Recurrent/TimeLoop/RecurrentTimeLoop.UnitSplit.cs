@@ -16,7 +16,7 @@ namespace Gated.Layers.Recurrent.TimeLoop;
 internal sealed partial class RecurrentTimeLoop
 {
     // A time loop or streaming step splits by units from this many units up: below, the hand-off per step costs
-    // about what it saves (measured on 2 cores: the streaming step at H=128 gained nothing, H=256 1.3×).
+    // about what it saves.
     private const int UnitSplitMinUnits = 256;
 
     // A streaming step of at most this many rows splits by units: the row path reads U in place, so each part reads
@@ -222,10 +222,9 @@ internal sealed partial class RecurrentTimeLoop
         Gemm.Multiply(rows.Count, w.RecurrentInput(s, rows), Units, operand, w.StepGates.AsSpan(ghOffset, rows.Count * width), width, gates * GateGroupUnits, ref epilogue);
     }
 
-    // Units per gate group of the packed forward operand. Groups of 16 (one 64-byte line per row and array) ran the
-    // gate math 1.5× slower at B=64, H=256: it reads gx and writes five caches row by row, and a line per row defeats
-    // the prefetchers. At 128 a group's rows are runs of 512 bytes; measured equal to a separate pass at H=256 and
-    // faster at H=1024, where the (B, 3H) product no longer fits in L2.
+    // Units per gate group of the packed forward operand. The gate math reads gx and writes five caches row by row:
+    // a group's rows must be long runs (128 floats, 512 bytes) for the prefetchers, yet short enough that the group's
+    // products are still in cache when its gate math runs.
     private const int GateGroupUnits = 128;
 
     /// <summary>

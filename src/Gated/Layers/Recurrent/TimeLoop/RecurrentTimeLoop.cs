@@ -55,7 +55,8 @@ internal sealed partial class RecurrentTimeLoop
     /// <summary>The buffers of the layer's Forward and Backward (a stream has its own).</summary>
     public RecurrentWorkspace Work { get; } = new();
 
-    private RecurrentWeights Weights => _cell.Weights;
+    /// <summary>The cell's parameters.</summary>
+    public RecurrentWeights Weights => _cell.Weights;
 
     /// <summary>Sizes a workspace for a run of `batch` sequences of `steps` steps of `inputSize` features.</summary>
     public RecurrentWorkspace Prepare(RecurrentWorkspace w, int batch, int steps, int inputSize, bool training)
