@@ -18,7 +18,7 @@ namespace Gated.Tests.Models;
 public class SteadyStateAllocationTests
 {
     // "-wide" layers (264 units) run their time loops split by units on 2 threads.
-    public static TheoryData<string, int> Cases => new() { { "gru", 1 }, { "gru", 2 }, { "lstm", 2 }, { "rnn", 1 }, { "gru-wide", 2 }, { "lstm-wide", 2 } };
+    public static TheoryData<string, int> Cases => new() { { "gru", 1 }, { "gru", 2 }, { "lstm", 2 }, { "rnn", 1 }, { "gru_reset_before", 1 }, { "gru-wide", 2 }, { "lstm-wide", 2 } };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -91,6 +91,7 @@ public class SteadyStateAllocationTests
         {
             "lstm" => new Lstm(units, returnSequences: true),
             "rnn" => new SimpleRnn(units, returnSequences: true),
+            "gru_reset_before" => new Gru(units, returnSequences: true, GruVariant.ResetBefore),
             _ => new Gru(units, returnSequences: true),
         };
         var model = new Sequential(recurrent, new Gru(24), new Dense(1));
