@@ -120,8 +120,8 @@ public sealed class Trainer
     /// Trains for the given epochs with Keras semantics: validationSplit takes the last samples (before any
     /// shuffling) for validation; the training part is reshuffled every epoch when shuffle is on, from seed.
     /// Training starts at initialEpoch when continuing a run restored from a checkpoint (<see cref="TrainingRun"/>).
-    /// A loss that stops being finite ends training with ArithmeticException.
     /// </summary>
+    /// <exception cref="TrainingDivergedException">A batch loss stopped being finite (a learning rate too large, most often).</exception>
     public History Fit(
         Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
         ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0)
@@ -203,8 +203,7 @@ public sealed class Trainer
                 float batchLoss = TrainOnBatch(Gather(x, indices, ref full ? ref _batchX : ref _tailX), Gather(y, indices, ref full ? ref _batchY : ref _tailY));
                 if (!float.IsFinite(batchLoss))
                 {
-                    throw new ArithmeticException(
-                        $"Training diverged: the loss became {batchLoss} in epoch {epoch + 1}, batch {b + 1}. Try a smaller learning rate or gradient clipping.");
+                    throw new TrainingDivergedException(batchLoss, epoch + 1, b + 1);
                 }
 
                 lossSum += (double)batchLoss * count;

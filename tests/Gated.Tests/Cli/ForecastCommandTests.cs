@@ -100,6 +100,17 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
+    public void ALearningRateThatMakesTrainingDivergeIsTheUsersErrorWithTheAdvice()
+    {
+        var (code, _, stderr) = CliRunner.Run("forecast", "--csv", _csv, "--out", _out, "--epochs", "1", "--learning-rate", "1e30");
+
+        Assert.True(code == 2, $"exit code {code}, stderr: {stderr}");
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: Training diverged: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("Try a smaller learning rate or gradient clipping.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PredictRejectsACorruptModelFileWithOneLine()
     {
         string model = _folder.File("broken.safetensors", "this is not a model");

@@ -2,6 +2,7 @@ using Gated.Cli;
 using Gated.Data;
 using Gated.Forecasting;
 using Gated.IO;
+using Gated.Training;
 using Xunit;
 
 namespace Gated.Tests.Cli;
@@ -17,10 +18,12 @@ public sealed class UserErrorsTests
         { new FileNotFoundException("x"), true },
         { new DirectoryNotFoundException("x"), true },
         { new NotSupportedException("x"), true },
+        { new TrainingDivergedException(float.NaN, 1, 1), true },
         // Thrown from inside the library these are bugs, not the user's input: exit 1.
         { new ArgumentException("x"), false },
         { new ArgumentOutOfRangeException("x"), false },
         { new InvalidOperationException("x"), false },
+        { new ArithmeticException("x"), false },
         { new NullReferenceException("x"), false },
     };
 

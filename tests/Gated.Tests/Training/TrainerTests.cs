@@ -66,6 +66,18 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void ALossThatStopsBeingFiniteEndsFitWithTrainingDivergedAndTheAdvice()
+    {
+        var (trainer, _) = Compiled(learningRate: 1e30f);
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(X, Y, epochs: 5, batchSize: 1, shuffle: false));
+
+        Assert.IsAssignableFrom<ArithmeticException>(e);
+        Assert.False(float.IsFinite(e.Loss));
+        Assert.Equal((1, 2), (e.Epoch, e.Batch));
+        Assert.Equal($"Training diverged: the loss became {e.Loss} in epoch 1, batch 2. Try a smaller learning rate or gradient clipping.", e.Message);
+    }
+
+    [Fact]
     public void BadBatchesAreRefusedByTheModelAndTheTrainer()
     {
         var (trainer, _) = Compiled();
