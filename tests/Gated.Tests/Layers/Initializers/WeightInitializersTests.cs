@@ -1,5 +1,6 @@
 using Gated.Layers.Initializers;
 using Gated.Randomness;
+using Gated.Tests.Reference;
 using Xunit;
 
 namespace Gated.Tests.Layers.Initializers;
@@ -59,6 +60,29 @@ public class WeightInitializersTests
                 Assert.True(Math.Abs(rowDot - (a == b ? 1.0 : 0.0)) <= 1e-5, $"rows {a}, {b}: {rowDot}");
             }
         }
+    }
+
+    // Every model's initial weights, and so every figure in the README, depend on these bits: the blocked version
+    // must compute exactly what the column-by-column Gram–Schmidt did. Widths around the 16-column block included.
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 4)]
+    [InlineData(4, 1)]
+    [InlineData(12, 5)]
+    [InlineData(5, 12)]
+    [InlineData(16, 48)]
+    [InlineData(17, 51)]
+    [InlineData(33, 40)]
+    [InlineData(64, 192)]
+    [InlineData(300, 47)]
+    [InlineData(100, 300)]
+    public void OrthogonalIsBitIdenticalToColumnByColumnGramSchmidt(int rows, int cols)
+    {
+        var q = new float[rows * cols];
+        WeightInitializers.Orthogonal(q, rows, cols, new SeededRandom(7));
+
+        var expected = ReferenceOrthogonal.Orthogonal(rows, cols, new SeededRandom(7));
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), q.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]
