@@ -12,6 +12,11 @@ namespace Gated.Models;
 /// After Build, all parameters live in one flat buffer (and all gradients in another), so an optimizer
 /// update is one loop. Compile, Fit, Evaluate and TrainOnBatch are the <see cref="Trainer"/>'s.
 /// </summary>
+/// <remarks>
+/// The layers reuse their workspaces from call to call, so calls on one model are serialized: Predict, Fit, Evaluate
+/// and TrainOnBatch (here or on <see cref="Trainer"/>) made from several threads run one at a time, each giving the
+/// result it would give alone. Use one model per thread for parallelism.
+/// </remarks>
 public sealed class Sequential : ITrainableModel
 {
     private readonly List<Layer> _layers = [];
@@ -128,6 +133,14 @@ public sealed class Sequential : ITrainableModel
     /// <summary>Runs the model on x (N, ...) in batches; returns (N, ...output).</summary>
     public Tensor Predict(Tensor x, int batchSize = 32)
     {
+        lock (Trainer.Gate)
+        {
+            return PredictSerialized(x, batchSize);
+        }
+    }
+
+    private Tensor PredictSerialized(Tensor x, int batchSize)
+    {
         CheckInputs(x, nameof(x));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         int n = x.Shape[0];
@@ -206,23 +219,32 @@ public sealed class Sequential : ITrainableModel
     }
 
     /// <summary>Runs every layer on the batch x; the result belongs to the last layer and is overwritten by the next call.</summary>
-    Tensor ITrainableModel.Forward(Tensor x, bool training) => Forward(x, training);
+    Tensor ITrainableModel.Forward(Tensor x, bool training)
+    {
+        lock (Trainer.Gate)
+        {
+            return Forward(x, training);
+        }
+    }
 
     /// <summary>Runs every layer's Backward, last to first, from dLoss/dOutput.</summary>
     void ITrainableModel.Backward(Tensor outputGradient)
     {
-        var gradient = outputGradient;
-        try
+        lock (Trainer.Gate)
         {
-            SetReuse(true);
-            for (int i = _layers.Count - 1; i >= 0; i--)
+            var gradient = outputGradient;
+            try
             {
-                gradient = _layers[i].Backward(gradient);
+                SetReuse(true);
+                for (int i = _layers.Count - 1; i >= 0; i--)
+                {
+                    gradient = _layers[i].Backward(gradient);
+                }
             }
-        }
-        finally
-        {
-            SetReuse(false);
+            finally
+            {
+                SetReuse(false);
+            }
         }
     }
 

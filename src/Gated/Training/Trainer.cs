@@ -9,12 +9,23 @@ namespace Gated.Training;
 /// shuffling, callbacks and resuming), Evaluate and TrainOnBatch. Once its buffers are sized, a training step
 /// allocates nothing.
 /// </summary>
+/// <remarks>
+/// Fit, Evaluate and TrainOnBatch reuse the model's workspaces and the trainer's buffers, so calls on one trainer
+/// are serialized: a second thread waits until the first call returns (a Sequential takes the same lock in Predict).
+/// For parallel training or inference, use one model per thread.
+/// </remarks>
 public sealed class Trainer
 {
     // Reused between training steps so that a steady-state step allocates nothing: the loss gradient, and Fit's
     // gathered batches (full ones, and the shorter last one of an epoch).
     private Tensor? _lossGradient;
     private Tensor? _batchX, _batchY, _tailX, _tailY;
+
+    /// <summary>
+    /// Held by Fit, Evaluate and TrainOnBatch, and by a model that shares it (Sequential's Predict, Forward and
+    /// Backward), so that no two calls use the model's workspaces at once. Reentrant: a callback may call Predict.
+    /// </summary>
+    internal Lock Gate { get; } = new();
 
     /// <summary>A trainer for model; call <see cref="Compile"/> before training or evaluating.</summary>
     public Trainer(ITrainableModel model)
@@ -65,6 +76,14 @@ public sealed class Trainer
     /// <summary>Loss and every compiled metric over x, y, keyed by name ("loss", "accuracy", ...).</summary>
     public IReadOnlyDictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize = 32)
     {
+        lock (Gate)
+        {
+            return EvaluateWithMetricsSerialized(x, y, batchSize);
+        }
+    }
+
+    private IReadOnlyDictionary<string, double> EvaluateWithMetricsSerialized(Tensor x, Tensor y, int batchSize)
+    {
         var loss = Loss ?? throw new InvalidOperationException("Compile the model before Evaluate.");
         CheckBatch(x, y, loss);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -99,6 +118,14 @@ public sealed class Trainer
     /// <summary>One optimizer step on one batch; returns the batch's loss before the step.</summary>
     public float TrainOnBatch(Tensor x, Tensor y)
     {
+        lock (Gate)
+        {
+            return TrainOnBatchSerialized(x, y);
+        }
+    }
+
+    private float TrainOnBatchSerialized(Tensor x, Tensor y)
+    {
         var optimizer = Optimizer ?? throw new InvalidOperationException("Compile the model before training.");
         var loss = Loss!;
         CheckBatch(x, y, loss);
@@ -125,6 +152,16 @@ public sealed class Trainer
     public History Fit(
         Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
         ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0)
+    {
+        lock (Gate)
+        {
+            return FitSerialized(x, y, epochs, batchSize, validationSplit, shuffle, seed, callbacks, initialEpoch);
+        }
+    }
+
+    private History FitSerialized(
+        Tensor x, Tensor y, int epochs, int batchSize, double validationSplit, bool shuffle,
+        ulong seed, IReadOnlyList<FitCallback>? callbacks, int initialEpoch)
     {
         var loss = Loss ?? throw new InvalidOperationException("Compile the model before Fit.");
         CheckBatch(x, y, loss);

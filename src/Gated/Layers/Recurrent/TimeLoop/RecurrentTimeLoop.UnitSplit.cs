@@ -29,6 +29,7 @@ internal sealed partial class RecurrentTimeLoop
     private readonly Action<int> _backwardUnits;
     private int _unitChunk;
     private RecurrentWorkspace? _unitWork;
+    private int _unitSplitRunning;
 
     /// <summary>How many parts the last time loop (Forward or Backward) or streaming step split its units into; 1 when it did not.</summary>
     public int LastUnitParts { get; private set; } = 1;
@@ -57,12 +58,19 @@ internal sealed partial class RecurrentTimeLoop
             return false;
         }
 
-        w.EnsureUnitParts(parts);
-        w.UsePacked = w.Batch > Gemm.RowPathMaxRows;
-        _barrier.Reset(parts);
-        _unitWork = w;
+        // Resetting the barrier under a running job would leave its parts waiting forever: a layer's calls must not
+        // overlap (a model serializes its own), and one that does fails here instead of hanging.
+        if (Interlocked.CompareExchange(ref _unitSplitRunning, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("This recurrent layer is already running on another thread; calls on one layer must not overlap.");
+        }
+
         try
         {
+            w.EnsureUnitParts(parts);
+            w.UsePacked = w.Batch > Gemm.RowPathMaxRows;
+            _barrier.Reset(parts);
+            _unitWork = w;
             bool ran = WorkerPool.Shared.TryRunTogether(parts, backward ? _backwardUnits : _forwardUnits);
             LastUnitParts = ran ? parts : 1;
             return ran;
@@ -70,6 +78,7 @@ internal sealed partial class RecurrentTimeLoop
         finally
         {
             _unitWork = null;
+            Volatile.Write(ref _unitSplitRunning, 0);
         }
     }
 
