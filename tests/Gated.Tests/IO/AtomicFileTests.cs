@@ -99,4 +99,14 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("write", Assert.Throws<ArgumentNullException>(() => AtomicFile.Write(_folder.File("f"), null!)).ParamName);
         Assert.Empty(Directory.GetFiles(_folder.Path));
     }
+    [Fact]
+    public void ARegularFileOnThePathIsRefusedAsAnOutputPathError()
+    {
+        string file = _folder.File("notes.txt", "keep");
+
+        var e = Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(Path.Combine(file, "model.txt"), "x"));
+
+        Assert.Contains("notes.txt is a file", e.Message, StringComparison.Ordinal);
+        Assert.Equal("keep", File.ReadAllText(file));
+    }
 }
