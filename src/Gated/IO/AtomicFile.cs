@@ -3,8 +3,9 @@ namespace Gated.IO;
 /// <summary>
 /// Writes a file under a temporary name in the same folder and renames it into place, so a crash or an error
 /// mid-write never leaves a half-written file where the user's file was. The destination is checked first
-/// (<see cref="OutputPath"/>): a folder, a path under a regular file or a read-only folder is refused with
-/// <see cref="OutputPathException"/>.
+/// (<see cref="OutputPath"/>): a folder, a path under a regular file or a read-only file is refused with
+/// <see cref="OutputPathException"/>; a symbolic link is followed, so the file it points to is replaced and the link
+/// stays.
 /// </summary>
 public static class AtomicFile
 {

@@ -4,7 +4,8 @@ namespace Gated.IO;
 
 /// <summary>
 /// Where an output file may go, checked before any work, and the temporary files written beside it, named
-/// <c>.NAME.PID.GUID.tmp</c>.
+/// <c>.NAME.PID.GUID.tmp</c>. An existing output that is a symbolic link is followed: the file it points to is
+/// replaced and the link stays.
 /// </summary>
 public static class OutputPath
 {
@@ -12,12 +13,12 @@ public static class OutputPath
 
     /// <summary>
     /// Checks that <paramref name="path"/> can be created or replaced: it is not a folder, no folder above it is a
-    /// regular file, and its nearest existing folder is not read-only (by its mode bits, so also for root) and takes
-    /// a new file (probed by creating and deleting one).
+    /// regular file, an existing file is not read-only (by its attributes or mode bits, so also for root), and its
+    /// nearest existing folder is not read-only and takes a new file (probed by creating and deleting one).
     /// Creates nothing that stays.
     /// </summary>
     /// <param name="path">The file to be written.</param>
-    /// <returns>The full path of the file that will be replaced.</returns>
+    /// <returns>The full path of the file that will be replaced: <paramref name="path"/>, or the target of a symbolic link.</returns>
     /// <exception cref="OutputPathException">The path cannot be written; the message names it and says why.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
@@ -42,7 +43,7 @@ public static class OutputPath
         return target;
     }
 
-    /// <summary>The checks of <see cref="Check"/> short of the probe: the path's shape and the folder's read-only flags.</summary>
+    /// <summary>The checks of <see cref="Check"/> short of the probe: the path's shape and read-only flags.</summary>
     internal static string Validate(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -52,8 +53,18 @@ public static class OutputPath
             throw new OutputPathException(path, "it is a folder");
         }
 
-        string target = full;
+        string target = new FileInfo(full).LinkTarget is null ? full : File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        if (Directory.Exists(target))
+        {
+            throw new OutputPathException(path, $"it links to the folder {target}");
+        }
+
         string folder = NearestFolder(path, target);
+        if (File.Exists(target) && IsReadOnly(target))
+        {
+            throw new OutputPathException(path, target == full ? "the file is read-only" : $"the file it links to, {target}, is read-only");
+        }
+
         if (IsReadOnly(folder))
         {
             throw new OutputPathException(path, $"the folder {folder} is read-only");
@@ -85,6 +96,14 @@ public static class OutputPath
         return folder ?? throw new OutputPathException(path, "no folder above it exists");
     }
 
-    // A folder (Unix) with no write bit at all: root would write anyway, the user meant it not to.
-    private static bool IsReadOnly(string folder) => !OperatingSystem.IsWindows() && (File.GetUnixFileMode(folder) & AnyWrite) == 0;
+    // Read-only by attribute, or (Unix) with no write bit at all: root would write anyway, the user meant it not to.
+    private static bool IsReadOnly(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return !Directory.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly);
+        }
+
+        return (File.GetUnixFileMode(path) & AnyWrite) == 0 || (!Directory.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly));
+    }
 }

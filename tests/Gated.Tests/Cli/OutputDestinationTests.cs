@@ -84,6 +84,27 @@ public sealed class OutputDestinationTests : IDisposable
         AssertOneLineError(code, stderr, "y.npy: it is a folder");
     }
 
+    [Fact]
+    public void ForecastRefusesAReadOnlyExistingOutputBeforeTraining()
+    {
+        Directory.CreateDirectory(_out);
+        string model = Path.Combine(_out, "model.safetensors");
+        File.WriteAllText(model, "a model the user protected");
+        File.SetAttributes(model, FileAttributes.ReadOnly);
+        try
+        {
+            var (code, stdout, stderr) = Forecast();
+
+            AssertOneLineError(code, stderr, "model.safetensors: the file is read-only");
+            Assert.DoesNotContain("Epoch", stdout, StringComparison.Ordinal);
+            Assert.Equal("a model the user protected", File.ReadAllText(model));
+        }
+        finally
+        {
+            File.SetAttributes(model, FileAttributes.Normal);
+        }
+    }
+
     private (int ExitCode, string Stdout, string Stderr) Forecast(string? outDir = null) =>
         CliRunner.Run("forecast", "--csv", _csv, "--window", "10", "--units", "4", "--layers", "1", "--epochs", "1", "--out", outDir ?? _out);
 

@@ -109,4 +109,57 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Contains("notes.txt is a file", e.Message, StringComparison.Ordinal);
         Assert.Equal("keep", File.ReadAllText(file));
     }
+
+    [Fact]
+    public void AReadOnlyFileIsRefusedAndKept()
+    {
+        string path = _folder.File("model.txt", "precious");
+        File.SetAttributes(path, FileAttributes.ReadOnly);
+        try
+        {
+            var e = Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(path, "new"));
+
+            Assert.Contains("read-only", e.Message, StringComparison.Ordinal);
+            Assert.Equal(path, e.Path);
+            Assert.Equal("precious", File.ReadAllText(path));
+            Assert.Equal([path], Directory.GetFiles(_folder.Path));
+        }
+        finally
+        {
+            File.SetAttributes(path, FileAttributes.Normal);
+        }
+    }
+
+    [Fact]
+    public void ASymbolicLinkIsFollowedTheFileItPointsToReplacedAndTheLinkKept()
+    {
+        string target = _folder.File("real.txt", "old");
+        string link = Path.Combine(_folder.Path, "link.txt");
+        File.CreateSymbolicLink(link, target);
+
+        AtomicFile.WriteAllText(link, "new");
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Equal("new", File.ReadAllText(link));
+        Assert.Equal(2, Directory.GetFiles(_folder.Path).Length);
+    }
+
+    [Fact]
+    public void ALinkToAReadOnlyFileIsRefused()
+    {
+        string target = _folder.File("real.txt", "old");
+        string link = Path.Combine(_folder.Path, "link.txt");
+        File.CreateSymbolicLink(link, target);
+        File.SetAttributes(target, FileAttributes.ReadOnly);
+        try
+        {
+            Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(link, "new"));
+            Assert.Equal("old", File.ReadAllText(target));
+        }
+        finally
+        {
+            File.SetAttributes(target, FileAttributes.Normal);
+        }
+    }
 }
