@@ -5,7 +5,7 @@ namespace Gated.IO;
 /// mid-write never leaves a half-written file where the user's file was. The destination is checked first
 /// (<see cref="OutputPath"/>): a folder, a path under a regular file or a read-only file is refused with
 /// <see cref="OutputPathException"/>; a symbolic link is followed, so the file it points to is replaced and the link
-/// stays.
+/// stays; temporary files an interrupted earlier write left beside it are removed.
 /// </summary>
 public static class AtomicFile
 {
@@ -25,6 +25,12 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         string full = OutputPath.Validate(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full) ?? ".");
+        OutputPath.RemoveStaleTemporaries(full);
+        if (Path.GetFullPath(path) != full)
+        {
+            // A followed link: earlier writes named their temporaries after the link.
+            OutputPath.RemoveStaleTemporaries(path);
+        }
         string temporary = OutputPath.TemporaryName(full);
         try
         {

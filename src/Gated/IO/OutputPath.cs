@@ -1,11 +1,13 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Gated.IO;
 
 /// <summary>
-/// Where an output file may go, checked before any work, and the temporary files written beside it, named
-/// <c>.NAME.PID.GUID.tmp</c>. An existing output that is a symbolic link is followed: the file it points to is
-/// replaced and the link stays.
+/// Where an output file may go, checked before any work; and the temporary files written beside it, named
+/// <c>.NAME.PID.GUID.tmp</c>, which a later write removes once the process that made them is gone. An existing
+/// output that is a symbolic link is followed: the file it points to is replaced and the link stays.
 /// </summary>
 public static class OutputPath
 {
@@ -73,11 +75,75 @@ public static class OutputPath
         return target;
     }
 
-    /// <summary>A fresh temporary name beside <paramref name="fullPath"/>.</summary>
+    /// <summary>A fresh temporary name beside <paramref name="fullPath"/>, in the pattern <see cref="RemoveStaleTemporaries"/> knows.</summary>
     internal static string TemporaryName(string fullPath) =>
         System.IO.Path.Combine(
             System.IO.Path.GetDirectoryName(fullPath) ?? ".",
             $".{System.IO.Path.GetFileName(fullPath)}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp");
+
+    /// <summary>
+    /// Deletes the temporary files an earlier, interrupted write of <paramref name="path"/> left beside it: only names in
+    /// this library's pattern for this file (also a temporary of a temporary), and only when the process that made
+    /// them is gone or started after the file was written. Files it cannot delete are left.
+    /// </summary>
+    /// <param name="path">The output file whose leftovers to remove.</param>
+    /// <returns>How many files were deleted.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    public static int RemoveStaleTemporaries(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = System.IO.Path.GetFullPath(path);
+        string? folder = System.IO.Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        string name = Regex.Escape(System.IO.Path.GetFileName(full));
+        const string Suffix = @"\.(\d{1,10})\.[0-9a-f]{32}\.tmp";
+        var pattern = new Regex($@"^\.(?:\.{name}{Suffix}|{name}){Suffix}$", RegexOptions.CultureInvariant);
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            var match = pattern.Match(System.IO.Path.GetFileName(file));
+            if (!match.Success || !int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                || IsWriterAlive(pid, file))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(file);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return removed;
+    }
+
+    // A live process with the file's pid is its writer unless it started after the file was last written (pid reused).
+    private static bool IsWriterAlive(int pid, string file)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && process.StartTime.ToUniversalTime() <= File.GetLastWriteTimeUtc(file).AddSeconds(1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
+        }
+    }
 
     // The folder the file goes in, or the nearest one above it that exists; a regular file on the way is an error.
     private static string NearestFolder(string path, string target)

@@ -4,7 +4,8 @@ namespace Gated.IO;
 /// The files one run writes, replaced as a unit: every destination is checked when the set is made (before any
 /// work), each file is written under a temporary name beside its destination, and only when all are written are
 /// they renamed into place, one rename each, back to back. A run that fails or is interrupted before then leaves
-/// every old file as it was; its temporary files are deleted on <see cref="Dispose"/>.
+/// every old file as it was; its temporary files are deleted on <see cref="Dispose"/>, or by the next run if the
+/// process was killed.
 /// </summary>
 /// <example>
 /// <code>
@@ -20,7 +21,7 @@ public sealed class OutputSet : IDisposable
     private readonly List<Entry> _entries = [];
     private bool _committed;
 
-    /// <summary>Checks every destination with <see cref="OutputPath.Check"/>.</summary>
+    /// <summary>Checks every destination with <see cref="OutputPath.Check"/> and removes the stale temporary files of earlier runs beside them.</summary>
     /// <param name="paths">The files the run will write.</param>
     /// <exception cref="OutputPathException">A destination cannot be written; nothing was written.</exception>
     /// <exception cref="ArgumentException">A path is empty or given twice.</exception>
@@ -37,6 +38,16 @@ public sealed class OutputSet : IDisposable
             }
 
             _entries.Add(new Entry(path, target));
+        }
+
+        // A link's own name too: a write before links were followed named its temporaries after the link.
+        foreach (var entry in _entries)
+        {
+            OutputPath.RemoveStaleTemporaries(entry.Target);
+            if (System.IO.Path.GetFullPath(entry.Path) != entry.Target)
+            {
+                OutputPath.RemoveStaleTemporaries(entry.Path);
+            }
         }
     }
 

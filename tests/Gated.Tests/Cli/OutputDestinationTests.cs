@@ -3,13 +3,14 @@ using Gated.Layers.Recurrent;
 using Gated.Models;
 using Gated.Serialization;
 using Gated.Tensors;
+using Gated.Tests.IO;
 using Xunit;
 
 namespace Gated.Tests.Cli;
 
 /// <summary>
 /// Every command checks where it will write before any work: a bad destination is one line and exit 2, and the
-/// user's files are as they were.
+/// user's files are as they were. Forecast's three files are replaced together; leftovers of a killed run go.
 /// </summary>
 public sealed class OutputDestinationTests : IDisposable
 {
@@ -103,6 +104,34 @@ public sealed class OutputDestinationTests : IDisposable
         {
             File.SetAttributes(model, FileAttributes.Normal);
         }
+    }
+
+    [Fact]
+    public void ForecastWritesThroughASymbolicLinkAndRemovesLeftoversOfAKilledRun()
+    {
+        Directory.CreateDirectory(_out);
+        string kept = _folder.File("kept-model.safetensors", "old");
+        File.CreateSymbolicLink(Path.Combine(_out, "model.safetensors"), kept);
+        string guid = Guid.NewGuid().ToString("N");
+        string[] debris =
+        [
+            Path.Combine(_out, $".model.safetensors.{OutputSetTests.DeadPid}.{guid}.tmp"),
+            Path.Combine(_out, $".loss.svg.{OutputSetTests.DeadPid}.{guid}.tmp"),
+            Path.Combine(_folder.Path, $".kept-model.safetensors.{OutputSetTests.DeadPid}.{guid}.tmp"),
+        ];
+        foreach (string file in debris)
+        {
+            File.WriteAllText(file, "half a file");
+        }
+
+        var (code, _, stderr) = Forecast();
+
+        Assert.True(code == 0, stderr);
+        Assert.NotNull(new FileInfo(Path.Combine(_out, "model.safetensors")).LinkTarget);
+        Assert.NotEqual("old", File.ReadAllText(kept));
+        Assert.All(debris, file => Assert.False(File.Exists(file), file));
+        Assert.Empty(Directory.GetFiles(_out, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_folder.Path, "*.tmp"));
     }
 
     private (int ExitCode, string Stdout, string Stderr) Forecast(string? outDir = null) =>

@@ -162,4 +162,21 @@ public sealed class AtomicFileTests : IDisposable
             File.SetAttributes(target, FileAttributes.Normal);
         }
     }
+
+    [Fact]
+    public void TemporariesLeftByAKilledWriterAreRemovedOnTheNextWrite()
+    {
+        string path = _folder.File("model.txt", "old");
+        string guid = Guid.NewGuid().ToString("N");
+        string stale = _folder.File($".model.txt.{OutputSetTests.DeadPid}.{guid}.tmp", "debris");
+        string live = _folder.File($".model.txt.{Environment.ProcessId}.{guid}.tmp", "a writer at work");
+        string look = _folder.File($".model.txt.{OutputSetTests.DeadPid}.{guid}.tmp.bak", "not our name");
+
+        AtomicFile.WriteAllText(path, "new");
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(look));
+        Assert.Equal("new", File.ReadAllText(path));
+    }
 }

@@ -114,4 +114,27 @@ public sealed class OutputSetTests : IDisposable
         Assert.Throws<InvalidOperationException>(outputs.Commit);
         Assert.False(File.Exists(a));
     }
+
+    [Fact]
+    public void StaleTemporariesOfEarlierRunsAreRemovedAndOthersKept()
+    {
+        string model = _folder.File("model.bin", "old");
+        string guid = Guid.NewGuid().ToString("N");
+        string stale = _folder.File($".model.bin.{DeadPid}.{guid}.tmp", "debris");
+        string staleNested = _folder.File($"..model.bin.{DeadPid}.{guid}.tmp.{DeadPid}.{guid}.tmp", "debris");
+        string live = _folder.File($".model.bin.{Environment.ProcessId}.{guid}.tmp", "another writer's");
+        string user = _folder.File(".model.bin.backup.tmp", "the user's own");
+        string other = _folder.File($".other.bin.{DeadPid}.{guid}.tmp", "not ours to judge");
+
+        using var outputs = new OutputSet([model]);
+
+        Assert.False(File.Exists(stale));
+        Assert.False(File.Exists(staleNested));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(user));
+        Assert.True(File.Exists(other));
+    }
+
+    /// <summary>A process id no system hands out (above Linux's largest pid_max and Windows' usual range).</summary>
+    internal const int DeadPid = 2_000_000_000;
 }
