@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Gated.Forecasting;
+using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Plotting;
 
@@ -72,6 +73,7 @@ internal static class CompareCommand
 
     private static int RunForecast(Recipe recipe, IReadOnlyList<RecurrentKind> cells, TextWriter stdout, bool interactive)
     {
+        OutputPath.Check(Path.Combine(recipe.OutDir, "compare.svg"));
         stdout.WriteLine(recipe.DescribeData());
         var scores = CellComparison.Run(recipe.Series.Values, recipe.Options, cells, cell =>
         {
@@ -87,6 +89,7 @@ internal static class CompareCommand
     private static int RunAddingProblem(AddingProblemOptions options, IReadOnlyList<RecurrentKind> cells, string outDir, TextWriter stdout, bool interactive)
     {
         options.Validate();
+        OutputPath.Check(Path.Combine(outDir, "compare.svg"));
         stdout.WriteLine($"Task: the adding problem, {options.Samples} sequences of length {options.Length} (+{options.TestSamples} test), one layer of {options.Units} units");
         var scores = CellComparison.RunAddingProblem(options, cells, cell =>
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Serialization;
 
@@ -33,6 +34,7 @@ internal static class ConvertCommand
                 throw new UsageException($"--to {parse.GetResult(to)!.Tokens[0].Value} does not match {outputPath}: ONNX files end in .onnx, the others in .safetensors");
             }
 
+            OutputPath.Check(outputPath);
             var inputFormat = ModelFormats.Detect(inputPath);
             if (inputFormat != ModelFormat.PyTorchStateDict && (parse.Given(head) || parse.Given(nonlinearity)))
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Gated.Forecasting;
+using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Plotting;
 
@@ -38,6 +39,10 @@ internal static class ForecastCommand
 
         var (series, options, unit, outDir) = (recipe.Series, recipe.Options, recipe.Unit, recipe.OutDir);
         string column = series.Column;
+        string modelPath = Path.Combine(outDir, "model.safetensors");
+        string lossPath = Path.Combine(outDir, "loss.svg");
+        string forecastPath = Path.Combine(outDir, "forecast.svg");
+        using var outputs = new OutputSet([modelPath, lossPath, forecastPath]);
 
         stdout.WriteLine(recipe.DescribeData());
         var model = SeriesForecaster.BuildModel(options);
@@ -58,12 +63,10 @@ internal static class ForecastCommand
         stdout.WriteLine(verdict);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Forecast for {series.DescribeAfterEnd(options.Horizon)}: {result.NextValue:F2}{u}"));
 
-        string modelPath = Path.Combine(outDir, "model.safetensors");
-        string lossPath = Path.Combine(outDir, "loss.svg");
-        string forecastPath = Path.Combine(outDir, "forecast.svg");
-        forecaster.Save(modelPath);
-        LossChart(result).Save(lossPath);
-        ForecastChart(result, series, unit).Save(forecastPath);
+        outputs.Write(modelPath, forecaster.Save);
+        outputs.Write(lossPath, LossChart(result).Save);
+        outputs.Write(forecastPath, ForecastChart(result, series, unit).Save);
+        outputs.Commit();
         stdout.WriteLine($"Wrote {modelPath}, {lossPath}, {forecastPath}");
         return 0;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Forecasting;
 using Gated.Models;
@@ -59,6 +60,7 @@ internal static class PredictCommand
     {
         TensorFiles.Extension(inputPath, "input");
         TensorFiles.Extension(outputPath, "output");
+        OutputPath.Check(outputPath);
         var format = ModelFormats.Detect(modelPath);
         var input = TensorFiles.Read(inputPath, "input");
 

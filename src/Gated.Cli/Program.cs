@@ -55,10 +55,10 @@ internal static class Program
         return root;
     }
 
-    // `gated help forecast` is `gated forecast --help`, and `gated help` (or nothing) the overview.
+    // `gated help forecast` is `gated forecast --help`, and `gated help` (or `gated help help`, or nothing) the overview.
     private static string[] HelpAsOption(string[] args, RootCommand root) => args switch
     {
-        [] or ["help"] => ["--help"],
+        [] or ["help"] or ["help", "help"] => ["--help"],
         ["help", var command] => root.Subcommands.Any(c => c.Name == command)
             ? [command, "--help"]
             : throw new UsageException($"unknown command '{command}'; try: gated help"),

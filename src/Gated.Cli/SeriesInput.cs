@@ -5,14 +5,35 @@ namespace Gated.Cli;
 /// <summary>One numeric column of a CSV file, with its dates when the file has a date column.</summary>
 internal sealed record SeriesInput(string Path, string Column, float[] Values, DateOnly[]? Dates)
 {
-    /// <summary>The Chicago daily weather shipped beside the executable (see data/README.md for provenance).</summary>
     /// <summary>The bundled file's value column, and the unit its values are in.</summary>
     public const string BundledColumn = "temp", BundledUnit = "°F";
 
     /// <summary>The date column read when the file has one and the user named none.</summary>
     public const string DefaultDateColumn = "date";
 
-    public static string BundledCsv => System.IO.Path.Combine(AppContext.BaseDirectory, "data", "chicago-daily-weather.csv");
+    /// <summary>
+    /// The Chicago daily weather (see data/README.md for provenance): the repository's own data file when the tool
+    /// runs from a source tree, so an edit to it counts at once; otherwise the copy shipped beside the executable.
+    /// </summary>
+    public static string BundledCsv =>
+        SourceTreeCsv(AppContext.BaseDirectory) ?? System.IO.Path.Combine(AppContext.BaseDirectory, "data", BundledFileName);
+
+    private const string BundledFileName = "chicago-daily-weather.csv";
+
+    /// <summary>data/chicago-daily-weather.csv of the nearest folder at or above <paramref name="start"/> that holds Gated.slnx, or null.</summary>
+    internal static string? SourceTreeCsv(string start)
+    {
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+        {
+            string csv = System.IO.Path.Combine(folder.FullName, "data", BundledFileName);
+            if (File.Exists(System.IO.Path.Combine(folder.FullName, "Gated.slnx")) && File.Exists(csv))
+            {
+                return csv;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// Loads the column; the date column is optional when left at its default ("date") and the file has none,

@@ -13,14 +13,16 @@ namespace Gated.Cli;
 /// documents for bad input: a malformed data file (<see cref="DataFormatException"/>) or model file
 /// (<see cref="ModelFormatException"/>), a model a format cannot express (<see cref="NotSupportedException"/>), a
 /// recipe option out of range (<see cref="InvalidOptionException"/>), training that diverged on the given settings
-/// (<see cref="TrainingDivergedException"/>), and a file or folder that is missing or not
-/// ours to touch. Any other exception, a plain ArgumentException from inside the library included, is a bug: exit 1.
+/// (<see cref="TrainingDivergedException"/>), an output path that cannot be written (<see cref="OutputPathException"/>),
+/// and a file or folder that is missing or not ours to touch. Any other exception, a plain ArgumentException from
+/// inside the library included, is a bug: exit 1.
 /// </summary>
 internal static class UserErrors
 {
     public static bool IsUserError(Exception e) =>
-        e is UsageException or DataFormatException or ModelFormatException or InvalidOptionException or NotSupportedException or TrainingDivergedException
-            or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+        e is UsageException or DataFormatException or ModelFormatException or InvalidOptionException or NotSupportedException
+            or TrainingDivergedException or OutputPathException or FileNotFoundException or DirectoryNotFoundException
+            or UnauthorizedAccessException;
 
     /// <summary>The message, with a library option shown as the flag of <paramref name="command"/> that fills it.</summary>
     public static string Describe(Exception e, Command? command) =>

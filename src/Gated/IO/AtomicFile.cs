@@ -2,7 +2,10 @@ namespace Gated.IO;
 
 /// <summary>
 /// Writes a file under a temporary name in the same folder and renames it into place, so a crash or an error
-/// mid-write never leaves a half-written file where the user's file was.
+/// mid-write never leaves a half-written file where the user's file was. The destination is checked first
+/// (<see cref="OutputPath"/>): a folder, a path under a regular file or a read-only file is refused with
+/// <see cref="OutputPathException"/>; a symbolic link is followed, so the file it points to is replaced and the link
+/// stays; temporary files an interrupted earlier write left beside it are removed.
 /// </summary>
 public static class AtomicFile
 {
@@ -13,16 +16,22 @@ public static class AtomicFile
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="write">Writes the whole content to the stream it is given; it must not close the stream.</param>
+    /// <exception cref="OutputPathException"><paramref name="path"/> cannot be written; nothing was.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="write"/> is null.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(folder);
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string full = OutputPath.Validate(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full) ?? ".");
+        OutputPath.RemoveStaleTemporaries(full);
+        if (Path.GetFullPath(path) != full)
+        {
+            // A followed link: earlier writes named their temporaries after the link.
+            OutputPath.RemoveStaleTemporaries(path);
+        }
+        string temporary = OutputPath.TemporaryName(full);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))

@@ -99,4 +99,84 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("write", Assert.Throws<ArgumentNullException>(() => AtomicFile.Write(_folder.File("f"), null!)).ParamName);
         Assert.Empty(Directory.GetFiles(_folder.Path));
     }
+    [Fact]
+    public void ARegularFileOnThePathIsRefusedAsAnOutputPathError()
+    {
+        string file = _folder.File("notes.txt", "keep");
+
+        var e = Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(Path.Combine(file, "model.txt"), "x"));
+
+        Assert.Contains("notes.txt is a file", e.Message, StringComparison.Ordinal);
+        Assert.Equal("keep", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void AReadOnlyFileIsRefusedAndKept()
+    {
+        string path = _folder.File("model.txt", "precious");
+        File.SetAttributes(path, FileAttributes.ReadOnly);
+        try
+        {
+            var e = Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(path, "new"));
+
+            Assert.Contains("read-only", e.Message, StringComparison.Ordinal);
+            Assert.Equal(path, e.Path);
+            Assert.Equal("precious", File.ReadAllText(path));
+            Assert.Equal([path], Directory.GetFiles(_folder.Path));
+        }
+        finally
+        {
+            File.SetAttributes(path, FileAttributes.Normal);
+        }
+    }
+
+    [Fact]
+    public void ASymbolicLinkIsFollowedTheFileItPointsToReplacedAndTheLinkKept()
+    {
+        string target = _folder.File("real.txt", "old");
+        string link = Path.Combine(_folder.Path, "link.txt");
+        File.CreateSymbolicLink(link, target);
+
+        AtomicFile.WriteAllText(link, "new");
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Equal("new", File.ReadAllText(link));
+        Assert.Equal(2, Directory.GetFiles(_folder.Path).Length);
+    }
+
+    [Fact]
+    public void ALinkToAReadOnlyFileIsRefused()
+    {
+        string target = _folder.File("real.txt", "old");
+        string link = Path.Combine(_folder.Path, "link.txt");
+        File.CreateSymbolicLink(link, target);
+        File.SetAttributes(target, FileAttributes.ReadOnly);
+        try
+        {
+            Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(link, "new"));
+            Assert.Equal("old", File.ReadAllText(target));
+        }
+        finally
+        {
+            File.SetAttributes(target, FileAttributes.Normal);
+        }
+    }
+
+    [Fact]
+    public void TemporariesLeftByAKilledWriterAreRemovedOnTheNextWrite()
+    {
+        string path = _folder.File("model.txt", "old");
+        string guid = Guid.NewGuid().ToString("N");
+        string stale = _folder.File($".model.txt.{OutputSetTests.DeadPid}.{guid}.tmp", "debris");
+        string live = _folder.File($".model.txt.{Environment.ProcessId}.{guid}.tmp", "a writer at work");
+        string look = _folder.File($".model.txt.{OutputSetTests.DeadPid}.{guid}.tmp.bak", "not our name");
+
+        AtomicFile.WriteAllText(path, "new");
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(look));
+        Assert.Equal("new", File.ReadAllText(path));
+    }
 }
