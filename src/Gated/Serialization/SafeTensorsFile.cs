@@ -141,13 +141,28 @@ public static class SafeTensorsFile
             tensors[name] = entry;
         }
 
+        // As the reference reader: the tensors tile the data region from 0 with no hole, and the region ends where
+        // the last tensor does, so bytes inserted or appended anywhere are refused rather than read as other values.
         ranges.Sort((a, b) => a.Begin.CompareTo(b.Begin));
-        for (int i = 1; i < ranges.Count; i++)
+        long extent = 0;
+        for (int i = 0; i < ranges.Count; i++)
         {
-            if (ranges[i].Begin < ranges[i - 1].End)
+            if (ranges[i].Begin < extent)
             {
                 throw new ModelFormatException($"{sourceName}: tensors '{ranges[i - 1].Name}' and '{ranges[i].Name}' overlap.");
             }
+
+            if (ranges[i].Begin > extent)
+            {
+                throw new ModelFormatException($"{sourceName}: {ranges[i].Begin - extent} data bytes before tensor '{ranges[i].Name}' belong to no tensor.");
+            }
+
+            extent = ranges[i].End;
+        }
+
+        if (data.Length != extent)
+        {
+            throw new ModelFormatException($"{sourceName}: the header declares {extent} data bytes but the file has {data.Length} after the header.");
         }
 
         return (tensors, metadata);

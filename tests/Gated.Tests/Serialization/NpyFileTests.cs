@@ -137,6 +137,22 @@ public sealed class NpyFileTests : IDisposable
     }
 
     [Fact]
+    public void BytesInsertedOrAppendedAtEveryOffsetAreRejected()
+    {
+        using var stream = new MemoryStream();
+        NpyFile.Write(stream, new Tensor([1f, 2f, 3f, 4f, 5f, 6f], [2, 3]));
+        byte[] valid = stream.ToArray();
+        foreach (byte[] insert in new byte[][] { [0x20], [0x20, 0x20, 0x20, 0x20], [0, 0, 0x80, 0x3f] })
+        {
+            for (int at = 0; at <= valid.Length; at++)
+            {
+                byte[] bytes = [.. valid.AsSpan(0, at), .. insert, .. valid.AsSpan(at)];
+                Assert.Throws<ModelFormatException>(() => NpyFile.Read(bytes, "fuzz.npy"));
+            }
+        }
+    }
+
+    [Fact]
     public void ReadingAFileNamesItsPath()
     {
         string path = _folder.File("bad.npy", "hello");
