@@ -65,7 +65,10 @@ internal static class PredictCommand
         Tensor output;
         if (format == ModelFormat.Gated && ForecasterMetadata.IsForecaster(GatedModelFile.Load(modelPath).Metadata))
         {
-            output = SeriesForecaster.Load(modelPath).PredictWindows(input);
+            var forecaster = SeriesForecaster.Load(modelPath);
+            output = forecaster.CheckWindowShape(input.Shape) is { } problem
+                ? throw new UsageException($"--input {inputPath}: {problem}")
+                : forecaster.PredictWindows(input);
         }
         else
         {

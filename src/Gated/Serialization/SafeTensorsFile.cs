@@ -107,6 +107,11 @@ public static class SafeTensorsFile
             throw new ModelFormatException($"{sourceName}: not a safetensors file (only {file.Length} bytes).");
         }
 
+        if (!FileSniffer.LooksLikeSafeTensors(file) && FileSniffer.Describe(file) is { } kind)
+        {
+            throw new ModelFormatException($"{sourceName}: this is {kind}, not a safetensors model (Gated or PyTorch state_dict).");
+        }
+
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
         if (headerLength > (ulong)Math.Min(MaxHeaderBytes, file.Length - 8))
         {

@@ -94,12 +94,23 @@ public sealed class InteropCommandTests : IDisposable
     [InlineData("convert {dir}/m.safetensors {dir}/o.onnx --head-on all", "apply when IN is a PyTorch state_dict")]
     [InlineData("convert {dir}/bad.onnx {dir}/o.safetensors", "bad.onnx")]
     [InlineData("inspect", "inspect needs a model file")]
+    [InlineData("predict --model {dir}/m.safetensors --input {dir}/missing.npy --output {dir}/y.npy", "--input {dir}/missing.npy: file not found")]
+    [InlineData("inspect {dir}/data.csv", "data.csv: this is a text file (CSV?), not a model file")]
+    [InlineData("inspect {dir}/x.npy", "x.npy: this is a .npy array, not a model file")]
+    [InlineData("predict --model {dir}/m.onnx", "m.onnx: this is an ONNX model, not a safetensors model")]
+    [InlineData("predict --model {dir}/x.npy", "x.npy: this is a .npy array, not a safetensors model")]
+    [InlineData("predict --csv= --model {dir}/m.safetensors", "--csv needs a value")]
+    [InlineData("forecast --units 100000", "--units is too large for one parameter array")]
     public void BadInteropInputIsOneLineAndExitTwo(string command, string expected)
     {
         var model = new Sequential(new Gru(2), new Dense(1));
         model.Build([3, 1]);
         GatedModelFile.Save(_folder.File("m.safetensors"), model);
+        ModelFormats.Save(model, _folder.File("m.onnx"), ModelFormat.Onnx);
+        NpyFile.Write(_folder.File("x.npy"), new Tensor([1f, 2f, 3f], [1, 3, 1]));
+        _folder.File("data.csv", "date,temp\n2020-01-01,1\n");
         _folder.File("bad.onnx", "not a protobuf at all \u0001\u0002");
+        expected = expected.Replace("{dir}", _folder.Path, StringComparison.Ordinal);
         string[] args = command.Replace("{dir}", _folder.Path, StringComparison.Ordinal).Split(' ');
 
         var (code, _, stderr) = CliRunner.Run(args);
