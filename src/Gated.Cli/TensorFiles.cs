@@ -10,7 +10,7 @@ internal static class TensorFiles
     public static Tensor Read(string path, string flag) => (Extension(path, flag), File.Exists(path)) switch
     {
         (_, false) => throw new UsageException($"--{flag} {path}: file not found"),
-        (".npy", _) => NpyFile.Read(path),
+        (".npy", _) => NpyFile.ReadData(path),
         _ => TensorCsv.Read(path),
     };
 

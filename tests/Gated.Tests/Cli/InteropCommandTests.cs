@@ -101,6 +101,7 @@ public sealed class InteropCommandTests : IDisposable
     [InlineData("predict --model {dir}/x.npy", "x.npy: this is a .npy array, not a safetensors model")]
     [InlineData("predict --csv= --model {dir}/m.safetensors", "--csv needs a value")]
     [InlineData("forecast --units 100000", "--units is too large for one parameter array")]
+    [InlineData("predict --model {dir}/m.safetensors --input {dir}/nan.npy --output {dir}/y.npy", "nan.npy: value 2 (at (0, 2, 0)) is NaN, not a finite number")]
     public void BadInteropInputIsOneLineAndExitTwo(string command, string expected)
     {
         var model = new Sequential(new Gru(2), new Dense(1));
@@ -108,6 +109,7 @@ public sealed class InteropCommandTests : IDisposable
         GatedModelFile.Save(_folder.File("m.safetensors"), model);
         ModelFormats.Save(model, _folder.File("m.onnx"), ModelFormat.Onnx);
         NpyFile.Write(_folder.File("x.npy"), new Tensor([1f, 2f, 3f], [1, 3, 1]));
+        NpyFile.Write(_folder.File("nan.npy"), new Tensor([1f, 2f, float.NaN], [1, 3, 1]));
         _folder.File("data.csv", "date,temp\n2020-01-01,1\n");
         _folder.File("bad.onnx", "not a protobuf at all \u0001\u0002");
         expected = expected.Replace("{dir}", _folder.Path, StringComparison.Ordinal);
