@@ -19,7 +19,7 @@ internal static class PredictCommand
         var model = Flags.Text("--model", null, "the model file (required): one written by `gated forecast`, or with --input/--output a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", "PATH");
         var csv = Flags.Text("--csv", null, "forecast the value after this CSV file ends (default: the bundled Chicago daily weather)", "PATH");
         var column = Flags.Text("--column", null, "value column (default: the column the model was trained on)", "NAME");
-        var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, if the file has one)", "NAME");
+        var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, or a first column of dates)", "NAME");
         var input = Flags.Text("--input", null, "run the model on a batch: .npy (samples, time, features) or .csv (one sample per row, values flattened)", "X");
         var output = Flags.Text("--output", null, ".npy or .csv for the outputs of --input", "Y");
         var head = ConvertCommand.HeadOption("for a state_dict: its Linear head reads the last step or every step");
