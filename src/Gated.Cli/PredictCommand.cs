@@ -50,6 +50,7 @@ internal static class PredictCommand
 
             string inputPath = parse.GetValue(input) ?? throw new UsageException("--output needs --input");
             string outputPath = parse.GetValue(output) ?? throw new UsageException("--input needs --output");
+            ConvertCommand.CheckStateDictOptions(parse, ModelFormats.Detect(modelPath), head, nonlinearity, "--model");
             return RunBatch(modelPath, inputPath, outputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity), stdout);
         });
         return command;
@@ -63,7 +64,7 @@ internal static class PredictCommand
         var input = TensorFiles.Read(inputPath, "input");
 
         Tensor output;
-        if (format == ModelFormat.Gated && ForecasterMetadata.IsForecaster(GatedModelFile.Load(modelPath).Metadata))
+        if (ConvertCommand.IsForecaster(modelPath, format))
         {
             var forecaster = SeriesForecaster.Load(modelPath);
             output = forecaster.CheckWindowShape(input.Shape) is { } problem
