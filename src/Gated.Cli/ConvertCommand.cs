@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using Gated.Forecasting;
 using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Serialization;
@@ -36,16 +38,22 @@ internal static class ConvertCommand
 
             OutputPath.Check(outputPath);
             var inputFormat = ModelFormats.Detect(inputPath);
-            if (inputFormat != ModelFormat.PyTorchStateDict && (parse.Given(head) || parse.Given(nonlinearity)))
+            CheckStateDictOptions(parse, inputFormat, head, nonlinearity, "IN");
+            var model = ModelFormats.Load(inputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity));
+            bool forecaster = IsForecaster(inputPath, inputFormat);
+            if (format == ModelFormat.Gated && inputFormat == ModelFormat.Gated)
             {
-                throw new UsageException("--head-on and --nonlinearity apply when IN is a PyTorch state_dict");
+                // Gated to Gated keeps every metadata string: a forecaster's scaler, window and column stay with it.
+                GatedModelFile.Save(outputPath, model, GatedModelFile.Load(inputPath).Metadata);
+            }
+            else
+            {
+                ModelFormats.Save(model, outputPath, format);
             }
 
-            var model = ModelFormats.Load(inputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity));
-            ModelFormats.Save(model, outputPath, format);
             var stdout = parse.InvocationConfiguration.Output;
             stdout.WriteLine($"Converted {inputPath} ({inputFormat}) to {outputPath} ({format}), {model.ParameterCount:N0} parameters");
-            if (inputFormat == ModelFormat.Gated && format != ModelFormat.Gated && ForecasterMetadata.IsForecaster(GatedModelFile.Load(inputPath).Metadata))
+            if (forecaster && format != ModelFormat.Gated)
             {
                 stdout.WriteLine("Note: the forecaster's scaler is not part of the converted model; it reads and writes scaled values.");
             }
@@ -53,6 +61,28 @@ internal static class ConvertCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Refuses --head-on and --nonlinearity unless the model file is a state_dict, the one format that needs them.</summary>
+    public static void CheckStateDictOptions(ParseResult parse, ModelFormat format, Option head, Option nonlinearity, string what)
+    {
+        if (format != ModelFormat.PyTorchStateDict && (parse.Given(head) || parse.Given(nonlinearity)))
+        {
+            string kind = format == ModelFormat.Onnx ? "an ONNX model" : "a Gated model";
+            throw new UsageException($"--head-on and --nonlinearity apply when {what} is a PyTorch state_dict, not {kind}");
+        }
+    }
+
+    /// <summary>Whether the file is a Gated forecaster, checked as predict checks it: one whose saved scaler or window is unusable is refused.</summary>
+    public static bool IsForecaster(string path, ModelFormat format)
+    {
+        if (format != ModelFormat.Gated || !ForecasterMetadata.IsForecaster(GatedModelFile.Load(path).Metadata))
+        {
+            return false;
+        }
+
+        SeriesForecaster.Load(path);
+        return true;
     }
 
     /// <summary>--head-on: which steps a PyTorch state_dict's Linear head reads.</summary>

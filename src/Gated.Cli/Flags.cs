@@ -94,9 +94,9 @@ internal static class Flags
             CustomParser = result =>
             {
                 string text = result.Tokens[^1].Value;
-                if (text.StartsWith("--", StringComparison.Ordinal))
+                if (text.Length == 0 || text.StartsWith("--", StringComparison.Ordinal))
                 {
-                    // The next option, not a value: "--window --out x" forgot the window.
+                    // The next option, not a value: "--window --out x" forgot the window; "--csv=" gave none.
                     result.AddError($"{name} needs a value");
                     return fallback;
                 }

@@ -22,6 +22,9 @@ internal static class InspectCommand
         command.SetAction(parse =>
         {
             string file = parse.GetRequiredValue(path);
+            var format = ModelFormats.Detect(file);
+            ConvertCommand.CheckStateDictOptions(parse, format, head, nonlinearity, "MODEL");
+            ConvertCommand.IsForecaster(file, format);
             var model = ModelFormats.Load(file, parse.GetChoice(head), parse.GetChoice(nonlinearity));
             var stdout = parse.InvocationConfiguration.Output;
             stdout.WriteLine($"File: {file}");

@@ -20,7 +20,7 @@ internal static class PredictCommand
         var model = Flags.Text("--model", null, "the model file (required): one written by `gated forecast`, or with --input/--output a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", "PATH");
         var csv = Flags.Text("--csv", null, "forecast the value after this CSV file ends (default: the bundled Chicago daily weather)", "PATH");
         var column = Flags.Text("--column", null, "value column (default: the column the model was trained on)", "NAME");
-        var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, if the file has one)", "NAME");
+        var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, or a first column of dates)", "NAME");
         var input = Flags.Text("--input", null, "run the model on a batch: .npy (samples, time, features) or .csv (one sample per row, values flattened)", "X");
         var output = Flags.Text("--output", null, ".npy or .csv for the outputs of --input", "Y");
         var head = ConvertCommand.HeadOption("for a state_dict: its Linear head reads the last step or every step");
@@ -51,6 +51,7 @@ internal static class PredictCommand
 
             string inputPath = parse.GetValue(input) ?? throw new UsageException("--output needs --input");
             string outputPath = parse.GetValue(output) ?? throw new UsageException("--input needs --output");
+            ConvertCommand.CheckStateDictOptions(parse, ModelFormats.Detect(modelPath), head, nonlinearity, "--model");
             return RunBatch(modelPath, inputPath, outputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity), stdout);
         });
         return command;
@@ -65,9 +66,12 @@ internal static class PredictCommand
         var input = TensorFiles.Read(inputPath, "input");
 
         Tensor output;
-        if (format == ModelFormat.Gated && ForecasterMetadata.IsForecaster(GatedModelFile.Load(modelPath).Metadata))
+        if (ConvertCommand.IsForecaster(modelPath, format))
         {
-            output = SeriesForecaster.Load(modelPath).PredictWindows(input);
+            var forecaster = SeriesForecaster.Load(modelPath);
+            output = forecaster.CheckWindowShape(input.Shape) is { } problem
+                ? throw new UsageException($"--input {inputPath}: {problem}")
+                : forecaster.PredictWindows(input);
         }
         else
         {

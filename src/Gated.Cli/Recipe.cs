@@ -11,7 +11,9 @@ internal sealed record Recipe(SeriesInput Series, ForecastOptions Options, strin
     public string DescribeData()
     {
         string shownPath = BundledData ? "data/chicago-daily-weather.csv (bundled)" : Series.Path;
-        return $"Data: {shownPath}, column '{Series.Column}', {Series.Values.Length} values ({Series.Describe(0)} .. {Series.Describe(Series.Values.Length - 1)})";
+        // The time column is named when it is not the default, so a detected one is never a surprise.
+        string time = Series.DateColumn is null or SeriesInput.DefaultDateColumn ? "" : $", dates from column '{Series.DateColumn}'";
+        return $"Data: {shownPath}, column '{Series.Column}'{time}, {Series.Values.Length} values ({Series.Describe(0)} .. {Series.Describe(Series.Values.Length - 1)})";
     }
 }
 
@@ -37,7 +39,7 @@ internal sealed class RecipeFlags
 
     public Option<string> Column { get; } = Flags.Text("--column", SeriesInput.BundledColumn, "value column", "NAME");
 
-    public Option<string> DateColumn { get; } = Flags.Text("--date-column", null, $"date column, ISO yyyy-MM-dd (default: {SeriesInput.DefaultDateColumn}, if the file has one)", "NAME");
+    public Option<string> DateColumn { get; } = Flags.Text("--date-column", null, $"date column, ISO yyyy-MM-dd, evenly spaced (default: {SeriesInput.DefaultDateColumn}, or a first column of dates)", "NAME");
 
     public Option<int> Window { get; } = Flags.Count("--window", Defaults.Window, "input length in steps");
 

@@ -3,7 +3,7 @@ using Gated.Data;
 namespace Gated.Cli;
 
 /// <summary>One numeric column of a CSV file, with its dates when the file has a date column.</summary>
-internal sealed record SeriesInput(string Path, string Column, float[] Values, DateOnly[]? Dates)
+internal sealed record SeriesInput(string Path, string Column, float[] Values, DateOnly[]? Dates, string? DateColumn = null)
 {
     /// <summary>The bundled file's value column, and the unit its values are in.</summary>
     public const string BundledColumn = "temp", BundledUnit = "°F";
@@ -36,26 +36,21 @@ internal sealed record SeriesInput(string Path, string Column, float[] Values, D
     }
 
     /// <summary>
-    /// Loads the column; the date column is optional when left at its default ("date") and the file has none,
-    /// required when the user named it.
+    /// Loads the column; the date column is required when the user named it, otherwise "date" or a first column of
+    /// dates when the file has one (<see cref="CsvTable.DetectDateColumn"/>). Dates must be evenly spaced: a gap is refused.
     /// </summary>
     public static SeriesInput Load(string path, string column, string? dateColumn)
     {
         var table = CsvTable.Load(path);
         float[] values = table.GetNumbers(column);
-        DateOnly[]? dates = null;
-        string dateName = dateColumn ?? DefaultDateColumn;
-        if (dateColumn is not null || table.HasColumn(dateName))
-        {
-            dates = table.GetIncreasingDates(dateName);
-        }
-
+        string? dateName = dateColumn ?? table.DetectDateColumn();
+        DateOnly[]? dates = dateName is null || dateName == column ? null : table.GetEvenlySpacedDates(dateName);
         if (values.Length == 0)
         {
             throw new DataFormatException($"{path}: column '{column}' has no values");
         }
 
-        return new SeriesInput(path, column, values, dates);
+        return new SeriesInput(path, column, values, dates, dates is null ? null : dateName);
     }
 
     public string Describe(int index) =>

@@ -7,9 +7,10 @@ namespace Gated.Cli;
 /// <summary>Reads and writes the CLI's data files by extension: .npy (any rank) or .csv (one sample per row).</summary>
 internal static class TensorFiles
 {
-    public static Tensor Read(string path, string flag) => Extension(path, flag) switch
+    public static Tensor Read(string path, string flag) => (Extension(path, flag), File.Exists(path)) switch
     {
-        ".npy" => NpyFile.Read(path),
+        (_, false) => throw new UsageException($"--{flag} {path}: file not found"),
+        (".npy", _) => NpyFile.ReadData(path),
         _ => TensorCsv.Read(path),
     };
 

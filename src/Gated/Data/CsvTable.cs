@@ -222,6 +222,59 @@ public sealed class CsvTable
         return dates;
     }
 
+    /// <summary>
+    /// <see cref="GetIncreasingDates"/>, also refusing a gap: a step between consecutive dates more than 1.5 times the
+    /// series' usual (modal) step, so months of 28 to 31 days and leap years pass but a missing day of daily data
+    /// does not. The error names the first gap's dates and size; models here assume evenly spaced steps.
+    /// </summary>
+    public DateOnly[] GetEvenlySpacedDates(string column)
+    {
+        DateOnly[] dates = GetIncreasingDates(column);
+        if (dates.Length < 3)
+        {
+            return dates;
+        }
+
+        // The modal step; ties go to the smaller step, the stricter reading.
+        var counts = new Dictionary<int, int>();
+        for (int r = 1; r < dates.Length; r++)
+        {
+            int step = dates[r].DayNumber - dates[r - 1].DayNumber;
+            counts[step] = counts.GetValueOrDefault(step) + 1;
+        }
+
+        int usual = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).First().Key;
+        for (int r = 1; r < dates.Length; r++)
+        {
+            int step = dates[r].DayNumber - dates[r - 1].DayNumber;
+            if (2 * step > 3 * usual)
+            {
+                string previous = dates[r - 1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                string current = dates[r].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                throw CellError(r, column,
+                    $"a {step}-day gap from {previous} (line {_lines[r - 1]}) to {current}, where the series usually steps {usual} day{(usual == 1 ? "" : "s")}; fill or drop the missing dates");
+            }
+        }
+
+        return dates;
+    }
+
+    /// <summary>
+    /// The column that holds the series' dates: "date" when the table has one, else the first column when every
+    /// cell of it is a yyyy-MM-dd date, else null.
+    /// </summary>
+    public string? DetectDateColumn()
+    {
+        if (_index.ContainsKey("date"))
+        {
+            return "date";
+        }
+
+        return RowCount > 0 && _cells[0].All(cell => DateOnly.TryParseExact(cell.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            ? _columns[0]
+            : null;
+    }
+
     private int IndexOf(string column)
     {
         ArgumentNullException.ThrowIfNull(column);
@@ -232,6 +285,11 @@ public sealed class CsvTable
 
         string? nearMiss = _columns.FirstOrDefault(name => string.Equals(name, column.Trim(), StringComparison.OrdinalIgnoreCase));
         string hint = nearMiss is null ? "" : $" (did you mean '{nearMiss}'?)";
+        if (_columns.Length == 1 && SeparatorHint(_columns[0]) is { } separator)
+        {
+            hint += $" (the header looks {separator}-separated; Gated reads comma-separated files)";
+        }
+
         string listed = string.Join(", ", _columns.Take(MaxListedColumns));
         if (_columns.Length > MaxListedColumns)
         {
@@ -240,6 +298,13 @@ public sealed class CsvTable
 
         throw new DataFormatException($"column '{column}' not found{hint}; the file has: {listed}", SourceName, column: column);
     }
+
+    // A one-column header that another common separator would split: the file is likely not comma-separated.
+    private static string? SeparatorHint(string header) =>
+        header.Contains(';', StringComparison.Ordinal) ? "semicolon"
+        : header.Contains('\t', StringComparison.Ordinal) ? "tab"
+        : header.Contains('|', StringComparison.Ordinal) ? "pipe"
+        : null;
 
     private DataFormatException CellError(int row, string column, string problem) =>
         new(problem, SourceName, _lines[row], column);

@@ -138,15 +138,23 @@ public sealed class SeriesForecaster
         return prediction[0];
     }
 
+    /// <summary>Null when <see cref="PredictWindows"/> accepts windows of this shape, otherwise why not, in one sentence.</summary>
+    public string? CheckWindowShape(IReadOnlyList<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return shape.Count is < 2 or > 3 || shape[1] != Window || (shape.Count == 3 && shape[2] != 1)
+            ? $"The forecaster reads windows of {Window} values, (samples, {Window}) or (samples, {Window}, 1); got {Tensor.FormatShape(shape.ToArray())}."
+            : null;
+    }
+
     /// <summary>Forecasts for windows of raw values (N, Window, 1) or (N, Window): scaled in, model, scaled back; returns (N, 1).</summary>
     /// <param name="windows">The windows, in the series' units.</param>
     public Tensor PredictWindows(Tensor windows)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        if (windows.Rank is < 2 or > 3 || windows.Shape[1] != Window || (windows.Rank == 3 && windows.Shape[2] != 1))
+        if (CheckWindowShape(windows.Shape) is { } problem)
         {
-            throw new ArgumentException(
-                $"The forecaster reads windows of {Window} values, (samples, {Window}) or (samples, {Window}, 1); got {Tensor.FormatShape(windows.Shape)}.", nameof(windows));
+            throw new ArgumentException(problem, nameof(windows));
         }
 
         var scaled = new float[windows.Length];

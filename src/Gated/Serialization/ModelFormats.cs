@@ -1,3 +1,4 @@
+using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Models;
 using Gated.Serialization.Onnx;
@@ -6,12 +7,16 @@ namespace Gated.Serialization;
 
 /// <summary>
 /// One entry point for every model format: tells a file's format, loads it as a Sequential, writes a model in
-/// any format. ".onnx" files are ONNX; a safetensors file is a Gated model when its metadata holds the
-/// architecture, otherwise a PyTorch state_dict.
+/// any format. Formats are told by content: ONNX protobuf, or safetensors, which is a Gated model when its
+/// metadata holds the architecture, otherwise a PyTorch state_dict.
 /// </summary>
 public static class ModelFormats
 {
-    /// <summary>The file's format: ONNX by its extension, otherwise a safetensors file's metadata tells a Gated model from a state_dict.</summary>
+    /// <summary>
+    /// The file's format, by content: a safetensors file's metadata tells a Gated model from a state_dict; a file
+    /// that parses as ONNX (or is named .onnx and is not safetensors) is ONNX; a .npy or text file is a
+    /// ModelFormatException saying what it is.
+    /// </summary>
     public static ModelFormat Detect(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -20,12 +25,20 @@ public static class ModelFormats
             throw new FileNotFoundException($"model file not found: {path}", path);
         }
 
-        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        byte[] bytes = File.ReadAllBytes(path);
+        if (!FileSniffer.LooksLikeSafeTensors(bytes))
         {
-            return ModelFormat.Onnx;
+            if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || FileSniffer.IsOnnx(bytes))
+            {
+                return ModelFormat.Onnx;
+            }
+
+            throw new ModelFormatException(FileSniffer.Describe(bytes) is { } kind
+                ? $"{path}: this is {kind}, not a model file (Gated, ONNX or PyTorch state_dict)."
+                : $"{path}: not a model file: neither safetensors (Gated, PyTorch state_dict) nor ONNX.");
         }
 
-        var (_, metadata) = SafeTensorsFile.Read(File.ReadAllBytes(path), path);
+        var (_, metadata) = SafeTensorsFile.Read(bytes, path);
         return metadata.ContainsKey(GatedModelFile.ArchitectureKey) ? ModelFormat.Gated : ModelFormat.PyTorchStateDict;
     }
 

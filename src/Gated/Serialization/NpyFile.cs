@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Gated.Data;
 using Gated.IO;
 using Gated.Tensors;
 
@@ -25,6 +26,41 @@ public static class NpyFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return Read(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>
+    /// Reads a .npy file of data (a model's input) as <see cref="Read(string)"/> does, and, as for a CSV
+    /// (<see cref="TensorCsv"/>), every value must be finite: the first NaN or infinity is a
+    /// <see cref="DataFormatException"/> naming its flat index and its index in the shape.
+    /// </summary>
+    public static Tensor ReadData(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw DataFormatException.FileNotFound(path);
+        }
+
+        var tensor = Read(path);
+        var values = tensor.Data;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                // Row-major: peel the index off from the last dimension.
+                var index = new int[tensor.Rank];
+                for (int d = tensor.Rank - 1, rest = i; d >= 0; d--)
+                {
+                    index[d] = rest % tensor.Shape[d];
+                    rest /= tensor.Shape[d];
+                }
+
+                string value = float.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "infinity" : "-infinity";
+                throw new DataFormatException($"value {i} (at {Tensor.FormatShape(index)}) is {value}, not a finite number", path);
+            }
+        }
+
+        return tensor;
     }
 
     /// <summary>Parses a whole .npy file; sourceName names it in error messages.</summary>

@@ -107,6 +107,11 @@ public static class SafeTensorsFile
             throw new ModelFormatException($"{sourceName}: not a safetensors file (only {file.Length} bytes).");
         }
 
+        if (!FileSniffer.LooksLikeSafeTensors(file) && FileSniffer.Describe(file) is { } kind)
+        {
+            throw new ModelFormatException($"{sourceName}: this is {kind}, not a safetensors model (Gated or PyTorch state_dict).");
+        }
+
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
         if (headerLength > (ulong)Math.Min(MaxHeaderBytes, file.Length - 8))
         {
@@ -141,13 +146,28 @@ public static class SafeTensorsFile
             tensors[name] = entry;
         }
 
+        // As the reference reader: the tensors tile the data region from 0 with no hole, and the region ends where
+        // the last tensor does, so bytes inserted or appended anywhere are refused rather than read as other values.
         ranges.Sort((a, b) => a.Begin.CompareTo(b.Begin));
-        for (int i = 1; i < ranges.Count; i++)
+        long extent = 0;
+        for (int i = 0; i < ranges.Count; i++)
         {
-            if (ranges[i].Begin < ranges[i - 1].End)
+            if (ranges[i].Begin < extent)
             {
                 throw new ModelFormatException($"{sourceName}: tensors '{ranges[i - 1].Name}' and '{ranges[i].Name}' overlap.");
             }
+
+            if (ranges[i].Begin > extent)
+            {
+                throw new ModelFormatException($"{sourceName}: {ranges[i].Begin - extent} data bytes before tensor '{ranges[i].Name}' belong to no tensor.");
+            }
+
+            extent = ranges[i].End;
+        }
+
+        if (data.Length != extent)
+        {
+            throw new ModelFormatException($"{sourceName}: the header declares {extent} data bytes but the file has {data.Length} after the header.");
         }
 
         return (tensors, metadata);

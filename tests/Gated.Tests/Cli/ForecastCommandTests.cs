@@ -39,6 +39,8 @@ public sealed class ForecastCommandTests : IDisposable
         { "unknown option", ["--csv", "{csv}", "--epoch", "3"], "unknown option --epoch" },
         { "option without value", ["--csv", "{csv}", "--window"], "--window needs a value" },
         { "missing date column", ["--csv", "{csv}", "--date-column", "day"], "column 'day' not found" },
+        { "gap in the dates", ["--csv", "{dir}/gap.csv"], "column 'date': a 11-day gap from 2020-01-10 (line 11) to 2020-01-21" },
+        { "semicolons", ["--csv", "{dir}/semicolon.csv"], "the header looks semicolon-separated" },
     };
 
     [Theory]
@@ -46,6 +48,10 @@ public sealed class ForecastCommandTests : IDisposable
     public void BadInputGetsOneClearLineExitCodeTwoAndWritesNothing(string what, string[] args, string expected)
     {
         _folder.File("empty.csv", "");
+        // Ten days missing after 2020-01-10: the 11-day step the issue met.
+        _folder.File("gap.csv", "date,temp\n" + string.Concat(SeasonalSeries(400).Select((v, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"{new DateOnly(2020, 1, 1).AddDays(i < 10 ? i : i + 10):yyyy-MM-dd},{v}\n"))));
+        _folder.File("semicolon.csv", SeasonalCsv(400).Replace(',', ';'));
         _folder.File("text.csv", "date,temp\n2020-01-01,1\n2020-01-02,2\n2020-01-03,warm\n");
         _folder.File("nan.csv", "date,temp\n2020-01-01,1\nNaN-row,NaN\n".Replace("NaN-row", "2020-01-02", StringComparison.Ordinal));
         string[] full = [.. args.Select(Expand), "--out", _out, "--epochs", "1"];
@@ -63,6 +69,17 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Contains(expected, lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_out), $"{what}: the output folder was created");
+    }
+
+    [Fact]
+    public void ADateLikeFirstColumnIsTheTimeAndTheOutputSaysSo()
+    {
+        string csv = _folder.File("day.csv", SeasonalCsv(400).Replace("date,temp", "day,temp", StringComparison.Ordinal));
+
+        var (code, stdout, stderr) = CliRunner.Run("forecast", "--csv", csv, "--window", "10", "--units", "4", "--epochs", "1", "--out", _out);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("column 'temp', dates from column 'day', 400 values (2020-01-01 .. 2021-02-03)", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,6 +85,24 @@ public sealed class InteropCommandTests : IDisposable
         Assert.Contains($"Total params: {model.ParameterCount:N0}", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ConvertingAForecasterGatedToGatedKeepsItsScalerAndWindow()
+    {
+        string csv = _folder.File("series.csv", ForecastCommandTests.SeasonalCsv(120));
+        string model = _folder.File("fc.safetensors"), copy = _folder.File("copy.safetensors");
+        var (code, _, stderr) = CliRunner.Run("forecast", "--csv", csv, "--window", "8", "--units", "4", "--epochs", "1", "--out", _folder.File("out"));
+        Assert.True(code == 0, stderr);
+        File.Copy(Path.Combine(_folder.File("out"), "model.safetensors"), model);
+
+        (code, _, stderr) = CliRunner.Run("convert", model, copy);
+        Assert.True(code == 0, stderr);
+
+        var original = CliRunner.Run("predict", "--model", model, "--csv", csv);
+        var converted = CliRunner.Run("predict", "--model", copy, "--csv", csv);
+        Assert.True(converted.ExitCode == 0, converted.Stderr);
+        Assert.Equal(original.Stdout, converted.Stdout);
+    }
+
     [Theory]
     [InlineData("predict --model {dir}/none.onnx --input {dir}/x.npy --output {dir}/y.npy", "none.onnx")]
     [InlineData("predict --model {dir}/m.safetensors --input {dir}/x.txt --output {dir}/y.npy", "use a .npy or .csv file")]
@@ -94,12 +112,38 @@ public sealed class InteropCommandTests : IDisposable
     [InlineData("convert {dir}/m.safetensors {dir}/o.onnx --head-on all", "apply when IN is a PyTorch state_dict")]
     [InlineData("convert {dir}/bad.onnx {dir}/o.safetensors", "bad.onnx")]
     [InlineData("inspect", "inspect needs a model file")]
+    [InlineData("predict --model {dir}/m.safetensors --input {dir}/missing.npy --output {dir}/y.npy", "--input {dir}/missing.npy: file not found")]
+    [InlineData("inspect {dir}/data.csv", "data.csv: this is a text file (CSV?), not a model file")]
+    [InlineData("inspect {dir}/x.npy", "x.npy: this is a .npy array, not a model file")]
+    [InlineData("predict --model {dir}/m.onnx", "m.onnx: this is an ONNX model, not a safetensors model")]
+    [InlineData("predict --model {dir}/x.npy", "x.npy: this is a .npy array, not a safetensors model")]
+    [InlineData("predict --csv= --model {dir}/m.safetensors", "--csv needs a value")]
+    [InlineData("forecast --units 100000", "--units is too large for one parameter array")]
+    [InlineData("predict --model {dir}/m.safetensors --input {dir}/x.npy --output {dir}/y.npy --head-on all", "--head-on and --nonlinearity apply when --model is a PyTorch state_dict, not a Gated model")]
+    [InlineData("inspect {dir}/m.onnx --nonlinearity relu", "--head-on and --nonlinearity apply when MODEL is a PyTorch state_dict, not an ONNX model")]
+    [InlineData("inspect {dir}/badscaler.safetensors", "badscaler.safetensors: the saved scaler is unusable")]
+    [InlineData("convert {dir}/badscaler.safetensors {dir}/o.safetensors", "badscaler.safetensors: the saved scaler is unusable")]
+    [InlineData("predict --model {dir}/m.safetensors --input {dir}/nan.npy --output {dir}/y.npy", "nan.npy: value 2 (at (0, 2, 0)) is NaN, not a finite number")]
     public void BadInteropInputIsOneLineAndExitTwo(string command, string expected)
     {
         var model = new Sequential(new Gru(2), new Dense(1));
         model.Build([3, 1]);
         GatedModelFile.Save(_folder.File("m.safetensors"), model);
+        ModelFormats.Save(model, _folder.File("m.onnx"), ModelFormat.Onnx);
+        NpyFile.Write(_folder.File("x.npy"), new Tensor([1f, 2f, 3f], [1, 3, 1]));
+        NpyFile.Write(_folder.File("nan.npy"), new Tensor([1f, 2f, float.NaN], [1, 3, 1]));
+        _folder.File("data.csv", "date,temp\n2020-01-01,1\n");
+        var forecastShaped = new Sequential(new Gru(2), new Dense(1));
+        forecastShaped.Build([3, 1]);
+        GatedModelFile.Save(_folder.File("badscaler.safetensors"), forecastShaped, new Dictionary<string, string>
+        {
+            [ForecasterMetadata.Window] = "3",
+            [ForecasterMetadata.Horizon] = "1",
+            [ForecasterMetadata.Scaler] = "minmax",
+            [ForecasterMetadata.ScalerState] = "{\"scale\": 1}",
+        });
         _folder.File("bad.onnx", "not a protobuf at all \u0001\u0002");
+        expected = expected.Replace("{dir}", _folder.Path, StringComparison.Ordinal);
         string[] args = command.Replace("{dir}", _folder.Path, StringComparison.Ordinal).Split(' ');
 
         var (code, _, stderr) = CliRunner.Run(args);

@@ -345,6 +345,47 @@ public class CsvTableTests
     }
 
     [Fact]
+    public void AGapInEvenlySpacedDatesNamesItsDatesAndSize()
+    {
+        CsvTable table = Parse("date\n2001-01-01\n2001-01-02\n2001-01-03\n2001-01-14\n2001-01-15\n");
+
+        var ex = Assert.Throws<DataFormatException>(() => table.GetEvenlySpacedDates("date"));
+
+        Assert.Equal(
+            "data/x.csv line 5, column 'date': a 11-day gap from 2001-01-03 (line 4) to 2001-01-14, where the series usually steps 1 day; fill or drop the missing dates",
+            ex.Message);
+    }
+
+    [Theory]
+    [InlineData("2001-01-31\n2001-02-28\n2001-03-31\n2001-04-30\n2001-05-31\n")] // months of 28 to 31 days
+    [InlineData("2001-01-01\n2002-01-01\n2003-01-01\n2004-01-01\n2005-01-01\n")] // a leap year among years
+    [InlineData("2001-01-01\n2001-01-08\n2001-01-15\n")] // weeks
+    public void CalendarSpacingIsNotAGap(string rows)
+    {
+        Assert.Equal(rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, Parse("date\n" + rows).GetEvenlySpacedDates("date").Length);
+    }
+
+    [Theory]
+    [InlineData("date,day,temp\n2001-01-01,2001-01-01,1\n", "date")]
+    [InlineData("day,temp\n2001-01-01,1\n2001-01-02,2\n", "day")]
+    [InlineData("temp,day\n1,2001-01-01\n", null)]
+    [InlineData("day,temp\n2001-01-01,1\nyesterday,2\n", null)]
+    public void TheDateColumnIsDateOrADateLikeFirstColumn(string csv, string? expected)
+    {
+        Assert.Equal(expected, Parse(csv).DetectDateColumn());
+    }
+
+    [Theory]
+    [InlineData("date;temp\n2001-01-01;1\n", "semicolon")]
+    [InlineData("date\ttemp\n2001-01-01\t1\n", "tab")]
+    public void AMissingColumnInAOneColumnHeaderHintsAtTheSeparator(string csv, string separator)
+    {
+        var ex = Assert.Throws<DataFormatException>(() => Parse(csv).GetNumbers("temp"));
+
+        Assert.Contains($"the header looks {separator}-separated; Gated reads comma-separated files", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GetTextReturnsACopy()
     {
         CsvTable table = Parse("a\nx\n");

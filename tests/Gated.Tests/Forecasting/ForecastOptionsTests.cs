@@ -10,6 +10,7 @@ public sealed class ForecastOptionsTests
     {
         { new ForecastOptions { Epochs = 0 }, "Epochs", "Epochs must be a positive integer, got '0'" },
         { new ForecastOptions { Units = -5 }, "Units", "Units must be a positive integer, got '-5'" },
+        { new ForecastOptions { Units = 100_000 }, "Units", "Units is too large for one parameter array (2 layer(s) of 100000 units need about 160001600000 parameters; at most 2147483591 fit), got '100000'" },
         { new ForecastOptions { LearningRate = -0.01f }, "LearningRate", "LearningRate must be a number greater than 0, got '-0.01'" },
         { new ForecastOptions { TestFraction = 1 }, "TestFraction", "TestFraction must be a number in (0, 1), got '1'" },
         { new ForecastOptions { ValidationSplit = -0.1 }, "ValidationSplit", "ValidationSplit must be a number in [0, 1), got '-0.1'" },

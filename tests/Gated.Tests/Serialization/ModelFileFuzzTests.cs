@@ -71,6 +71,53 @@ public sealed class ModelFileFuzzTests : IDisposable
         Assert.True(rejected > tried / 10, $"only {rejected} of {tried} mutations were rejected");
     }
 
+    // No insertion is semantically neutral: the length prefix fixes the header's size, so bytes inserted even into
+    // the header's JSON whitespace push its tail into the data region, whose size then differs from the declared one.
+    [Fact]
+    public void BytesInsertedOrAppendedAtEveryOffsetAreRejected()
+    {
+        var model = new Sequential(new Gru(2), new Dense(1));
+        model.Build([3, 1], seed: 3);
+        string good = _folder.File("small.safetensors");
+        GatedModelFile.Save(good, model);
+        byte[] valid = File.ReadAllBytes(good);
+        byte[][] inserts = [[0], [0x20, 0x20, 0x20, 0x20], [0, 0, 0x80, 0x3f]];
+        var accepted = new List<string>();
+        foreach (byte[] insert in inserts)
+        {
+            for (int at = 0; at <= valid.Length; at++)
+            {
+                byte[] bytes = [.. valid.AsSpan(0, at), .. insert, .. valid.AsSpan(at)];
+                try
+                {
+                    SafeTensorsFile.Read(bytes, "fuzz.safetensors");
+                    accepted.Add($"{insert.Length} bytes at {at}");
+                }
+                catch (ModelFormatException)
+                {
+                }
+            }
+        }
+
+        Assert.True(accepted.Count == 0, $"{accepted.Count} insertions were read as a model, first: {string.Join(", ", accepted.Take(5))}");
+
+        // End to end: the four bytes inserted into the data region that once changed a forecast.
+        int dataStart = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(valid);
+        string path = _folder.File("inserted.safetensors");
+        File.WriteAllBytes(path, [.. valid.AsSpan(0, dataStart + 4), 0, 0, 0x80, 0x3f, .. valid.AsSpan(dataStart + 4)]);
+        var e = Assert.Throws<ModelFormatException>(() => GatedModelFile.Load(path));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("declares", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DataBytesThatBelongToNoTensorAreRejected()
+    {
+        string header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
+        var e = Assert.Throws<ModelFormatException>(() => SafeTensorsFile.Read(SafeTensors(header, 12), "hole.safetensors"));
+        Assert.Contains("belong to no tensor", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OverlappingTensorsAreRejectedNamingTheFile()
     {

@@ -119,4 +119,25 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains(from, text, StringComparison.Ordinal);
         return Encoding.Latin1.GetBytes(text.Replace(from, to, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void FormatsAreDetectedByContentNotByName()
+    {
+        var model = new Sequential(new Gru(2), new Dense(1));
+        model.Build([3, 1], seed: 1);
+        string onnx = _folder.File("model.bin");
+        File.WriteAllBytes(onnx, Gated.Serialization.Onnx.OnnxExporter.ToBytes(model));
+        Assert.Equal(ModelFormat.Onnx, ModelFormats.Detect(onnx));
+        var e = Assert.Throws<ModelFormatException>(() => GatedModelFile.Load(onnx));
+        Assert.Equal($"{onnx}: this is an ONNX model, not a safetensors model (Gated or PyTorch state_dict).", e.Message);
+
+        string csv = _folder.File("series.safetensors", "date,temp\n2020-01-01,1.5\n");
+        e = Assert.Throws<ModelFormatException>(() => ModelFormats.Detect(csv));
+        Assert.Equal($"{csv}: this is a text file (CSV?), not a model file (Gated, ONNX or PyTorch state_dict).", e.Message);
+
+        string npy = _folder.File("x.safetensors");
+        NpyFile.Write(npy, new Tensor([1f, 2f], [2]));
+        e = Assert.Throws<ModelFormatException>(() => GatedModelFile.Load(npy));
+        Assert.Contains("this is a .npy array", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -136,6 +136,35 @@ public sealed class NpyFileTests : IDisposable
         Assert.False(string.IsNullOrEmpty(what));
     }
 
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "infinity")]
+    [InlineData(float.NegativeInfinity, "-infinity")]
+    public void DataWithANonFiniteValueIsRefusedNamingTheFirst(float bad, string word)
+    {
+        string path = _folder.File("x.npy");
+        NpyFile.Write(path, new Tensor([1f, 2f, 3f, 4f, bad, 6f, float.NaN, 8f], [2, 2, 2]));
+        var e = Assert.Throws<Gated.Data.DataFormatException>(() => NpyFile.ReadData(path));
+        Assert.Equal($"{path}: value 4 (at (1, 0, 0)) is {word}, not a finite number", e.Message);
+        Assert.True(float.IsNaN(NpyFile.Read(path).Data[6]), "Read, for weights and raw arrays, keeps every value");
+    }
+
+    [Fact]
+    public void BytesInsertedOrAppendedAtEveryOffsetAreRejected()
+    {
+        using var stream = new MemoryStream();
+        NpyFile.Write(stream, new Tensor([1f, 2f, 3f, 4f, 5f, 6f], [2, 3]));
+        byte[] valid = stream.ToArray();
+        foreach (byte[] insert in new byte[][] { [0x20], [0x20, 0x20, 0x20, 0x20], [0, 0, 0x80, 0x3f] })
+        {
+            for (int at = 0; at <= valid.Length; at++)
+            {
+                byte[] bytes = [.. valid.AsSpan(0, at), .. insert, .. valid.AsSpan(at)];
+                Assert.Throws<ModelFormatException>(() => NpyFile.Read(bytes, "fuzz.npy"));
+            }
+        }
+    }
+
     [Fact]
     public void ReadingAFileNamesItsPath()
     {

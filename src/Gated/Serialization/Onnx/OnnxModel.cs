@@ -49,7 +49,15 @@ internal sealed class OnnxModel
                     case 1: model.IrVersion = r.Int64("ModelProto.ir_version"); break;
                     case 2: model.ProducerName = r.String("ModelProto.producer_name"); break;
                     case 3: model.ProducerVersion = r.String("ModelProto.producer_version"); break;
-                    case 7: r.Message("ModelProto.graph", r => model.Graph = OnnxGraph.Read(r)); break;
+                    case 7:
+                        // Protobuf merges a repeated singular field, so a second graph is how appended bytes show.
+                        if (model.Graph is not null)
+                        {
+                            throw new ModelFormatException("ModelProto.graph appears twice (bytes appended to the model?)");
+                        }
+
+                        r.Message("ModelProto.graph", r => model.Graph = OnnxGraph.Read(r));
+                        break;
                     case 8:
                         string domain = "";
                         long version = 0;
