@@ -11,12 +11,13 @@ public static class AtomicFile
 {
     /// <summary>
     /// Creates the file's folder if needed, lets <paramref name="write"/> fill a temporary file beside it, flushes it
-    /// to disk and moves it over <paramref name="path"/>; on any exception the temporary file is deleted and the
-    /// exception rethrown, leaving the old file as it was.
+    /// to disk and moves it over <paramref name="path"/>; on any exception the temporary file is deleted, leaving the
+    /// old file as it was, and the exception rethrown — an I/O failure as an <see cref="OutputPathException"/> that
+    /// names <paramref name="path"/>, not the temporary file.
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="write">Writes the whole content to the stream it is given; it must not close the stream.</param>
-    /// <exception cref="OutputPathException"><paramref name="path"/> cannot be written; nothing was.</exception>
+    /// <exception cref="OutputPathException"><paramref name="path"/> cannot be written, or writing it failed; the old file is unchanged.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="write"/> is null.</exception>
     public static void Write(string path, Action<Stream> write)
@@ -42,9 +43,15 @@ public static class AtomicFile
 
             File.Move(temporary, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             File.Delete(temporary);
+            if (e is IOException and not OutputPathException or UnauthorizedAccessException)
+            {
+                // The system's message names the temporary file, which the user never asked for: name theirs.
+                throw new OutputPathException(path, e.Message.Replace(temporary, path, StringComparison.Ordinal), e);
+            }
+
             throw;
         }
     }

@@ -65,9 +65,23 @@ public sealed class AtomicFileTests : IDisposable
     {
         string path = _folder.File("never.txt");
 
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, _ => throw new IOException("no")));
+        Assert.Throws<OutputPathException>(() => AtomicFile.Write(path, _ => throw new IOException("no")));
 
         Assert.Empty(Directory.GetFiles(_folder.Path));
+    }
+
+    [Fact]
+    public void AnIoFailureNamesTheUsersPathNotTheTemporaryFile()
+    {
+        string path = _folder.File("y.npy");
+
+        // As the system words a failed write: with the path of the file being written, here the temporary one.
+        var e = Assert.Throws<OutputPathException>(() => AtomicFile.Write(path, stream => throw new IOException($"No space left on device : '{((FileStream)stream).Name}'")));
+
+        Assert.Equal(path, e.Path);
+        Assert.Contains($"'{path}'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", e.Message, StringComparison.Ordinal);
+        Assert.IsType<IOException>(e.InnerException);
     }
 
     [Fact]
