@@ -4,13 +4,14 @@ using Xunit;
 namespace Gated.Tests.Kernels;
 
 /// <summary>
-/// Runs every test in this namespace again in a child process with AVX-512, AVX2 or all hardware intrinsics
-/// switched off (the .NET 10 names of the switches), so the narrower kernel paths are tested here too. In the
+/// Runs every test in this namespace (and the initializers' tests) again in a child process with AVX-512, AVX2 or
+/// all hardware intrinsics switched off (the .NET 10 names of the switches), so the narrower paths are tested too. In the
 /// child this theory skips itself and <see cref="IsaModeTests"/> runs: exactly one skip proves it did.
 /// </summary>
 public class SimdModeTests
 {
-    private const string KernelTests = "FullyQualifiedName~Gated.Tests.Kernels";
+    // The kernels, and the initializers whose vector path must give the scalar bits (Orthogonal).
+    private const string KernelTests = "FullyQualifiedName~Gated.Tests.Kernels|FullyQualifiedName~Gated.Tests.Layers.Initializers";
 
     // This theory skips itself in the child (xunit reports a skipped theory once); anything more skipped means the
     // ISA check did not run.
