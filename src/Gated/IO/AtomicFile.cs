@@ -24,36 +24,11 @@ public static class AtomicFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        string full = OutputPath.Validate(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full) ?? ".");
-        OutputPath.RemoveStaleTemporaries(full);
-        if (Path.GetFullPath(path) != full)
-        {
-            // A followed link: earlier writes named their temporaries after the link.
-            OutputPath.RemoveStaleTemporaries(path);
-        }
-        string temporary = OutputPath.TemporaryName(full);
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
 
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception e)
-        {
-            File.Delete(temporary);
-            if (e is IOException and not OutputPathException or UnauthorizedAccessException)
-            {
-                // The system's message names the temporary file, which the user never asked for: name theirs.
-                throw new OutputPathException(path, e.Message.Replace(temporary, path, StringComparison.Ordinal), e);
-            }
-
-            throw;
-        }
+        // A set of one file: the same checks, temporary names, clean-up and error wording as a run's outputs.
+        using var outputs = new OutputSet([path]);
+        outputs.Write(path, write);
+        outputs.Commit();
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark, atomically as <see cref="Write"/> does.</summary>

@@ -62,6 +62,7 @@ public sealed class OutputSet : IDisposable
     /// <param name="path">One of the destinations.</param>
     /// <param name="writeTo">Writes the whole file at the path it is given.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is not a destination of this set.</exception>
+    /// <exception cref="OutputPathException">Writing failed (an I/O error, named for <paramref name="path"/>); no temporary file is left.</exception>
     /// <exception cref="InvalidOperationException">The set was committed or disposed.</exception>
     public void Write(string path, Action<string> writeTo)
     {
@@ -75,9 +76,14 @@ public sealed class OutputSet : IDisposable
         {
             writeTo(temporary);
         }
-        catch
+        catch (Exception e)
         {
             File.Delete(temporary);
+            if (NamingTheDestination(e, temporary, entry.Path) is { } named)
+            {
+                throw named;
+            }
+
             throw;
         }
 
@@ -119,7 +125,20 @@ public sealed class OutputSet : IDisposable
 
         foreach (var entry in _entries)
         {
-            File.Move(entry.Temporary!, entry.Target, overwrite: true);
+            try
+            {
+                File.Move(entry.Temporary!, entry.Target, overwrite: true);
+            }
+            catch (Exception e)
+            {
+                if (NamingTheDestination(e, entry.Temporary!, entry.Path) is { } named)
+                {
+                    throw named;
+                }
+
+                throw;
+            }
+
             entry.Temporary = null;
         }
 
@@ -144,6 +163,13 @@ public sealed class OutputSet : IDisposable
         return _entries.FirstOrDefault(e => e.Path == path || System.IO.Path.GetFullPath(e.Path) == full)
             ?? throw new ArgumentException($"{path} is not one of this set's files", nameof(path));
     }
+
+    // An I/O failure as an OutputPathException naming the user's file: the system's message names the temporary one,
+    // which the user never asked for. Null for any other exception (the caller rethrows it as it is).
+    private static OutputPathException? NamingTheDestination(Exception e, string temporary, string path) =>
+        e is IOException and not OutputPathException or UnauthorizedAccessException
+            ? new OutputPathException(path, e.Message.Replace(temporary, path, StringComparison.Ordinal), e)
+            : null;
 
     private static void DeleteTemporary(Entry entry)
     {
