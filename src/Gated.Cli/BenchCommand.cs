@@ -21,7 +21,7 @@ namespace Gated.Cli;
 internal static class BenchCommand
 {
     // The default workload is the flagship forecast's network: its window, batch, units and layers.
-    private static readonly ForecastOptions Flagship = new();
+    private static readonly TutorialOptions Flagship = new();
 
     public static Command Create()
     {

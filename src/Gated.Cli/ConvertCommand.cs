@@ -81,7 +81,7 @@ internal static class ConvertCommand
             return false;
         }
 
-        SeriesForecaster.Load(path);
+        TutorialForecaster.Load(path);
         return true;
     }
 

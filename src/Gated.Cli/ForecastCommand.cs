@@ -13,7 +13,7 @@ internal static class ForecastCommand
     public static Command Create()
     {
         var flags = new RecipeFlags();
-        var cell = Flags.Choice("--cell", new ForecastOptions().Cell, RecipeFlags.CellNames, "recurrent cell", nameof(ForecastOptions.Cell));
+        var cell = Flags.Choice("--cell", new TutorialOptions().Cell, RecipeFlags.CellNames, "recurrent cell", nameof(TutorialOptions.Cell));
         flags.Out.Description = "where model.safetensors, loss.svg and forecast.svg go";
         var command = new Command("forecast", "train a GRU on a time series and forecast the next value (runs on bundled data by default)")
         {
@@ -45,10 +45,10 @@ internal static class ForecastCommand
         using var outputs = new OutputSet([modelPath, lossPath, forecastPath]);
 
         stdout.WriteLine(recipe.DescribeData());
-        var model = SeriesForecaster.BuildModel(options);
+        var model = TutorialForecaster.BuildModel(options);
         stdout.Write(model.Summary());
         bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
-        var (forecaster, result) = SeriesForecaster.Train(series.Values, options, column, new ProgressBar(stdout, interactive), model);
+        var (forecaster, result) = TutorialForecaster.Train(series.Values, options, column, new ProgressBar(stdout, interactive), model);
 
         string u = unit.Length == 0 ? "" : " " + unit;
         stdout.WriteLine(
@@ -71,7 +71,7 @@ internal static class ForecastCommand
         return 0;
     }
 
-    private static SvgLineChart LossChart(ForecastResult result)
+    private static SvgLineChart LossChart(TutorialResult result)
     {
         var chart = new SvgLineChart
         {
@@ -89,7 +89,7 @@ internal static class ForecastCommand
         return chart;
     }
 
-    private static SvgLineChart ForecastChart(ForecastResult result, SeriesInput series, string unit)
+    private static SvgLineChart ForecastChart(TutorialResult result, SeriesInput series, string unit)
     {
         var chart = new SvgLineChart(1200, 450)
         {

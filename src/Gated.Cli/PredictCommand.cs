@@ -68,7 +68,7 @@ internal static class PredictCommand
         Tensor output;
         if (ConvertCommand.IsForecaster(modelPath, format))
         {
-            var forecaster = SeriesForecaster.Load(modelPath);
+            var forecaster = TutorialForecaster.Load(modelPath);
             output = forecaster.CheckWindowShape(input.Shape) is { } problem
                 ? throw new UsageException($"--input {inputPath}: {problem}")
                 : forecaster.PredictWindows(input);
@@ -86,7 +86,7 @@ internal static class PredictCommand
 
     private static int ForecastNext(string modelPath, string? csv, string? columnFlag, string? dateColumn, TextWriter stdout)
     {
-        var forecaster = SeriesForecaster.Load(modelPath);
+        var forecaster = TutorialForecaster.Load(modelPath);
         string column = columnFlag ?? forecaster.Column ?? throw new UsageException("the model does not name its column; give --column");
         var series = SeriesInput.Load(csv ?? SeriesInput.BundledCsv, column, dateColumn);
         if (series.Values.Length < forecaster.Window)

@@ -6,7 +6,7 @@ using Gated.Layers.Recurrent;
 namespace Gated.Cli;
 
 /// <summary>The data and training of `forecast` and `compare`: the series, the library's options, and where output goes.</summary>
-internal sealed record Recipe(SeriesInput Series, ForecastOptions Options, string Unit, string OutDir, bool BundledData)
+internal sealed record Recipe(SeriesInput Series, TutorialOptions Options, string Unit, string OutDir, bool BundledData)
 {
     public string DescribeData()
     {
@@ -18,8 +18,8 @@ internal sealed record Recipe(SeriesInput Series, ForecastOptions Options, strin
 }
 
 /// <summary>
-/// The flags of <see cref="Recipe"/>, declared once with the library's defaults (<see cref="ForecastOptions"/>); the
-/// ranges are checked by <see cref="ForecastOptions.Validate"/> and <see cref="ForecastSplit"/>.
+/// The flags of <see cref="Recipe"/>, declared once with the library's defaults (<see cref="TutorialOptions"/>); the
+/// ranges are checked by <see cref="TutorialOptions.Validate"/> and <see cref="TutorialSplit"/>.
 /// </summary>
 internal sealed class RecipeFlags
 {
@@ -29,9 +29,9 @@ internal sealed class RecipeFlags
     public static readonly IReadOnlyList<(string Name, GruVariant Value)> VariantNames =
         [("reset-after", GruVariant.ResetAfter), ("reset-before", GruVariant.ResetBefore)];
 
-    private static readonly ForecastOptions Defaults = new();
+    private static readonly TutorialOptions Defaults = new();
 
-    public Option<Named<GruVariant>> Variant { get; } = Flags.Choice("--cell-variant", Defaults.Variant, VariantNames, "GRU reset gate", nameof(ForecastOptions.Variant));
+    public Option<Named<GruVariant>> Variant { get; } = Flags.Choice("--cell-variant", Defaults.Variant, VariantNames, "GRU reset gate", nameof(TutorialOptions.Variant));
 
     public Option<string> Out { get; } = Flags.Text("--out", "out", "where the files go", "DIR");
 
@@ -72,7 +72,7 @@ internal sealed class RecipeFlags
     /// <summary>Reads the flags, checks them with the library, loads the data and checks that it splits.</summary>
     public Recipe Read(ParseResult parse, RecurrentKind cell)
     {
-        var options = new ForecastOptions
+        var options = new TutorialOptions
         {
             Window = parse.GetValue(Window),
             Horizon = parse.GetValue(Horizon),
@@ -98,7 +98,7 @@ internal sealed class RecipeFlags
         string? csv = parse.GetValue(Csv);
         string unit = parse.GetValue(ValueUnit) ?? (csv is null ? SeriesInput.BundledUnit : "");
         var series = SeriesInput.Load(csv ?? SeriesInput.BundledCsv, parse.GetRequiredValue(Column), parse.GetValue(DateColumn));
-        ForecastSplit.Of(series.Values.Length, options).ThrowIfUnusable($"{series.Path} column '{series.Column}'");
+        TutorialSplit.Of(series.Values.Length, options).ThrowIfUnusable($"{series.Path} column '{series.Column}'");
         return new Recipe(series, options, unit, outDir, csv is null);
     }
 }

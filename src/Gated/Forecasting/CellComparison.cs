@@ -13,7 +13,7 @@ public static class CellComparison
     public static IReadOnlyList<RecurrentKind> AllCells { get; } = [RecurrentKind.Gru, RecurrentKind.Lstm, RecurrentKind.SimpleRnn];
 
     /// <summary>
-    /// Trains <see cref="SeriesForecaster"/> once per cell on the same series, options and seed. Invalid options, a
+    /// Trains <see cref="TutorialForecaster"/> once per cell on the same series, options and seed. Invalid options, a
     /// repeated cell, a validation split of 0 (the ranking needs val_loss) or a reset-gate variant with a cell
     /// other than GRU throw <see cref="InvalidOptionException"/> before any training.
     /// </summary>
@@ -23,7 +23,7 @@ public static class CellComparison
     /// <param name="progress">Optional: a callback per cell (for example a progress bar), or null.</param>
     /// <param name="column">The series' name, for messages and the saved models; optional.</param>
     public static IReadOnlyList<CellScore> Run(
-        ReadOnlySpan<float> series, ForecastOptions options, IReadOnlyList<RecurrentKind>? cells = null,
+        ReadOnlySpan<float> series, TutorialOptions options, IReadOnlyList<RecurrentKind>? cells = null,
         Func<RecurrentKind, FitCallback?>? progress = null, string? column = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -31,21 +31,21 @@ public static class CellComparison
         if (options.ValidationSplit <= 0)
         {
             throw new InvalidOptionException(
-                nameof(ForecastOptions.ValidationSplit), options.ValidationSplit, "must be above 0 for a comparison (it ranks by validation loss)");
+                nameof(TutorialOptions.ValidationSplit), options.ValidationSplit, "must be above 0 for a comparison (it ranks by validation loss)");
         }
 
         if (options.Variant != GruVariant.ResetAfter && cells.Any(c => c != RecurrentKind.Gru))
         {
             throw new InvalidOptionException(
-                nameof(ForecastOptions.Variant), options.Variant, "applies only to GRU; compare GRU alone with it");
+                nameof(TutorialOptions.Variant), options.Variant, "applies only to GRU; compare GRU alone with it");
         }
 
-        ForecastSplit.Of(series.Length, options).ThrowIfUnusable(column is null ? null : $"column '{column}'");
+        TutorialSplit.Of(series.Length, options).ThrowIfUnusable(column is null ? null : $"column '{column}'");
 
         var scores = new List<CellScore>();
         foreach (var cell in cells)
         {
-            var (forecaster, result) = SeriesForecaster.Train(series, options with { Cell = cell }, column, progress?.Invoke(cell));
+            var (forecaster, result) = TutorialForecaster.Train(series, options with { Cell = cell }, column, progress?.Invoke(cell));
             var validation = result.History.ValidationLoss;
             int best = BestEpoch(validation);
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Gated.Forecasting;
 
 /// <summary>
-/// A recipe option (a <see cref="ForecastOptions"/> property, an <see cref="AddingProblemOptions"/> property, a size
+/// A recipe option (a <see cref="TutorialOptions"/> property, an <see cref="AddingProblemOptions"/> property, a size
 /// given to <see cref="StackedRecurrent.Build"/>) outside its documented range, or options that together leave too
 /// little data. It is bad input, not a bug: a front end reports it in its own names for the options (see
 /// <see cref="Describe"/>), the way the command line shows <c>Epochs</c> as <c>--epochs</c>.

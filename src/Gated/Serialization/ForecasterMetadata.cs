@@ -2,7 +2,7 @@ namespace Gated.Serialization;
 
 /// <summary>
 /// The metadata keys a forecaster's Gated model file carries beside its weights (written by
-/// <c>Gated.Forecasting.SeriesForecaster.Save</c>); whoever reads such a file reads these names, from here.
+/// <c>Gated.Forecasting.TutorialForecaster.Save</c>); whoever reads such a file reads these names, from here.
 /// </summary>
 public static class ForecasterMetadata
 {

@@ -148,13 +148,13 @@ public sealed class ForecastCommandTests : IDisposable
     [Fact]
     public void SameSeedGivesBitIdenticalModels()
     {
-        var options = new ForecastOptions { Window = 12, Units = 6, Epochs = 2, BatchSize = 8, Seed = 11, LearningRate = 0.01f };
+        var options = new TutorialOptions { Window = 12, Units = 6, Epochs = 2, BatchSize = 8, Seed = 11, LearningRate = 0.01f };
         float[] series = SeasonalSeries(200);
-        var (first, firstResult) = SeriesForecaster.Train(series, options);
-        var (second, secondResult) = SeriesForecaster.Train(series, options);
+        var (first, firstResult) = TutorialForecaster.Train(series, options);
+        var (second, secondResult) = TutorialForecaster.Train(series, options);
         Assert.Equal(first.Model.ParameterValues.ToArray(), second.Model.ParameterValues.ToArray());
         Assert.Equal(firstResult.History.Loss, secondResult.History.Loss);
-        var (third, _) = SeriesForecaster.Train(series, options with { Seed = 12 });
+        var (third, _) = TutorialForecaster.Train(series, options with { Seed = 12 });
         Assert.NotEqual(first.Model.ParameterValues.ToArray(), third.Model.ParameterValues.ToArray());
     }
 

@@ -18,7 +18,7 @@ public sealed class ChicagoForecastQualityTests(ITestOutputHelper output)
     {
         float[] temperatures = CsvTable.Load(RepoFiles.Find("data/chicago-daily-weather.csv")).GetNumbers("temp");
 
-        var (_, result) = SeriesForecaster.Train(temperatures, new ForecastOptions { Seed = 0 });
+        var (_, result) = TutorialForecaster.Train(temperatures, new TutorialOptions { Seed = 0 });
 
         output.WriteLine($"test RMSE {result.TestRmse:F3} °F, persistence {result.PersistenceRmse:F3} °F, {result.TrainSeconds:F1} s");
         Assert.Equal(1120, result.TestWindows);

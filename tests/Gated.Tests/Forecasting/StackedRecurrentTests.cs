@@ -29,9 +29,9 @@ public sealed class StackedRecurrentTests
     [Fact]
     public void TheForecasterBuildsThisStack()
     {
-        var options = new ForecastOptions { Window = 9, Units = 3, Layers = 2, Seed = 4 };
+        var options = new TutorialOptions { Window = 9, Units = 3, Layers = 2, Seed = 4 };
         var expected = StackedRecurrent.Build(RecurrentKind.Gru, 3, 2, 9, 1, 4);
-        Assert.Equal(expected.ParameterValues.ToArray(), SeriesForecaster.BuildModel(options).ParameterValues.ToArray());
+        Assert.Equal(expected.ParameterValues.ToArray(), TutorialForecaster.BuildModel(options).ParameterValues.ToArray());
     }
 
     [Theory]

@@ -14,8 +14,8 @@ public sealed class ForecasterMetadataTests : IDisposable
     [Fact]
     public void ASavedForecasterCarriesTheKeysAndIsDescribedAsOne()
     {
-        var options = new ForecastOptions { Window = 8, Units = 2, Layers = 1, Epochs = 1 };
-        var (forecaster, _) = SeriesForecaster.Train(ForecastCommandTests.SeasonalSeries(120), options, column: "temp");
+        var options = new TutorialOptions { Window = 8, Units = 2, Layers = 1, Epochs = 1 };
+        var (forecaster, _) = TutorialForecaster.Train(ForecastCommandTests.SeasonalSeries(120), options, column: "temp");
         string path = _folder.File("f.safetensors");
         forecaster.Save(path);
 

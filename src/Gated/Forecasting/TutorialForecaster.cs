@@ -16,9 +16,9 @@ namespace Gated.Forecasting;
 /// Forecasts one series from its last Window values: a stacked GRU and a Dense head trained on scaled sliding
 /// windows. Keeps everything a prediction needs (model, fitted scaler, window, horizon) and saves it as one file.
 /// </summary>
-public sealed class SeriesForecaster
+public sealed class TutorialForecaster
 {
-    private SeriesForecaster(Sequential model, IScaler scaler, int window, int horizon, string? column)
+    private TutorialForecaster(Sequential model, IScaler scaler, int window, int horizon, string? column)
     {
         Model = model;
         Scaler = scaler;
@@ -43,7 +43,7 @@ public sealed class SeriesForecaster
     public string? Column { get; }
 
     /// <summary>
-    /// Splits the series chronologically (<see cref="ForecastSplit"/>: the last TestFraction of windows is the test
+    /// Splits the series chronologically (<see cref="TutorialSplit"/>: the last TestFraction of windows is the test
     /// set), fits the scaler on the values the training windows see, trains, and scores the test set against the
     /// persistence baseline. Invalid options, or a series too short for them, throw <see cref="InvalidOptionException"/>.
     /// </summary>
@@ -53,11 +53,11 @@ public sealed class SeriesForecaster
     /// <param name="callback">Told about every epoch and batch (e.g. a progress bar); optional.</param>
     /// <param name="model">The network to train, as <see cref="BuildModel"/> made it for these options (for example
     /// after printing its summary); null builds it.</param>
-    public static (SeriesForecaster Forecaster, ForecastResult Result) Train(
-        ReadOnlySpan<float> series, ForecastOptions options, string? column = null, FitCallback? callback = null, Sequential? model = null)
+    public static (TutorialForecaster Forecaster, TutorialResult Result) Train(
+        ReadOnlySpan<float> series, TutorialOptions options, string? column = null, FitCallback? callback = null, Sequential? model = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var split = ForecastSplit.Of(series.Length, options);
+        var split = TutorialSplit.Of(series.Length, options);
         split.ThrowIfUnusable(column is null ? null : $"column '{column}'");
         int window = options.Window, horizon = options.Horizon;
         foreach (float v in series)
@@ -88,13 +88,13 @@ public sealed class SeriesForecaster
         var history = model.Fit(trainInputs, trainTargets, options.Epochs, options.BatchSize, options.ValidationSplit, shuffle: true, options.Seed, callback is null ? null : [callback]);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
-        var forecaster = new SeriesForecaster(model, scaler, window, horizon, column);
+        var forecaster = new TutorialForecaster(model, scaler, window, horizon, column);
         var predicted = model.Predict(testInputs, options.BatchSize).Data;
         scaler.InverseTransform(predicted, predicted);
         int firstTarget = split.FirstTestTarget;
         var actual = series.Slice(firstTarget, split.TestWindows).ToArray();
         var persistence = series.Slice(firstTarget - horizon, split.TestWindows).ToArray();
-        var result = new ForecastResult
+        var result = new TutorialResult
         {
             History = history,
             TrainWindows = split.TrainWindows,
@@ -115,7 +115,7 @@ public sealed class SeriesForecaster
     /// cells of Units over windows of (Window, 1). Invalid options throw <see cref="InvalidOptionException"/>.
     /// </summary>
     /// <param name="options">The recipe.</param>
-    public static Sequential BuildModel(ForecastOptions options)
+    public static Sequential BuildModel(TutorialOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -185,7 +185,7 @@ public sealed class SeriesForecaster
 
     /// <summary>Loads a file written by <see cref="Save"/>; a file that is not one throws ModelFormatException.</summary>
     /// <param name="path">The forecaster's model file.</param>
-    public static SeriesForecaster Load(string path)
+    public static TutorialForecaster Load(string path)
     {
         var (model, metadata) = GatedModelFile.Load(path);
         int window = ReadInt(metadata, ForecasterMetadata.Window, path);
@@ -208,7 +208,7 @@ public sealed class SeriesForecaster
             throw new ModelFormatException($"{path}: the saved scaler is unusable ({e.Message}).", e);
         }
 
-        return new SeriesForecaster(model, scaler, window, horizon, metadata.GetValueOrDefault(ForecasterMetadata.Column));
+        return new TutorialForecaster(model, scaler, window, horizon, metadata.GetValueOrDefault(ForecasterMetadata.Column));
     }
 
     private static int ReadInt(IReadOnlyDictionary<string, string> metadata, string key, string path) =>

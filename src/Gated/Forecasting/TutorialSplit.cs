@@ -7,11 +7,11 @@ namespace Gated.Forecasting;
 /// <c>N − Window − Horizon + 1</c> windows the last <see cref="DatasetSplit.HeldOutCount"/>(windows, TestFraction) are
 /// the test set, and of the rest the last HeldOutCount(rest, ValidationSplit) are validation (as <c>Fit</c> takes them).
 /// </summary>
-public sealed record ForecastSplit
+public sealed record TutorialSplit
 {
-    private readonly ForecastOptions _options;
+    private readonly TutorialOptions _options;
 
-    private ForecastSplit(int seriesLength, ForecastOptions options, int windows, int test, int validation)
+    private TutorialSplit(int seriesLength, TutorialOptions options, int windows, int test, int validation)
     {
         _options = options;
         int window = options.Window, horizon = options.Horizon;
@@ -57,7 +57,7 @@ public sealed record ForecastSplit
     /// <summary>The split of a series of <paramref name="seriesLength"/> values under <paramref name="options"/> (validated first).</summary>
     /// <param name="seriesLength">Values in the series.</param>
     /// <param name="options">The recipe; its Window, Horizon, TestFraction and ValidationSplit decide the split.</param>
-    public static ForecastSplit Of(int seriesLength, ForecastOptions options)
+    public static TutorialSplit Of(int seriesLength, TutorialOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(seriesLength);
@@ -65,7 +65,7 @@ public sealed record ForecastSplit
         int windows = Math.Max(seriesLength - options.Window - options.Horizon + 1, 0);
         int test = DatasetSplit.HeldOutCount(windows, options.TestFraction);
         int validation = DatasetSplit.HeldOutCount(windows - test, options.ValidationSplit);
-        return new ForecastSplit(seriesLength, options, windows, test, validation);
+        return new TutorialSplit(seriesLength, options, windows, test, validation);
     }
 
     /// <summary>
@@ -79,14 +79,14 @@ public sealed record ForecastSplit
         if (Windows < 1)
         {
             throw new InvalidOptionException(
-                nameof(ForecastOptions.Window),
+                nameof(TutorialOptions.Window),
                 $"{{Window}} {_options.Window} plus {{Horizon}} {_options.Horizon} needs at least {MinimumSeriesLength} values; {name} has {SeriesLength}");
         }
 
         if (!IsUsable)
         {
             throw new InvalidOptionException(
-                nameof(ForecastOptions.Window),
+                nameof(TutorialOptions.Window),
                 $"{{Window}} {_options.Window} leaves {Windows} windows in {SeriesLength} values of {name}: too few to split into training, validation and test sets");
         }
     }

@@ -3,7 +3,7 @@ using Gated.Training;
 namespace Gated.Forecasting;
 
 /// <summary>What one forecast run measured, in the data's own units.</summary>
-public sealed class ForecastResult
+public sealed class TutorialResult
 {
     /// <summary>Loss (and val_loss) per epoch, on scaled values.</summary>
     public required History History { get; init; }

@@ -4,13 +4,13 @@ using Xunit;
 
 namespace Gated.Tests.Forecasting;
 
-public sealed class ForecastSplitTests
+public sealed class TutorialSplitTests
 {
     [Fact]
     public void ChicagoDefaultsGiveTheFlagshipCounts()
     {
         // 5,698 values, window 100, horizon 1: 5,598 windows; test 5598 − floor(5598·0.8) = 1120; validation 4478 − floor(4478·0.9) = 448.
-        var split = ForecastSplit.Of(5698, new ForecastOptions());
+        var split = TutorialSplit.Of(5698, new TutorialOptions());
         Assert.Equal(5598, split.Windows);
         Assert.Equal(1120, split.TestWindows);
         Assert.Equal(448, split.ValidationWindows);
@@ -26,8 +26,8 @@ public sealed class ForecastSplitTests
     [InlineData(1000, 0.1, 0)]
     public void PartsAreDatasetSplitsHeldOutCountsOfWhatIsLeft(int windows, double test, double validation)
     {
-        var options = new ForecastOptions { Window = 5, Horizon = 2, TestFraction = test, ValidationSplit = validation };
-        var split = ForecastSplit.Of(windows + 6, options);
+        var options = new TutorialOptions { Window = 5, Horizon = 2, TestFraction = test, ValidationSplit = validation };
+        var split = TutorialSplit.Of(windows + 6, options);
         Assert.Equal(windows, split.Windows);
         Assert.Equal(DatasetSplit.HeldOutCount(windows, test), split.TestWindows);
         Assert.Equal(DatasetSplit.HeldOutCount(windows - split.TestWindows, validation), split.ValidationWindows);
@@ -37,7 +37,7 @@ public sealed class ForecastSplitTests
     [Fact]
     public void ASeriesShorterThanAWindowAndItsTargetNamesBothOptions()
     {
-        var split = ForecastSplit.Of(400, new ForecastOptions { Window = 400 });
+        var split = TutorialSplit.Of(400, new TutorialOptions { Window = 400 });
         Assert.Equal(0, split.Windows);
         var e = Assert.Throws<InvalidOptionException>(() => split.ThrowIfUnusable("column 'temp'"));
         Assert.Equal("Window", e.Option);
@@ -48,7 +48,7 @@ public sealed class ForecastSplitTests
     [Fact]
     public void TooFewWindowsForEveryPartAreRejected()
     {
-        var split = ForecastSplit.Of(400, new ForecastOptions { Window = 398 });
+        var split = TutorialSplit.Of(400, new TutorialOptions { Window = 398 });
         Assert.False(split.IsUsable);
         Assert.Contains("too few to split", Assert.Throws<InvalidOptionException>(() => split.ThrowIfUnusable()).Message, StringComparison.Ordinal);
     }
@@ -57,9 +57,9 @@ public sealed class ForecastSplitTests
     public void TrainUsesTheSplit()
     {
         float[] series = Cli.ForecastCommandTests.SeasonalSeries(200);
-        var options = new ForecastOptions { Window = 12, Units = 4, Layers = 1, Epochs = 1 };
-        var (_, result) = SeriesForecaster.Train(series, options);
-        var split = ForecastSplit.Of(series.Length, options);
+        var options = new TutorialOptions { Window = 12, Units = 4, Layers = 1, Epochs = 1 };
+        var (_, result) = TutorialForecaster.Train(series, options);
+        var split = TutorialSplit.Of(series.Length, options);
         Assert.Equal((split.TrainWindows, split.ValidationWindows, split.TestWindows, split.FirstTestTarget),
             (result.TrainWindows, result.ValidationWindows, result.TestWindows, result.FirstTestTarget));
     }

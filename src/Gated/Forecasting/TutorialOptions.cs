@@ -9,7 +9,7 @@ namespace Gated.Forecasting;
 /// the last 20% of windows held out as the test set and the last 10% of the rest used for validation.
 /// These defaults are the only ones: the command line shows and uses them as they are here.
 /// </summary>
-public sealed record ForecastOptions
+public sealed record TutorialOptions
 {
     /// <summary>Input length: how many past values each forecast reads.</summary>
     public int Window { get; init; } = 100;
