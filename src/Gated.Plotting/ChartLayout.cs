@@ -9,7 +9,7 @@ namespace Gated.Plotting;
 /// <param name="Top">Top edge of the plot area.</param>
 /// <param name="Bottom">Bottom edge of the plot area.</param>
 /// <param name="TitleBaseline">Baseline of the title's text.</param>
-/// <param name="Legend">Where each series' legend entry starts: its index, x, and text baseline.</param>
+/// <param name="Legend">Where each legend entry (series or band) starts: its index, x, and text baseline.</param>
 internal sealed record ChartLayout(double Left, double Right, double Top, double Bottom, double TitleBaseline, List<(int Index, double X, double Y)> Legend)
 {
     public const double FontSize = 12;

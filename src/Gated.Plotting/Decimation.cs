@@ -60,4 +60,60 @@ internal static class Decimation
 
         return points;
     }
+
+    /// <summary>
+    /// Screen points of a band's two edges over xs/lower/upper[start..end), both left to right. When there are more
+    /// than two points per pixel column and x never decreases, keeps one point per column on each edge: the highest
+    /// upper and the lowest lower, so the shaded area covers exactly the pixel rows that all of them would.
+    /// </summary>
+    public static (List<(double X, double Y)> Upper, List<(double X, double Y)> Lower) ReduceBand(
+        double[] xs, float[] lower, float[] upper, int start, int end, PlotScale scale)
+    {
+        var top = new List<(double X, double Y)>(Math.Min(end - start, 4096));
+        var bottom = new List<(double X, double Y)>(Math.Min(end - start, 4096));
+        bool sorted = true;
+        for (int i = start + 1; i < end && sorted; i++)
+        {
+            sorted = xs[i] >= xs[i - 1];
+        }
+
+        if (!sorted || end - start <= 2 * scale.Width)
+        {
+            for (int i = start; i < end; i++)
+            {
+                top.Add((scale.X(xs[i]), scale.Y(upper[i])));
+                bottom.Add((scale.X(xs[i]), scale.Y(lower[i])));
+            }
+
+            return (top, bottom);
+        }
+
+        int b = start;
+        while (b < end)
+        {
+            double column = Math.Floor(scale.X(xs[b]));
+            int low = b, high = b;
+            int e = b + 1;
+            while (e < end && Math.Floor(scale.X(xs[e])) == column)
+            {
+                if (lower[e] < lower[low])
+                {
+                    low = e;
+                }
+
+                if (upper[e] > upper[high])
+                {
+                    high = e;
+                }
+
+                e++;
+            }
+
+            top.Add((scale.X(xs[high]), scale.Y(upper[high])));
+            bottom.Add((scale.X(xs[low]), scale.Y(lower[low])));
+            b = e;
+        }
+
+        return (top, bottom);
+    }
 }

@@ -10,7 +10,8 @@ namespace Gated.Plotting;
 /// gridlines. Non-finite points break a line into separate pieces; a piece of one point is drawn as a dot.
 /// Long series are reduced to the lowest and highest point per pixel column, which draws the same picture
 /// with a few thousand points at most, so a file stays small however long the series. When the series' x values
-/// are dates, x ticks fall on calendar boundaries (years, quarters, months).
+/// are dates, x ticks fall on calendar boundaries (years, quarters, months). Bands (<see cref="AddBand(string, ReadOnlySpan{float}, ReadOnlySpan{float}, string?)"/>)
+/// shade the area between a lower and an upper line, for example a forecast's interval, behind every series.
 /// </summary>
 public sealed class SvgLineChart
 {
@@ -22,6 +23,13 @@ public sealed class SvgLineChart
     ];
 
     private readonly List<ChartSeries> _series = [];
+    private readonly List<ChartBand> _bands = [];
+
+    // Series and bands in the order they were added: legend order, and the palette turns once per entry.
+    private readonly List<(string Name, string Color, bool Filled)> _legend = [];
+
+    // A band's fill is this see-through, so gridlines and series stay visible and overlapping bands darken.
+    private const string BandOpacity = "0.25";
 
     // Null until the first series; then whether x holds dates (as DateTicks.ToX days) or plain numbers.
     private bool? _dateAxis;
@@ -80,6 +88,9 @@ public sealed class SvgLineChart
     /// <summary>How many series have been added.</summary>
     public int SeriesCount => _series.Count;
 
+    /// <summary>How many bands have been added.</summary>
+    public int BandCount => _bands.Count;
+
     /// <summary>Adds a series drawn at x = 0, 1, …, n−1; NaN or infinite values leave gaps.</summary>
     public SvgLineChart AddSeries(string name, ReadOnlySpan<float> y, string? color = null)
     {
@@ -123,6 +134,61 @@ public sealed class SvgLineChart
         return Add(name, days, y, color, dates: true);
     }
 
+    /// <summary>
+    /// Adds a band, the shaded area between <paramref name="lower"/> and <paramref name="upper"/>, at x = 0, 1, …, n−1.
+    /// See <see cref="AddBand(string, ReadOnlySpan{double}, ReadOnlySpan{float}, ReadOnlySpan{float}, string?)"/>.
+    /// </summary>
+    public SvgLineChart AddBand(string name, ReadOnlySpan<float> lower, ReadOnlySpan<float> upper, string? color = null)
+    {
+        var x = new double[lower.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = i;
+        }
+
+        return AddBand(name, x, lower, upper, color, dates: false);
+    }
+
+    /// <summary>
+    /// Adds a band, the shaded area between <paramref name="lower"/> and <paramref name="upper"/> (for example the
+    /// 10% and 90% quantile forecasts), at the given x values. x, lower and upper have equal lengths, at least one
+    /// value, and lower ≤ upper at every index (ArgumentException naming the index otherwise); a non-finite x, lower
+    /// or upper leaves a gap, as in a series. Bands are filled at 25% opacity without an outline and drawn behind
+    /// every series, in the order added; their values count in the axis ranges like a series' do, and each has a
+    /// filled swatch in the legend. Without <paramref name="color"/> a band takes the next palette color, exactly as
+    /// a series would in its place; pass the color of the matching series to tie the two together.
+    /// </summary>
+    public SvgLineChart AddBand(string name, ReadOnlySpan<double> x, ReadOnlySpan<float> lower, ReadOnlySpan<float> upper, string? color = null)
+    {
+        if (x.Length != lower.Length)
+        {
+            throw new ArgumentException($"x has {x.Length} values but lower has {lower.Length}", nameof(x));
+        }
+
+        return AddBand(name, x.ToArray(), lower, upper, color, dates: false);
+    }
+
+    /// <summary>
+    /// Adds a band, the shaded area between <paramref name="lower"/> and <paramref name="upper"/>, at the given dates,
+    /// on the same date axis as dated series (a chart is all dated or all numeric). See
+    /// <see cref="AddBand(string, ReadOnlySpan{double}, ReadOnlySpan{float}, ReadOnlySpan{float}, string?)"/>.
+    /// </summary>
+    public SvgLineChart AddBand(string name, ReadOnlySpan<DateTime> x, ReadOnlySpan<float> lower, ReadOnlySpan<float> upper, string? color = null)
+    {
+        if (x.Length != lower.Length)
+        {
+            throw new ArgumentException($"x has {x.Length} dates but lower has {lower.Length} values", nameof(x));
+        }
+
+        var days = new double[x.Length];
+        for (int i = 0; i < days.Length; i++)
+        {
+            days[i] = DateTicks.ToX(x[i]);
+        }
+
+        return AddBand(name, days, lower, upper, color, dates: true);
+    }
+
     /// <summary>The chart as an SVG document. InvalidOperationException when the axes or the size cannot be drawn.</summary>
     public string ToSvg()
     {
@@ -148,7 +214,7 @@ public sealed class SvgLineChart
         int yDecimals = AxisTicks.Decimals(yStep);
         List<(double Y, string Label)> yTicks = [.. AxisTicks.Multiples(yLo, yHi, yStep).Select(t => (t, AxisTicks.Format(t, yDecimals)))];
         int yLabelChars = yTicks.Select(t => t.Label.Length).DefaultIfEmpty(1).Max();
-        var layout = ChartLayout.Compute(Width, Height, Title, XLabel, YLabel, yLabelChars, [.. _series.Select(s => s.Name)]);
+        var layout = ChartLayout.Compute(Width, Height, Title, XLabel, YLabel, yLabelChars, [.. _legend.Select(e => e.Name)]);
         var scale = new PlotScale(layout.Left, layout.Right, layout.Top, layout.Bottom, xMin, xMax, yLo, yHi);
         List<(double X, string Label)> xTicks = _dateAxis == true
             ? DatedXTicks(xMin, xMax, dataXMin, scale.Width)
@@ -161,6 +227,17 @@ public sealed class SvgLineChart
         svg.Append(CultureInfo.InvariantCulture,
             $"<defs><clipPath id=\"plot-area\"><rect x=\"{F(scale.Left)}\" y=\"{F(scale.Top)}\" width=\"{F(scale.Right - scale.Left)}\" height=\"{F(scale.Bottom - scale.Top)}\"/></clipPath></defs>\n");
         AppendAxes(svg, scale, yTicks, xTicks);
+        if (_bands.Count > 0)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<g clip-path=\"url(#plot-area)\" stroke=\"none\" fill-opacity=\"{BandOpacity}\">\n");
+            foreach (var band in _bands)
+            {
+                AppendBand(svg, band, scale);
+            }
+
+            svg.Append("</g>\n");
+        }
+
         svg.Append("<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"1.5\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
         foreach (var series in _series)
         {
@@ -182,6 +259,44 @@ public sealed class SvgLineChart
 
     private SvgLineChart Add(string name, double[] x, ReadOnlySpan<float> y, string? color, bool dates)
     {
+        color = CheckEntry("series", name, color, dates);
+        _dateAxis = dates;
+        _series.Add(new ChartSeries(name, x, y.ToArray(), color));
+        _legend.Add((name, color, Filled: false));
+        return this;
+    }
+
+    // x already has lower's length (checked by the public overload, which knows whether it holds dates).
+    private SvgLineChart AddBand(string name, double[] x, ReadOnlySpan<float> lower, ReadOnlySpan<float> upper, string? color, bool dates)
+    {
+        if (upper.Length != lower.Length)
+        {
+            throw new ArgumentException($"lower has {lower.Length} values but upper has {upper.Length}", nameof(upper));
+        }
+
+        if (lower.Length == 0)
+        {
+            throw new ArgumentException("a band needs at least one point; lower and upper are empty", nameof(lower));
+        }
+
+        for (int i = 0; i < lower.Length; i++)
+        {
+            if (lower[i] > upper[i])
+            {
+                throw new ArgumentException($"lower[{i}] = {lower[i]} is above upper[{i}] = {upper[i]}", nameof(lower));
+            }
+        }
+
+        color = CheckEntry("band", name, color, dates);
+        _dateAxis = dates;
+        _bands.Add(new ChartBand(name, x, lower.ToArray(), upper.ToArray(), color));
+        _legend.Add((name, color, Filled: true));
+        return this;
+    }
+
+    /// <summary>Checks what series and bands share (name, color, the kind of x axis); returns the color to draw with.</summary>
+    private string CheckEntry(string kind, string name, string? color, bool dates)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (color is not null && string.IsNullOrWhiteSpace(color))
         {
@@ -190,12 +305,10 @@ public sealed class SvgLineChart
 
         if (_dateAxis is bool existing && existing != dates)
         {
-            throw new ArgumentException($"this chart's x axis holds {(existing ? "dates" : "numbers")}; series '{name}' has {(dates ? "dates" : "numbers")}", nameof(x));
+            throw new ArgumentException($"this chart's x axis holds {(existing ? "dates" : "numbers")}; {kind} '{name}' has {(dates ? "dates" : "numbers")}", "x");
         }
 
-        _dateAxis = dates;
-        _series.Add(new ChartSeries(name, x, y.ToArray(), color ?? Palette[_series.Count % Palette.Length]));
-        return this;
+        return color ?? Palette[_legend.Count % Palette.Length];
     }
 
     /// <summary>Axis ranges (padded where the data has one x or one y), and the x extent of the data itself (NaN when empty).</summary>
@@ -216,6 +329,22 @@ public sealed class SvgLineChart
                 xMax = Math.Max(xMax, xs[i]);
                 yMin = Math.Min(yMin, ys[i]);
                 yMax = Math.Max(yMax, ys[i]);
+            }
+        }
+
+        foreach ((_, double[] xs, float[] lower, float[] upper, _) in _bands)
+        {
+            for (int i = 0; i < xs.Length; i++)
+            {
+                if (!double.IsFinite(xs[i]) || !float.IsFinite(lower[i]) || !float.IsFinite(upper[i]))
+                {
+                    continue;
+                }
+
+                xMin = Math.Min(xMin, xs[i]);
+                xMax = Math.Max(xMax, xs[i]);
+                yMin = Math.Min(yMin, lower[i]);
+                yMax = Math.Max(yMax, upper[i]);
             }
         }
 
@@ -334,6 +463,75 @@ public sealed class SvgLineChart
         svg.Append("</g>\n");
     }
 
+    // Each finite run is one closed path: the upper edge left to right, then the lower edge right to left. A run of
+    // one point is a thin bar from lower to upper, as a series' lone point is a dot.
+    private static void AppendBand(StringBuilder svg, ChartBand band, PlotScale scale)
+    {
+        (string name, double[] xs, float[] lower, float[] upper, string color) = band;
+        svg.Append(CultureInfo.InvariantCulture, $"<g fill=\"{Escape(color)}\"><title>{Escape(name)}</title>\n");
+        int i = 0;
+        while (i < xs.Length)
+        {
+            if (!IsFinitePoint(i))
+            {
+                i++;
+                continue;
+            }
+
+            int start = i;
+            while (i < xs.Length && IsFinitePoint(i))
+            {
+                i++;
+            }
+
+            (List<(double X, double Y)> top, List<(double X, double Y)> bottom) = Decimation.ReduceBand(xs, lower, upper, start, i, scale);
+            if (top.Count == 1)
+            {
+                double height = Math.Max(bottom[0].Y - top[0].Y, 1);
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"<rect x=\"{F(top[0].X - 2.5)}\" y=\"{F(top[0].Y)}\" width=\"5\" height=\"{F(height)}\"/>\n");
+                continue;
+            }
+
+            svg.Append("<path d=\"M");
+            string previous = "";
+            bool first = true;
+            void Vertex((double X, double Y) point)
+            {
+                string pair = F(point.X) + "," + F(point.Y);
+                if (pair == previous)
+                {
+                    return;
+                }
+
+                if (!first)
+                {
+                    svg.Append(' ');
+                }
+
+                svg.Append(pair);
+                previous = pair;
+                first = false;
+            }
+
+            foreach (var point in top)
+            {
+                Vertex(point);
+            }
+
+            for (int p = bottom.Count - 1; p >= 0; p--)
+            {
+                Vertex(bottom[p]);
+            }
+
+            svg.Append("Z\"/>\n");
+        }
+
+        svg.Append("</g>\n");
+
+        bool IsFinitePoint(int k) => double.IsFinite(xs[k]) && float.IsFinite(lower[k]) && float.IsFinite(upper[k]);
+    }
+
     // Title, legend and axis labels last, so nothing is drawn over them.
     private void AppendTexts(StringBuilder svg, ChartLayout layout)
     {
@@ -345,9 +543,18 @@ public sealed class SvgLineChart
 
         foreach ((int index, double x, double y) in layout.Legend)
         {
-            (string name, _, _, string color) = _series[index];
-            svg.Append(CultureInfo.InvariantCulture,
-                $"<line x1=\"{F(x)}\" y1=\"{F(y - 4)}\" x2=\"{F(x + 18)}\" y2=\"{F(y - 4)}\" stroke=\"{Escape(color)}\" stroke-width=\"2.5\"/>");
+            (string name, string color, bool filled) = _legend[index];
+            if (filled)
+            {
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"<rect x=\"{F(x)}\" y=\"{F(y - 9)}\" width=\"18\" height=\"10\" fill=\"{Escape(color)}\" fill-opacity=\"{BandOpacity}\"/>");
+            }
+            else
+            {
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"<line x1=\"{F(x)}\" y1=\"{F(y - 4)}\" x2=\"{F(x + 18)}\" y2=\"{F(y - 4)}\" stroke=\"{Escape(color)}\" stroke-width=\"2.5\"/>");
+            }
+
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(x + 24)}\" y=\"{F(y)}\">{Escape(name)}</text>\n");
         }
 
