@@ -55,7 +55,7 @@ internal static class ConvertCommand
             stdout.WriteLine($"Converted {inputPath} ({inputFormat}) to {outputPath} ({format}), {model.ParameterCount:N0} parameters");
             if (forecaster && format != ModelFormat.Gated)
             {
-                stdout.WriteLine("Note: the forecaster's scaler is not part of the converted model; it reads and writes scaled values.");
+                stdout.WriteLine("Note: the forecaster's scaling (and calendar features) are not part of the converted model; it reads and writes scaled values.");
             }
 
             return 0;
@@ -76,7 +76,19 @@ internal static class ConvertCommand
     /// <summary>Whether the file is a Gated forecaster, checked as predict checks it: one whose saved scaler or window is unusable is refused.</summary>
     public static bool IsForecaster(string path, ModelFormat format)
     {
-        if (format != ModelFormat.Gated || !ForecasterMetadata.IsForecaster(GatedModelFile.Load(path).Metadata))
+        if (format != ModelFormat.Gated)
+        {
+            return false;
+        }
+
+        var metadata = GatedModelFile.Load(path).Metadata;
+        if (Forecaster.IsForecaster(metadata))
+        {
+            Forecaster.Load(path);
+            return true;
+        }
+
+        if (!ForecasterMetadata.IsForecaster(metadata))
         {
             return false;
         }

@@ -12,7 +12,7 @@ namespace Gated.Cli;
 /// </summary>
 internal static class Flags
 {
-    private static readonly Dictionary<Option, string> LibraryNames = [];
+    private static readonly Dictionary<Option, List<string>> LibraryNames = [];
 
     /// <summary>An integer option. Every integer flag counts something (steps, units, epochs), hence the parse message.</summary>
     public static Option<int> Count(string name, int fallback, string help, string? library = null) =>
@@ -71,11 +71,31 @@ internal static class Flags
         return option;
     }
 
-    /// <summary>Whether the option fills the library value <paramref name="libraryName"/>: the name it was bound to, else its own in kebab case.</summary>
+    /// <summary>Whether the option fills the library value <paramref name="libraryName"/>: a name it was bound to, or its own in kebab case.</summary>
     public static bool Fills(Option option, string libraryName) =>
-        LibraryNames.TryGetValue(option, out string? bound)
-            ? string.Equals(bound, libraryName, StringComparison.OrdinalIgnoreCase)
-            : option.Name.TrimStart('-') == KebabCase(libraryName);
+        (LibraryNames.TryGetValue(option, out var bound) && bound.Contains(libraryName, StringComparer.OrdinalIgnoreCase))
+            || option.Name.TrimStart('-') == KebabCase(libraryName);
+
+    /// <summary>Binds the option to more library names it fills (another recipe's name for the same value), keeping its own.</summary>
+    public static T AlsoFills<T>(this T option, params string[] libraryNames)
+        where T : Option
+    {
+        if (!LibraryNames.TryGetValue(option, out var bound))
+        {
+            LibraryNames[option] = bound = [];
+        }
+
+        bound.AddRange(libraryNames);
+        return option;
+    }
+
+    /// <summary>Adds another name the user may type for the option.</summary>
+    public static T WithAlias<T>(this T option, string alias)
+        where T : Option
+    {
+        option.Aliases.Add(alias);
+        return option;
+    }
 
     /// <summary>The value of a choice option.</summary>
     public static T GetChoice<T>(this ParseResult parse, Option<Named<T>> option) => parse.GetRequiredValue(option).Value;
@@ -113,7 +133,7 @@ internal static class Flags
         option.HelpName = "N";
         if (library is not null)
         {
-            LibraryNames[option] = library;
+            LibraryNames[option] = [library];
         }
 
         return option;

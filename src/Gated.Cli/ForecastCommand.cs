@@ -3,114 +3,177 @@ using System.Globalization;
 using Gated.Forecasting;
 using Gated.IO;
 using Gated.Layers.Recurrent;
-using Gated.Plotting;
+using Gated.Time;
 
 namespace Gated.Cli;
 
-/// <summary>`gated forecast`: train a GRU forecaster on one CSV column, score it against persistence, save model and plots.</summary>
+/// <summary>
+/// `gated forecast`: train a recurrent forecaster on a CSV file (the bundled Chicago weather by default) and score it
+/// against the naive baselines; a thin shell over <see cref="Forecaster"/>, or, with --preset keras-tutorial, over the
+/// seed's <see cref="TutorialForecaster"/> exactly as it was.
+/// </summary>
 internal static class ForecastCommand
 {
+    public const string TutorialPreset = "keras-tutorial", DefaultPreset = "default";
+
+    private static readonly ForecastOptions Defaults = new();
+
     public static Command Create()
     {
-        var flags = new RecipeFlags();
-        var cell = Flags.Choice("--cell", new TutorialOptions().Cell, RecipeFlags.CellNames, "recurrent cell", nameof(TutorialOptions.Cell));
-        flags.Out.Description = "where model.safetensors, loss.svg and forecast.svg go";
-        var command = new Command("forecast", "train a GRU on a time series and forecast the next value (runs on bundled data by default)")
+        var flags = new RecipeFlags(new RecipeFlags.Sizes(Defaults.Window, Defaults.Units, Defaults.Layers, Defaults.MaxEpochs, "keras-tutorial: {0}"));
+        flags.Epochs.Description = $"most training epochs; early stopping on the validation loss usually ends sooner (keras-tutorial: exactly {new TutorialOptions().Epochs})";
+        flags.Epochs.AlsoFills(nameof(ForecastOptions.MaxEpochs));
+        flags.ValidationSplit.AlsoFills(nameof(ForecastOptions.ValidationFraction));
+        flags.TestFraction.Description = "last fraction of each series' time points held out as the test period (keras-tutorial: of windows)";
+        flags.Scaler.Description = "value scaling of --preset keras-tutorial (the default recipe standardizes inputs and forecasts changes)";
+        flags.DateColumn.Description = $"time column of ISO 8601 dates or date-times (default: one of {string.Join(", ", TimeSeriesCsv.TimeColumnNames)}, or a first column of timestamps)";
+        var extra = new ForecastFlags();
+        var cell = Flags.Choice("--cell", Defaults.Cell, RecipeFlags.CellNames, "recurrent cell", nameof(ForecastOptions.Cell));
+        flags.Out.Description = "where model.safetensors, predictions.csv, metrics.json and the plots go";
+        var command = new Command("forecast", "train a GRU forecaster on a time series, score it against naive baselines and forecast what comes next (runs on bundled data by default)")
         {
-            cell, flags.Variant, flags.Out,
+            extra.Preset, cell, flags.Variant, flags.Out,
         };
-        foreach (var option in flags.Shared)
+        foreach (var option in flags.Shared.Concat(extra.All))
         {
             command.Add(option);
         }
 
-        command.SetAction(parse => Run(parse, flags, cell, parse.InvocationConfiguration.Output));
+        command.SetAction(parse =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            if (parse.GetChoice(cell) != RecurrentKind.Gru && parse.Given(flags.Variant))
+            {
+                throw new UsageException("--cell-variant applies only to --cell gru");
+            }
+
+            bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
+            if (parse.GetChoice(extra.Preset) == TutorialPreset)
+            {
+                if (extra.All.Append(flags.ValueUnit).FirstOrDefault(o => parse.Given(o) && o != flags.ValueUnit) is { } notTutorial)
+                {
+                    throw new UsageException($"{notTutorial.Name} is not part of --preset keras-tutorial (the seed's recipe, kept exactly); leave one of them out");
+                }
+
+                return TutorialRun.Run(flags.Read(parse, parse.GetChoice(cell)), stdout, interactive);
+            }
+
+            if (parse.Given(flags.Scaler))
+            {
+                throw new UsageException("--scaler applies to --preset keras-tutorial; the default recipe standardizes inputs and forecasts changes from the last value");
+            }
+
+            return Run(parse, flags, extra, parse.GetChoice(cell), stdout, interactive);
+        });
         return command;
     }
 
-    private static int Run(ParseResult parse, RecipeFlags flags, Option<Named<RecurrentKind>> cell, TextWriter stdout)
+    private static int Run(ParseResult parse, RecipeFlags flags, ForecastFlags extra, RecurrentKind cell, TextWriter stdout, bool interactive)
     {
-        if (parse.GetChoice(cell) != RecurrentKind.Gru && parse.Given(flags.Variant))
+        var options = new ForecastOptions
         {
-            throw new UsageException("--cell-variant applies only to --cell gru");
+            Covariates = ForecastFlags.List(parse.GetValue(extra.Covariates)),
+            Calendar = extra.ReadCalendar(parse),
+            Window = parse.GetValue(flags.Window),
+            Horizon = parse.GetValue(flags.Horizon),
+            Strategy = parse.GetChoice(extra.Strategy),
+            Quantiles = extra.ReadQuantiles(parse),
+            Season = parse.Given(extra.Season) ? parse.GetValue(extra.Season) : null,
+            Units = parse.GetValue(flags.Units),
+            Layers = parse.GetValue(flags.Layers),
+            Cell = cell,
+            Variant = parse.GetChoice(flags.Variant),
+            MaxEpochs = parse.GetValue(flags.Epochs),
+            Patience = parse.GetValue(extra.Patience),
+            BatchSize = parse.GetValue(flags.BatchSize),
+            LearningRate = parse.GetValue(flags.LearningRate),
+            Seed = parse.GetValue(flags.Seed),
+            TestFraction = parse.GetValue(flags.TestFraction),
+            ValidationFraction = parse.GetValue(flags.ValidationSplit),
+            BacktestFolds = parse.GetValue(extra.Backtest),
+            Retrain = parse.GetValue(extra.Retrain),
+        };
+        options.Validate();
+        string outDir = parse.GetRequiredValue(flags.Out);
+        if (File.Exists(outDir))
+        {
+            throw new UsageException($"--out {outDir} is a file; it must be a folder");
         }
 
-        var recipe = flags.Read(parse, parse.GetChoice(cell));
+        string? csv = parse.GetValue(flags.Csv);
+        string target = parse.GetRequiredValue(flags.Column);
+        string unit = parse.GetValue(flags.ValueUnit) ?? (csv is null ? SeriesInput.BundledUnit(target) : "");
+        var data = TimeSeriesCsv.Load(
+            csv ?? SeriesInput.BundledCsv, target, options.Covariates, parse.GetValue(flags.DateColumn), parse.GetValue(extra.SeriesColumn), parse.GetChoice(extra.Fill));
+        var run = new ForecastRun(data, options, unit, outDir, csv is null);
+        return run.Execute(stdout, interactive);
+    }
+}
 
-        var (series, options, unit, outDir) = (recipe.Series, recipe.Options, recipe.Unit, recipe.OutDir);
-        string column = series.Column;
-        string modelPath = Path.Combine(outDir, "model.safetensors");
-        string lossPath = Path.Combine(outDir, "loss.svg");
-        string forecastPath = Path.Combine(outDir, "forecast.svg");
-        using var outputs = new OutputSet([modelPath, lossPath, forecastPath]);
+/// <summary>The flags only the default recipe reads.</summary>
+internal sealed class ForecastFlags
+{
+    private static readonly ForecastOptions Defaults = new();
 
-        stdout.WriteLine(recipe.DescribeData());
-        var model = TutorialForecaster.BuildModel(options);
-        stdout.Write(model.Summary());
-        bool interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
-        var (forecaster, result) = TutorialForecaster.Train(series.Values, options, column, new ProgressBar(stdout, interactive), model);
+    public Option<Named<string>> Preset { get; } = Flags.Choice(
+        "--preset", ForecastCommand.DefaultPreset, [(ForecastCommand.DefaultPreset, ForecastCommand.DefaultPreset), (ForecastCommand.TutorialPreset, ForecastCommand.TutorialPreset)],
+        "the recipe: default (measured in the README), or keras-tutorial (the seed's: window 100, GRU(50) → GRU(50) → Dense(1), MinMax, 10 epochs)");
 
-        string u = unit.Length == 0 ? "" : " " + unit;
-        stdout.WriteLine(
-            $"Windows: {result.TrainWindows} train, {result.ValidationWindows} validation, {result.TestWindows} test "
-            + $"(test targets {series.Describe(result.FirstTestTarget)} .. {series.Describe(result.FirstTestTarget + result.TestWindows - 1)})");
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Training: {result.TrainSeconds:F1} s ({result.TrainSeconds / result.History.Epochs:F2} s per epoch)"));
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test RMSE: {result.TestRmse:F3}{u}   (persistence, tomorrow = today: {result.PersistenceRmse:F3}{u})"));
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test MAE:  {result.TestMae:F3}{u}   (persistence: {result.PersistenceMae:F3}{u})"));
-        string verdict = result.TestRmse < result.PersistenceRmse
-            ? string.Create(CultureInfo.InvariantCulture, $"GRU beats persistence by {100 * (1 - (result.TestRmse / result.PersistenceRmse)):F1}% RMSE")
-            : "GRU does NOT beat persistence on this run";
-        stdout.WriteLine(verdict);
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Forecast for {series.DescribeAfterEnd(options.Horizon)}: {result.NextValue:F2}{u}"));
+    public Option<string> Covariates { get; } = Flags.Text("--covariates", null, "comma-separated numeric columns read beside the target, observed up to the forecast origin", "A,B");
 
-        outputs.Write(modelPath, forecaster.Save);
-        outputs.Write(lossPath, LossChart(result).Save);
-        outputs.Write(forecastPath, ForecastChart(result, series, unit).Save);
-        outputs.Commit();
-        stdout.WriteLine($"Wrote {modelPath}, {lossPath}, {forecastPath}");
-        return 0;
+    public Option<string> Calendar { get; } = Flags.Text("--calendar", "auto", "calendar features of the forecast dates: auto (from the frequency), none, or a list of hour,dayofweek,dayofyear,month", "auto|none|LIST");
+
+    public Option<Named<GapFill>> Fill { get; } = Flags.Choice("--fill", GapFill.None, [("none", GapFill.None), ("ffill", GapFill.ForwardFill), ("linear", GapFill.Linear)], "gaps in the dates: none refuses them (naming the first); ffill repeats the last row; linear interpolates");
+
+    public Option<Named<ForecastStrategy>> Strategy { get; } = Flags.Choice("--strategy", Defaults.Strategy, [("direct", ForecastStrategy.Direct), ("recursive", ForecastStrategy.Recursive)], "steps beyond the first: direct (an output per step) or recursive (one step, fed back)");
+
+    public Option<string> Quantiles { get; } = Flags.Text("--quantiles", null, "forecast these quantiles (e.g. 0.1,0.5,0.9) with the pinball loss; the median is the point forecast", "Q,Q");
+
+    public Option<int> Season { get; } = Flags.Count("--season", 0, "seasonal period in steps for seasonal naive and MASE (default: 24 hourly, 7 daily, 52 weekly, 12 monthly, 4 quarterly)");
+
+    public Option<int> Backtest { get; } = Flags.Count("--backtest", Defaults.BacktestFolds, "score K rolling origins across the test period (expanding window), with mean and spread", nameof(ForecastOptions.BacktestFolds));
+
+    public Option<bool> Retrain { get; } = Flags.Switch("--retrain", "with --backtest, refit the model before each fold");
+
+    public Option<string> SeriesColumn { get; } = Flags.Text("--series-column", null, "long format: the column naming each row's series; one global model over all series", "NAME");
+
+    public Option<int> Patience { get; } = Flags.Count("--patience", Defaults.Patience, "epochs without a better validation loss before training stops");
+
+    public IEnumerable<Option> All => [Covariates, Calendar, Fill, Strategy, Quantiles, Season, Backtest, Retrain, SeriesColumn, Patience];
+
+    public static IReadOnlyList<string> List(string? text) =>
+        text is null ? [] : [.. text.Split(',').Select(item => item.Trim())
+            .Select(item => item.Length > 0 ? item : throw new UsageException($"--covariates '{text}' has an empty name"))];
+
+    public CalendarFeature? ReadCalendar(ParseResult parse)
+    {
+        string text = parse.GetRequiredValue(Calendar).Trim();
+        if (text == "auto")
+        {
+            return null;
+        }
+
+        try
+        {
+            return CalendarFeatures.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--calendar: {e.Message}");
+        }
     }
 
-    private static SvgLineChart LossChart(TutorialResult result)
+    public IReadOnlyList<float> ReadQuantiles(ParseResult parse)
     {
-        var chart = new SvgLineChart
+        string? text = parse.GetValue(Quantiles);
+        if (text is null)
         {
-            Title = "Training loss per epoch (MSE on scaled values)",
-            XLabel = "epoch",
-            YLabel = "loss",
-            XTickLabels = i => (i + 1).ToString(CultureInfo.InvariantCulture),
-        };
-        chart.AddSeries("loss", result.History.Loss.Select(v => (float)v).ToArray());
-        if (result.History.ValidationLoss.Count > 0)
-        {
-            chart.AddSeries("val_loss", result.History.ValidationLoss.Select(v => (float)v).ToArray());
+            return [];
         }
 
-        return chart;
-    }
-
-    private static SvgLineChart ForecastChart(TutorialResult result, SeriesInput series, string unit)
-    {
-        var chart = new SvgLineChart(1200, 450)
-        {
-            Title = string.Create(
-                CultureInfo.InvariantCulture,
-                $"'{series.Column}' over the test period: GRU RMSE {result.TestRmse:F2}, persistence {result.PersistenceRmse:F2}"),
-            XLabel = series.Dates is null ? "step" : "date",
-            YLabel = unit.Length == 0 ? series.Column : $"{series.Column} ({unit})",
-        };
-        if (series.Dates is null)
-        {
-            chart.XTickLabels = i => series.Describe(result.FirstTestTarget + i);
-            chart.AddSeries("actual", result.TestActual);
-            chart.AddSeries("GRU forecast", result.TestPredicted);
-            return chart;
-        }
-
-        // Dated series tick on calendar boundaries (years over this three-year test period).
-        var dates = series.Dates.Skip(result.FirstTestTarget).Take(result.TestActual.Length).Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray();
-        chart.AddSeries("actual", dates, result.TestActual);
-        chart.AddSeries("GRU forecast", dates, result.TestPredicted);
-        return chart;
+        return [.. text.Split(',').Select(item =>
+            float.TryParse(item.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out float q) && float.IsFinite(q)
+                ? q
+                : throw new UsageException($"--quantiles must be numbers separated by commas, got '{item.Trim()}'"))];
     }
 }

@@ -6,6 +6,7 @@ using Gated.Forecasting;
 using Gated.Models;
 using Gated.Serialization;
 using Gated.Tensors;
+using Gated.Time;
 
 namespace Gated.Cli;
 
@@ -21,13 +22,14 @@ internal static class PredictCommand
         var csv = Flags.Text("--csv", null, "forecast the value after this CSV file ends (default: the bundled Chicago daily weather)", "PATH");
         var column = Flags.Text("--column", null, "value column (default: the column the model was trained on)", "NAME");
         var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, or a first column of dates)", "NAME");
+        var fill = new ForecastFlags().Fill;
         var input = Flags.Text("--input", null, "run the model on a batch: .npy (samples, time, features) or .csv (one sample per row, values flattened)", "X");
         var output = Flags.Text("--output", null, ".npy or .csv for the outputs of --input", "Y");
         var head = ConvertCommand.HeadOption("for a state_dict: its Linear head reads the last step or every step");
         var nonlinearity = ConvertCommand.NonlinearityOption("for a state_dict of nn.RNN");
         var command = new Command("predict", "forecast with a saved model, or run any model file on a .npy/.csv batch (a forecaster's saved scaler is applied on the way in and inverted on the way out)")
         {
-            model, csv, column, dateColumn, input, output, head, nonlinearity,
+            model, csv, column, dateColumn, fill, input, output, head, nonlinearity,
         };
         command.SetAction(parse =>
         {
@@ -41,10 +43,20 @@ internal static class PredictCommand
                     throw new UsageException("--head-on and --nonlinearity apply with --input/--output");
                 }
 
+                if (IsGlobalForecaster(modelPath))
+                {
+                    return ForecastAhead(modelPath, parse.GetValue(csv), parse.GetValue(column), parse.GetValue(dateColumn), parse.GetChoice(fill), stdout);
+                }
+
+                if (parse.Given(fill))
+                {
+                    throw new UsageException("--fill applies to models written by `gated forecast` with the default recipe");
+                }
+
                 return ForecastNext(modelPath, parse.GetValue(csv), parse.GetValue(column), parse.GetValue(dateColumn), stdout);
             }
 
-            if (parse.Given(csv) || parse.Given(column) || parse.Given(dateColumn))
+            if (parse.Given(csv) || parse.Given(column) || parse.Given(dateColumn) || parse.Given(fill))
             {
                 throw new UsageException("--csv, --column and --date-column forecast from a series; with --input/--output leave them out");
             }
@@ -66,6 +78,11 @@ internal static class PredictCommand
         var input = TensorFiles.Read(inputPath, "input");
 
         Tensor output;
+        if (format == ModelFormat.Gated && IsGlobalForecaster(modelPath))
+        {
+            throw new UsageException($"{modelPath} forecasts from a CSV file (its scaling depends on each series' history); use --csv instead of --input/--output");
+        }
+
         if (ConvertCommand.IsForecaster(modelPath, format))
         {
             var forecaster = TutorialForecaster.Load(modelPath);
@@ -81,6 +98,48 @@ internal static class PredictCommand
 
         TensorFiles.Write(outputPath, output, "output");
         stdout.WriteLine($"Wrote {outputPath}: {Tensor.FormatShape(output.Shape)} from {Tensor.FormatShape(input.Shape)} inputs");
+        return 0;
+    }
+
+    private static bool IsGlobalForecaster(string modelPath) =>
+        ModelFormats.Detect(modelPath) == ModelFormat.Gated && Forecaster.IsForecaster(GatedModelFile.Load(modelPath).Metadata);
+
+    // The steps after the file's last row, with intervals, from a forecaster of the default recipe.
+    private static int ForecastAhead(string modelPath, string? csv, string? column, string? dateColumn, GapFill fill, TextWriter stdout)
+    {
+        var forecaster = Forecaster.Load(modelPath);
+        var schema = forecaster.Schema;
+        if (column is not null && column != schema.TargetName)
+        {
+            throw new UsageException($"the model forecasts '{schema.TargetName}'; --column names '{column}'");
+        }
+
+        string path = csv ?? SeriesInput.BundledCsv;
+        var data = TimeSeriesCsv.Load(path, schema.TargetName, schema.CovariateNames, dateColumn ?? schema.TimeColumn, schema.SeriesColumn, fill);
+        if (schema.Check(data) is { } problem)
+        {
+            throw new UsageException(problem);
+        }
+
+        var tooShort = data.Series.FirstOrDefault(s => s.Length < forecaster.Options.Window);
+        if (tooShort is not null)
+        {
+            string which = tooShort.Id is null ? $"column '{schema.TargetName}'" : $"series '{tooShort.Id}'";
+            throw new UsageException($"the model reads the last {forecaster.Options.Window} points but {path} {which} has {tooShort.Length}");
+        }
+
+        foreach (var next in forecaster.Forecast(data))
+        {
+            string who = next.Series is null ? $"'{schema.TargetName}'" : $"'{schema.TargetName}' of '{next.Series}'";
+            stdout.WriteLine($"Forecast of {who} after {data.Format(next.Origin)} ({data.Frequency.Name}, from the last {forecaster.Options.Window} points):");
+            for (int h = 0; h < next.Horizon; h++)
+            {
+                string band = next.Quantiles.Count < 2 ? ""
+                    : string.Create(CultureInfo.InvariantCulture, $"   [{string.Join(", ", next.Quantiles.Select((q, k) => $"q{q}: {next.QuantileValues[k][h]:F2}"))}]");
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {data.Format(next.Dates[h])}: {next.Point[h]:F2}{band}"));
+            }
+        }
+
         return 0;
     }
 

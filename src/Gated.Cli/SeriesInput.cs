@@ -5,8 +5,20 @@ namespace Gated.Cli;
 /// <summary>One numeric column of a CSV file, with its dates when the file has a date column.</summary>
 internal sealed record SeriesInput(string Path, string Column, float[] Values, DateOnly[]? Dates, string? DateColumn = null)
 {
-    /// <summary>The bundled file's value column, and the unit its values are in.</summary>
-    public const string BundledColumn = "temp", BundledUnit = "°F";
+    /// <summary>The bundled file's default value column.</summary>
+    public const string BundledColumn = "temp";
+
+    /// <summary>The units of the bundled file's columns (data/README.md); "" for a column without one.</summary>
+    public static string BundledUnit(string column) => column switch
+    {
+        "temp_min" or "temp" or "temp_max" or "dew" => "°F",
+        "humidity" => "%",
+        "pressure" => "inHg",
+        "wind" => "mph",
+        "percip" => "in",
+        "ridership" => "k rides",
+        _ => "",
+    };
 
     /// <summary>The date column read when the file has one and the user named none.</summary>
     public const string DefaultDateColumn = "date";

@@ -6,7 +6,7 @@ namespace Gated.Forecasting;
 
 /// <summary>
 /// The model every recipe here trains: <c>layers</c> recurrent cells of <c>units</c> each (all but the last return
-/// sequences), then Dense(1). The forecaster, the cell comparison, the adding problem and <c>gated bench</c> build it
+/// sequences), then Dense(outputs) (1 by default) and an optional head layer. The forecaster, the cell comparison, the adding problem and <c>gated bench</c> build it
 /// here and nowhere else.
 /// </summary>
 public static class StackedRecurrent
@@ -23,9 +23,13 @@ public static class StackedRecurrent
     /// <param name="features">Features per step.</param>
     /// <param name="seed">Seed of the initial weights.</param>
     /// <param name="variant">The GRU's reset-gate variant; other cells take only the default.</param>
+    /// <param name="outputs">Width of the Dense head.</param>
+    /// <param name="head">A layer after the Dense head (e.g. <see cref="MonotoneQuantiles"/>); null for none.</param>
     public static Sequential Build(
-        RecurrentKind cell, int units, int layers, int steps, int features, ulong seed, GruVariant variant = GruVariant.ResetAfter)
+        RecurrentKind cell, int units, int layers, int steps, int features, ulong seed, GruVariant variant = GruVariant.ResetAfter,
+        int outputs = 1, Layer? head = null)
     {
+        OptionChecks.Positive(outputs, nameof(outputs));
         OptionChecks.Positive(units, nameof(units));
         OptionChecks.Positive(layers, nameof(layers));
         OptionChecks.Positive(steps, nameof(steps));
@@ -43,7 +47,12 @@ public static class StackedRecurrent
             });
         }
 
-        stack.Add(new Dense(1));
+        stack.Add(new Dense(outputs));
+        if (head is not null)
+        {
+            stack.Add(head);
+        }
+
         var model = new Sequential(stack);
         model.Build([steps, features], seed);
         return model;

@@ -21,6 +21,24 @@ public static class ForecasterMetadata
     /// <summary>The fitted scaler's state as a JSON object of numbers.</summary>
     public const string ScalerState = "gated.forecast.scaler_state";
 
+    /// <summary>Which recipe wrote the file: <see cref="GlobalRecipe"/> for <c>Gated.Forecasting.Forecaster</c>; absent for the tutorial recipe's files.</summary>
+    public const string Recipe = "gated.forecast.recipe";
+
+    /// <summary>The <see cref="Recipe"/> value of <c>Gated.Forecasting.Forecaster</c>'s files.</summary>
+    public const string GlobalRecipe = "global-v1";
+
+    /// <summary>The forecaster's options as JSON.</summary>
+    public const string Options = "gated.forecast.options";
+
+    /// <summary>The calendar features read, as <c>Gated.Time.CalendarFeatures.Format</c> writes them.</summary>
+    public const string Calendar = "gated.forecast.calendar";
+
+    /// <summary>Columns, frequency and timestamp form of the training data, as JSON.</summary>
+    public const string Schema = "gated.forecast.schema";
+
+    /// <summary>Each series' fitted scaling, as a JSON object keyed by series ("" for a single series).</summary>
+    public const string Scalings = "gated.forecast.scalings";
+
     /// <summary>Whether a Gated file's metadata marks it as a forecaster (it records a window).</summary>
     /// <param name="metadata">The file's metadata.</param>
     public static bool IsForecaster(IReadOnlyDictionary<string, string> metadata)

@@ -19,7 +19,7 @@ public static class TimeGrid
     /// <param name="fill">What to do with gaps.</param>
     /// <param name="path">The file's path as the user gave it, for messages.</param>
     /// <param name="kind">How the file writes its times; messages write them the same way.</param>
-    /// <param name="firstLine">The file line of the first row; 2 when the header is line 1.</param>
+    /// <param name="lines">The file line of each row; null when row i is on line i + 2 (a header, then one line per row).</param>
     /// <returns>The regular series; the input's arrays are not changed.</returns>
     /// <exception cref="DataFormatException">
     /// A duplicate time, a time before the previous row's, a time off the grid, or a gap with <see cref="GapFill.None"/>;
@@ -34,12 +34,17 @@ public static class TimeGrid
         GapFill fill,
         string path,
         TimestampKind kind,
-        int firstLine = 2)
+        IReadOnlyList<int>? lines = null)
     {
         ArgumentNullException.ThrowIfNull(times);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(columnNames);
-        ArgumentOutOfRangeException.ThrowIfLessThan(firstLine, 1);
+        if (lines is not null && lines.Count < times.Count)
+        {
+            throw new ArgumentException("One line number per row is needed.", nameof(lines));
+        }
+
+        int LineOf(int row) => lines?[row] ?? row + 2;
         if (!Enum.IsDefined(fill))
         {
             throw new ArgumentOutOfRangeException(nameof(fill), fill, "not a GapFill");
@@ -64,11 +69,11 @@ public static class TimeGrid
         for (int i = 1; i < times.Count; i++)
         {
             DateTimeOffset time = times[i], previous = times[i - 1];
-            int line = firstLine + i;
+            int line = LineOf(i);
             if (time == previous)
             {
                 throw new DataFormatException(
-                    $"duplicate timestamp {Timestamps.Format(time, kind)} (also on line {line - 1})", path, line);
+                    $"duplicate timestamp {Timestamps.Format(time, kind)} (also on line {LineOf(i - 1)})", path, line);
             }
 
             if (time < previous)

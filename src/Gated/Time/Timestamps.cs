@@ -145,24 +145,29 @@ public static class Timestamps
     /// <param name="column">The column's name, for messages.</param>
     /// <param name="path">The file's path as the user gave it, for messages.</param>
     /// <param name="kind">The kind shared by all cells; <see cref="TimestampKind.Date"/> for an empty column.</param>
-    /// <param name="firstLine">The file line of <paramref name="cells"/>[0]; 2 when the header is line 1.</param>
+    /// <param name="lines">The file line of each cell; null when row i is on line i + 2 (a header, then one line per row).</param>
     /// <returns>The times, one per cell.</returns>
     /// <exception cref="DataFormatException">
     /// A cell is not ISO 8601 (<c>data.csv line 7: '1/2/2020' in column 'date' is not an ISO 8601 date or date-time</c>),
     /// or its kind differs from the first cell's.
     /// </exception>
-    public static DateTimeOffset[] Parse(IReadOnlyList<string> cells, string column, string path, out TimestampKind kind, int firstLine = 2)
+    public static DateTimeOffset[] Parse(IReadOnlyList<string> cells, string column, string path, out TimestampKind kind, IReadOnlyList<int>? lines = null)
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(column);
-        ArgumentOutOfRangeException.ThrowIfLessThan(firstLine, 1);
+        if (lines is not null && lines.Count < cells.Count)
+        {
+            throw new ArgumentException("One line number per row is needed.", nameof(lines));
+        }
+
+        int LineOf(int row) => lines?[row] ?? row + 2;
 
         kind = TimestampKind.Date;
         var times = new DateTimeOffset[cells.Count];
         for (int i = 0; i < cells.Count; i++)
         {
             string cell = (cells[i] ?? "").Trim();
-            int line = firstLine + i;
+            int line = LineOf(i);
             if (!TryParse(cell, out times[i], out TimestampKind cellKind))
             {
                 throw new DataFormatException($"'{cell}' in column '{column}' is not an ISO 8601 date or date-time", path, line);
@@ -175,7 +180,7 @@ public static class Timestamps
             else if (cellKind != kind)
             {
                 throw new DataFormatException(
-                    $"'{cell}' in column '{column}' is {Describe(cellKind)}, but line {firstLine} holds {Describe(kind)}; "
+                    $"'{cell}' in column '{column}' is {Describe(cellKind)}, but line {LineOf(0)} holds {Describe(kind)}; "
                     + "all times of a column must be of one form",
                     path,
                     line);

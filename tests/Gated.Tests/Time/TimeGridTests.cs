@@ -43,7 +43,7 @@ public class TimeGridTests
         DateTimeOffset[] times = [Day(2020, 1, 1, 0), Day(2020, 1, 1, 15).AddMinutes(15)];
 
         var ex = Assert.Throws<DataFormatException>(() => TimeGrid.Regularize(
-            times, [], [], Frequency.Fixed(TimeSpan.FromMinutes(15)), GapFill.None, "q.csv", TimestampKind.DateTime, firstLine: 3));
+            times, [], [], Frequency.Fixed(TimeSpan.FromMinutes(15)), GapFill.None, "q.csv", TimestampKind.DateTime, lines: [3, 4]));
 
         Assert.Equal(
             "q.csv line 4: gap in the dates: 60 missing 15-minute step(s) between 2020-01-01T00:00:00 and 2020-01-01T15:15:00; "

@@ -129,9 +129,9 @@ public class TimestampsTests
     }
 
     [Fact]
-    public void FirstLineShiftsTheLineNumbers()
+    public void LinesNameTheFileLines()
     {
-        var ex = Assert.Throws<DataFormatException>(() => Timestamps.Parse(["2020-02-30"], "date", "x.csv", out _, firstLine: 10));
+        var ex = Assert.Throws<DataFormatException>(() => Timestamps.Parse(["2020-02-30"], "date", "x.csv", out _, lines: [10]));
 
         Assert.Equal("x.csv line 10: '2020-02-30' in column 'date' is not an ISO 8601 date or date-time", ex.Message);
     }
