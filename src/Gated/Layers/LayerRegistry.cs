@@ -17,6 +17,7 @@ public static class LayerRegistry
     {
         Register<Dense>();
         Register<Activation>();
+        Register<MonotoneQuantiles>();
         Register<Dropout>();
         Register<Embedding>();
         Register<TimeDistributed>();

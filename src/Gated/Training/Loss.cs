@@ -27,8 +27,11 @@ public abstract class Loss
     /// <summary>The Huber loss with the given threshold; see <see cref="HuberLoss"/>.</summary>
     public static HuberLoss Huber(float delta = 1f) => new(delta);
 
-    /// <summary>The loss Keras calls name ("mse", "huber", ...); ArgumentException listing the known names otherwise.</summary>
-    public static Loss FromName(string name) => name switch
+    /// <summary>
+    /// The loss Keras calls name ("mse", "huber", ...), or a pinball loss written as its ToString,
+    /// "pinball(quantiles=0.1,0.5,0.9)"; ArgumentException (naming name) listing the known names otherwise.
+    /// </summary>
+    public static Loss FromName(string name) => PinballLoss.TryParse(name ?? throw new ArgumentNullException(nameof(name))) ?? name switch
     {
         "mse" or "mean_squared_error" => MeanSquaredError,
         "mae" or "mean_absolute_error" => MeanAbsoluteError,
@@ -37,7 +40,7 @@ public abstract class Loss
         "binary_crossentropy" => BinaryCrossEntropy,
         "binary_crossentropy_from_logits" => BinaryCrossEntropyFromLogits,
         _ => throw new ArgumentException(
-            $"Unknown loss '{name}'; known: mse, mae, huber, sparse_categorical_crossentropy, binary_crossentropy, binary_crossentropy_from_logits.",
+            $"Unknown loss '{name}'; known: mse, mae, huber, sparse_categorical_crossentropy, binary_crossentropy, binary_crossentropy_from_logits, pinball(quantiles=q1,q2,…).",
             nameof(name)),
     };
 
