@@ -89,6 +89,13 @@ internal static class Flags
         return option;
     }
 
+    /// <summary>Shows no default in help: the command reads whether the option was given (an absent season means "from the frequency").</summary>
+    public static Option<T> WithoutDefault<T>(this Option<T> option)
+    {
+        option.DefaultValueFactory = null;
+        return option;
+    }
+
     /// <summary>Adds another name the user may type for the option.</summary>
     public static T WithAlias<T>(this T option, string alias)
         where T : Option

@@ -129,7 +129,7 @@ internal sealed class ForecastFlags
 
     public Option<string> Quantiles { get; } = Flags.Text("--quantiles", null, "forecast these quantiles (e.g. 0.1,0.5,0.9) with the pinball loss; the median is the point forecast", "Q,Q");
 
-    public Option<int> Season { get; } = Flags.Count("--season", 0, "seasonal period in steps for seasonal naive and MASE (default: 24 hourly, 7 daily, 52 weekly, 12 monthly, 4 quarterly)");
+    public Option<int> Season { get; } = Flags.Count("--season", 0, "seasonal period in steps for seasonal naive and MASE (default: 24 hourly, 7 daily, 52 weekly, 12 monthly, 4 quarterly)").WithoutDefault();
 
     public Option<int> Backtest { get; } = Flags.Count("--backtest", Defaults.BacktestFolds, "score K rolling origins across the test period (expanding window), with mean and spread", nameof(ForecastOptions.BacktestFolds));
 

@@ -84,6 +84,7 @@ public sealed record ForecastOptions
         OptionChecks.Positive(Horizon, nameof(Horizon));
         OptionChecks.Positive(Units, nameof(Units));
         OptionChecks.Positive(Layers, nameof(Layers));
+        OptionChecks.FitsOneParameterArray(Layers, Units, nameof(Units));
         OptionChecks.Positive(MaxEpochs, nameof(MaxEpochs));
         if (Patience < 0)
         {

@@ -18,4 +18,14 @@ internal static class OptionChecks
             throw new InvalidOptionException(name, value, "must be a number greater than 0");
         }
     }
+
+    /// <summary>All parameters live in one float array; bound them by an LSTM's four gates, each (units + units + 2) wide.</summary>
+    public static void FitsOneParameterArray(int layers, int units, string name)
+    {
+        long parameters = layers * 4L * units * (2L * units + 2);
+        if (parameters > Array.MaxLength)
+        {
+            throw new InvalidOptionException(name, units, $"is too large for one parameter array ({layers} layer(s) of {units} units need about {parameters} parameters; at most {Array.MaxLength} fit)");
+        }
+    }
 }

@@ -29,6 +29,9 @@ public static class TimeSeriesCsv
         ArgumentNullException.ThrowIfNull(target);
         covariates ??= [];
         var table = CsvTable.Load(path);
+        // The values first: a missing column's error also hints at a file separated by semicolons or tabs.
+        float[] targetValues = table.GetNumbers(target);
+        float[][] covariateValues = [.. covariates.Select(table.GetNumbers)];
         string time = timeColumn ?? DetectTimeColumn(table)
             ?? throw new DataFormatException(
                 $"{path}: no time column (one named {string.Join(", ", TimeColumnNames)}, or a first column of ISO 8601 dates); name it with --date-column");
@@ -45,8 +48,6 @@ public static class TimeSeriesCsv
             throw new DataFormatException($"{path}: column '{seriesColumn}' is the series column; it cannot also be the target or a covariate");
         }
 
-        float[] targetValues = table.GetNumbers(target);
-        float[][] covariateValues = [.. covariates.Select(table.GetNumbers)];
         string[] timeCells = table.GetText(time);
         if (table.RowCount == 0)
         {

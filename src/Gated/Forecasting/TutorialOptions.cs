@@ -57,13 +57,7 @@ public sealed record TutorialOptions
         OptionChecks.Positive(Horizon, nameof(Horizon));
         OptionChecks.Positive(Units, nameof(Units));
         OptionChecks.Positive(Layers, nameof(Layers));
-
-        // All parameters live in one float array; bound them by an LSTM's four gates, each (Units + Units + 2) wide.
-        long parameters = Layers * 4L * Units * (2L * Units + 2);
-        if (parameters > Array.MaxLength)
-        {
-            throw new InvalidOptionException(nameof(Units), Units, $"is too large for one parameter array ({Layers} layer(s) of {Units} units need about {parameters} parameters; at most {Array.MaxLength} fit)");
-        }
+        OptionChecks.FitsOneParameterArray(Layers, Units, nameof(Units));
 
         OptionChecks.Positive(Epochs, nameof(Epochs));
         OptionChecks.Positive(BatchSize, nameof(BatchSize));

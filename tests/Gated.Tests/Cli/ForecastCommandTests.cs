@@ -26,8 +26,8 @@ public sealed class ForecastCommandTests : IDisposable
         { "non-numeric cell", ["--csv", "{dir}/text.csv"], "line 4, column 'temp': 'warm' is not a number" },
         { "NaN cell", ["--csv", "{dir}/nan.csv"], "'NaN' is not a finite number" },
         { "missing column", ["--csv", "{csv}", "--column", "pressure"], "column 'pressure' not found" },
-        { "window as long as the series", ["--csv", "{csv}", "--window", "400"], "--window 400 plus --horizon 1 needs at least 401 values" },
-        { "window too long to split", ["--csv", "{csv}", "--window", "398"], "too few to split" },
+        { "window as long as the series", ["--csv", "{csv}", "--window", "400"], "'temp' has 400 points, 320 of them before the test period; a --window of 400 plus 1 step(s) ahead needs at least 401 there" },
+        { "window too long to split", ["--csv", "{csv}", "--window", "320"], "a --window of 320 plus 1 step(s) ahead needs at least 321 there" },
         { "zero epochs", ["--csv", "{csv}", "--epochs", "0"], "--epochs must be a positive integer, got '0'" },
         { "negative units", ["--csv", "{csv}", "--units", "-5"], "--units must be a positive integer, got '-5'" },
         { "zero batch size", ["--csv", "{csv}", "--batch-size", "0"], "--batch-size must be a positive integer" },
@@ -39,7 +39,7 @@ public sealed class ForecastCommandTests : IDisposable
         { "unknown option", ["--csv", "{csv}", "--epoch", "3"], "unknown option --epoch" },
         { "option without value", ["--csv", "{csv}", "--window"], "--window needs a value" },
         { "missing date column", ["--csv", "{csv}", "--date-column", "day"], "column 'day' not found" },
-        { "gap in the dates", ["--csv", "{dir}/gap.csv"], "column 'date': a 11-day gap from 2020-01-10 (line 11) to 2020-01-21" },
+        { "gap in the dates", ["--csv", "{dir}/gap.csv"], "gap.csv line 12: gap in the dates: 10 missing daily step(s) between 2020-01-10 and 2020-01-21; use --fill ffill or --fill linear to fill gaps" },
         { "semicolons", ["--csv", "{dir}/semicolon.csv"], "the header looks semicolon-separated" },
     };
 
@@ -79,7 +79,7 @@ public sealed class ForecastCommandTests : IDisposable
         var (code, stdout, stderr) = CliRunner.Run("forecast", "--csv", csv, "--window", "10", "--units", "4", "--epochs", "1", "--out", _out);
 
         Assert.True(code == 0, stderr);
-        Assert.Contains("column 'temp', dates from column 'day', 400 values (2020-01-01 .. 2021-02-03)", stdout, StringComparison.Ordinal);
+        Assert.Contains("target 'temp', time column 'day', 400 points (2020-01-01 .. 2021-02-03)", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,10 +91,42 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
-    public void ForecastTrainsScoresAndWritesModelAndPlotsThatPredictReads()
+    public void ForecastTrainsScoresAndWritesItsFilesAndPredictForecastsTheSameValue()
     {
         var (code, stdout, stderr) = CliRunner.Run(
-            "forecast", "--csv", _csv, "--window", "20", "--units", "8", "--layers", "2", "--epochs", "3", "--batch-size", "16",
+            "forecast", "--csv", _csv, "--window", "20", "--units", "8", "--epochs", "3", "--batch-size", "16",
+            "--learning-rate", "0.01", "--seed", "3", "--horizon", "2", "--quantiles", "0.1,0.9", "--out", _out);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Epoch 3/3", stdout, StringComparison.Ordinal);
+        Assert.Contains("Frequency: daily (season 7); calendar features: dayofweek,dayofyear", stdout, StringComparison.Ordinal);
+        Assert.Contains("Test scores over", stdout, StringComparison.Ordinal);
+        Assert.Contains("  seasonal naive ", stdout, StringComparison.Ordinal);
+        Assert.Contains("Coverage of the 80% interval [q0.1, q0.9]", stdout, StringComparison.Ordinal);
+        foreach (string file in new[] { "model.safetensors", "predictions.csv", "metrics.json", "loss.svg", "forecast.svg", "next.svg" })
+        {
+            Assert.True(File.Exists(Path.Combine(_out, file)), file);
+        }
+
+        Assert.Empty(Directory.GetFiles(_out, "*.tmp"));
+        string[] lines = stdout.Split('\n');
+        int after = Array.FindIndex(lines, l => l.StartsWith("Forecast after 2021-02-03:", StringComparison.Ordinal));
+        Assert.StartsWith("  2021-02-04: ", lines[after + 1], StringComparison.Ordinal);
+        Assert.StartsWith("  2021-02-05: ", lines[after + 2], StringComparison.Ordinal);
+
+        var (predictCode, predictOut, predictErr) = CliRunner.Run("predict", "--model", Path.Combine(_out, "model.safetensors"), "--csv", _csv);
+        Assert.True(predictCode == 0, predictErr);
+        string[] predicted = predictOut.Split('\n');
+        Assert.StartsWith("Forecast of 'temp' after 2021-02-03 (daily, from the last 20 points):", predicted[0], StringComparison.Ordinal);
+        Assert.Equal(lines[after + 1].Trim(), predicted[1].Trim());
+        Assert.Equal(lines[after + 2].Trim(), predicted[2].Trim());
+    }
+
+    [Fact]
+    public void TheTutorialPresetTrainsScoresAndWritesModelAndPlotsThatPredictReads()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(
+            "forecast", "--preset", "keras-tutorial", "--csv", _csv, "--window", "20", "--units", "8", "--layers", "2", "--epochs", "3", "--batch-size", "16",
             "--learning-rate", "0.01", "--seed", "3", "--out", _out);
 
         Assert.True(code == 0, stderr);

@@ -116,7 +116,7 @@ public sealed class InteropCommandTests : IDisposable
     [InlineData("inspect {dir}/data.csv", "data.csv: this is a text file (CSV?), not a model file")]
     [InlineData("inspect {dir}/x.npy", "x.npy: this is a .npy array, not a model file")]
     [InlineData("predict --model {dir}/m.onnx", "m.onnx: this is an ONNX model, not a safetensors model")]
-    [InlineData("predict --model {dir}/x.npy", "x.npy: this is a .npy array, not a safetensors model")]
+    [InlineData("predict --model {dir}/x.npy", "x.npy: this is a .npy array, not a model file")]
     [InlineData("predict --csv= --model {dir}/m.safetensors", "--csv needs a value")]
     [InlineData("forecast --units 100000", "--units is too large for one parameter array")]
     [InlineData("predict --model {dir}/m.safetensors --input {dir}/x.npy --output {dir}/y.npy --head-on all", "--head-on and --nonlinearity apply when --model is a PyTorch state_dict, not a Gated model")]

@@ -58,7 +58,8 @@ public sealed class UserErrorsTests
             (code, stdout, stderr) = CliRunner.Run(args);
             Assert.Equal(0, code);
             Assert.Contains("--window", stdout, StringComparison.Ordinal);
-            Assert.Contains($"[default: {new TutorialOptions().Window}]", stdout, StringComparison.Ordinal);
+            Assert.Contains($"[default: {new ForecastOptions().Window}]", stdout, StringComparison.Ordinal);
+            Assert.Contains($"(keras-tutorial: {new TutorialOptions().Window})", stdout, StringComparison.Ordinal);
             Assert.Contains("[default: gru]", stdout, StringComparison.Ordinal);
             Assert.Empty(stderr);
         }
