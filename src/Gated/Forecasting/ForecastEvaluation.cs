@@ -13,6 +13,12 @@ internal static class ForecastEvaluation
 {
     public static (Forecaster Forecaster, ForecastReport Report) Run(TimeSeriesSet data, ForecastOptions options, FitCallback? callback)
     {
+        // Options that name no covariates read the data's own; options that name some must name the data's.
+        if (options.Covariates.Count == 0)
+        {
+            options = options with { Covariates = data.CovariateNames };
+        }
+
         options.Validate();
         data.CheckFinite();
         if (!options.Covariates.SequenceEqual(data.CovariateNames))

@@ -12,7 +12,8 @@ namespace Gated.Forecasting;
 /// </summary>
 public sealed record ForecastOptions
 {
-    /// <summary>Covariate columns: observed up to the forecast origin, read in the window beside the target.</summary>
+    /// <summary>Covariate columns: observed up to the forecast origin, read in the window beside the target. Empty reads the data's own
+    /// (<see cref="TimeSeriesSet.CovariateNames"/>); otherwise it must name exactly those.</summary>
     public IReadOnlyList<string> Covariates { get; init; } = [];
 
     /// <summary>Calendar features of each step's next date (sine and cosine); null picks them from the frequency (<see cref="CalendarFeatures.Auto"/>).</summary>

@@ -1,9 +1,11 @@
+using Gated.Training;
+
 namespace Gated.Forecasting.Evaluation;
 
 /// <summary>
 /// Point and interval error measures of forecasts against actual values, paired by index (actual[i], forecast[i]).
 /// Every sum is taken in double. Empty spans or spans of unequal lengths throw <see cref="ArgumentException"/>;
-/// NaN values are not filtered and make the result NaN.
+/// NaN values are not filtered and make the result NaN. MAE and RMSE are the training metrics' own (<see cref="ErrorScores"/>).
 /// </summary>
 public static class ForecastErrors
 {
@@ -14,13 +16,7 @@ public static class ForecastErrors
     public static double Mae(ReadOnlySpan<float> actual, ReadOnlySpan<float> forecast)
     {
         CheckPair(actual, forecast, nameof(forecast));
-        double sum = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            sum += Math.Abs((double)actual[i] - forecast[i]);
-        }
-
-        return sum / actual.Length;
+        return ErrorScores.MeanAbsoluteError(forecast, actual);
     }
 
     /// <summary>Root mean squared error: √(mean((a − f)²)).</summary>
@@ -30,14 +26,7 @@ public static class ForecastErrors
     public static double Rmse(ReadOnlySpan<float> actual, ReadOnlySpan<float> forecast)
     {
         CheckPair(actual, forecast, nameof(forecast));
-        double sum = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            double d = (double)actual[i] - forecast[i];
-            sum += d * d;
-        }
-
-        return Math.Sqrt(sum / actual.Length);
+        return ErrorScores.RootMeanSquaredError(forecast, actual);
     }
 
     /// <summary>
