@@ -1,3 +1,5 @@
+using Gated.Data;
+
 namespace Gated.Forecasting;
 
 /// <summary>
@@ -64,20 +66,9 @@ public sealed record SeriesScaling(float LevelMean, float LevelScale, float[] Co
 
     private static (float Mean, float Scale) MeanAndScale(ReadOnlySpan<float> values)
     {
-        double sum = 0;
-        foreach (float v in values)
-        {
-            sum += v;
-        }
-
-        double mean = sum / values.Length;
-        double squares = 0;
-        foreach (float v in values)
-        {
-            squares += (v - mean) * (v - mean);
-        }
-
-        double std = Math.Sqrt(squares / values.Length);
-        return ((float)mean, std > 0 && double.IsFinite(std) ? (float)std : 1f);
+        var scaler = new StandardScaler();
+        scaler.Fit(values);
+        double std = scaler.StandardDeviation;
+        return ((float)scaler.Mean, std > 0 && double.IsFinite(std) ? (float)std : 1f);
     }
 }
