@@ -102,6 +102,11 @@ internal static class ForecastCommand
 
         string? csv = parse.GetValue(flags.Csv);
         string target = parse.GetRequiredValue(flags.Column);
+        if (options.Covariates.Contains(target))
+        {
+            throw new UsageException($"--covariates names '{target}', the target; the window already reads its history, so leave it out of --covariates");
+        }
+
         string unit = parse.GetValue(flags.ValueUnit) ?? (csv is null ? SeriesInput.BundledUnit(target) : "");
         var data = TimeSeriesCsv.Load(
             csv ?? SeriesInput.BundledCsv, target, options.Covariates, parse.GetValue(flags.DateColumn), parse.GetValue(extra.SeriesColumn), parse.GetChoice(extra.Fill));
@@ -159,7 +164,10 @@ internal sealed class ForecastFlags
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--calendar: {e.Message}");
+            // ArgumentException.Message ends with " (Parameter 'text')", which names no flag of ours.
+            string suffix = new ArgumentException("", e.ParamName).Message;
+            string message = e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
+            throw new UsageException($"--calendar: {message}");
         }
     }
 

@@ -1,6 +1,7 @@
 using Xunit;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Gated.Forecasting;
 
 namespace Gated.Tests.Cli;
@@ -41,6 +42,29 @@ public sealed class ForecastCommandTests : IDisposable
         { "missing date column", ["--csv", "{csv}", "--date-column", "day"], "column 'day' not found" },
         { "gap in the dates", ["--csv", "{dir}/gap.csv"], "gap.csv line 12: gap in the dates: 10 missing daily step(s) between 2020-01-10 and 2020-01-21; use --fill ffill or --fill linear to fill gaps" },
         { "semicolons", ["--csv", "{dir}/semicolon.csv"], "the header looks semicolon-separated" },
+        { "zero horizon", ["--csv", "{csv}", "--horizon", "0"], "--horizon must be a positive integer, got '0'" },
+        { "quantile of zero", ["--csv", "{csv}", "--quantiles", "0,0.5"], "--quantiles must be strictly between 0 and 1, got '0'" },
+        { "quantile of one", ["--csv", "{csv}", "--quantiles", "0.5,1"], "--quantiles must be strictly between 0 and 1, got '1'" },
+        { "decreasing quantiles", ["--csv", "{csv}", "--quantiles", "0.9,0.1"], "--quantiles must be strictly increasing, got '0.9,0.1'" },
+        { "non-numeric quantile", ["--csv", "{csv}", "--quantiles", "0.5,abc"], "--quantiles must be numbers separated by commas, got 'abc'" },
+        { "missing covariate", ["--csv", "{dir}/cov.csv", "--covariates", "wind"], "cov.csv: column 'wind' not found; the file has: date, temp, hum, label" },
+        { "non-numeric covariate", ["--csv", "{dir}/cov.csv", "--covariates", "hum,label"], "cov.csv line 2, column 'label': 'x0' is not a number" },
+        // The window already reads the target's history: naming it again is a mistake, not a second input.
+        { "target as covariate", ["--csv", "{dir}/cov.csv", "--covariates", "hum,temp"], "--covariates names 'temp', the target" },
+        { "season of one", ["--csv", "{csv}", "--season", "1"], "--season must be at least 2, got '1'" },
+        { "one backtest fold", ["--csv", "{csv}", "--backtest", "1"], "--backtest must be at least 2 (or 0 for no backtest), got '1'" },
+        { "more folds than test origins", ["--csv", "{csv}", "--window", "10", "--backtest", "81"], "--backtest of 81 do not fit: the test period of 'temp' has 80 forecast origin(s)" },
+        { "retrain without backtest", ["--csv", "{csv}", "--retrain"], "--retrain refits at each origin of a backtest; give --backtest too" },
+        { "recursive with covariates", ["--csv", "{dir}/cov.csv", "--strategy", "recursive", "--covariates", "hum"], "the recursive --strategy feeds its forecasts back, but --covariates are observed only up to the origin" },
+        { "recursive with quantiles", ["--csv", "{csv}", "--strategy", "recursive", "--quantiles", "0.1,0.9"], "the recursive --strategy feeds back one value per step, which gives no honest intervals beyond the first; use the direct strategy with --quantiles" },
+        { "unknown calendar feature", ["--csv", "{csv}", "--calendar", "weekday"], "--calendar: unknown calendar feature 'weekday'; known: none, or a comma-separated list of hour, dayofweek, dayofyear, month" },
+        { "too few points for window and horizon", ["--csv", "{dir}/short.csv", "--window", "11", "--horizon", "2"], "short.csv: 'temp' has 15 points, 12 of them before the test period; a --window of 11 plus 2 step(s) ahead needs at least 13 there" },
+        { "missing series column", ["--csv", "{csv}", "--series-column", "store"], "column 'store' not found" },
+        { "quantiles with the tutorial preset", ["--csv", "{csv}", "--preset", "keras-tutorial", "--quantiles", "0.1,0.9"], "--quantiles is not part of --preset keras-tutorial" },
+        { "backtest with the tutorial preset", ["--csv", "{csv}", "--preset", "keras-tutorial", "--backtest", "2"], "--backtest is not part of --preset keras-tutorial" },
+        { "scaler with the default preset", ["--csv", "{csv}", "--scaler", "minmax"], "--scaler applies to --preset keras-tutorial" },
+        { "duplicate timestamp", ["--csv", "{dir}/dup.csv"], "dup.csv line 52: duplicate timestamp 2020-02-19 (also on line 51)" },
+        { "unordered timestamps", ["--csv", "{dir}/unordered.csv"], "unordered.csv line 62: timestamp 2020-01-31 is before the previous row's 2020-02-29; rows must be in time order" },
     };
 
     [Theory]
@@ -48,9 +72,14 @@ public sealed class ForecastCommandTests : IDisposable
     public void BadInputGetsOneClearLineExitCodeTwoAndWritesNothing(string what, string[] args, string expected)
     {
         _folder.File("empty.csv", "");
-        // Ten days missing after 2020-01-10: the 11-day step the issue met.
-        _folder.File("gap.csv", "date,temp\n" + string.Concat(SeasonalSeries(400).Select((v, i) =>
-            string.Create(CultureInfo.InvariantCulture, $"{new DateOnly(2020, 1, 1).AddDays(i < 10 ? i : i + 10):yyyy-MM-dd},{v}\n"))));
+        _folder.File("gap.csv", GapCsv());
+        _folder.File("cov.csv", CovariateCsv(300));
+        _folder.File("short.csv", SeasonalCsv(15));
+        string[] rows = SeasonalCsv(100).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Row 50 (2020-02-19, line 51) written twice.
+        _folder.File("dup.csv", string.Join('\n', [.. rows[..51], rows[50], .. rows[51..]]) + "\n");
+        // Sixty days, then the last thirty again: line 62 goes back in time with no gap before it.
+        _folder.File("unordered.csv", string.Join('\n', [.. rows[..61], .. rows[31..61]]) + "\n");
         _folder.File("semicolon.csv", SeasonalCsv(400).Replace(',', ';'));
         _folder.File("text.csv", "date,temp\n2020-01-01,1\n2020-01-02,2\n2020-01-03,warm\n");
         _folder.File("nan.csv", "date,temp\n2020-01-01,1\nNaN-row,NaN\n".Replace("NaN-row", "2020-01-02", StringComparison.Ordinal));
@@ -68,7 +97,199 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.StartsWith("error: ", lines[0], StringComparison.Ordinal);
         Assert.Contains(expected, lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_out), $"{what}: the output folder was created");
+    }
+
+    [Fact]
+    public void FillLinearMakesTheGapFileWorkAndSaysHowManyStepsItFilled()
+    {
+        string csv = _folder.File("gap.csv", GapCsv());
+
+        var (code, stdout, stderr) = Forecast("--csv", csv, "--fill", "linear");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Frequency: daily (season 7); calendar features: dayofweek,dayofyear; 10 missing step(s) filled", stdout, StringComparison.Ordinal);
+        Assert.Contains("410 points (2020-01-01 .. 2021-02-13)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CovariatesQuantilesAndThreeStepsWriteEveryOriginStepAndQuantileAndMetricsPerStep()
+    {
+        string csv = _folder.File("cov.csv", CovariateCsv(300));
+
+        var (code, stdout, stderr) = Forecast("--csv", csv, "--covariates", "hum", "--quantiles", "0.1,0.9", "--horizon", "3");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("covariates 'hum'", stdout, StringComparison.Ordinal);
+        // 300 points: 240 before the test period, 60 in it, so 58 origins forecast 3 steps each.
+        Assert.Contains("test period 2020-08-28 .. 2020-10-26, 58 origins × 3 step(s)", stdout, StringComparison.Ordinal);
+        string[] rows = File.ReadAllLines(Path.Combine(_out, "predictions.csv"));
+        Assert.Equal("origin,date,step,actual,forecast,q0.1,q0.5,q0.9", rows[0]);
+        Assert.Equal(58 * 3, rows.Length - 1);
+        Assert.Equal("2020-08-27,2020-08-28,1,", rows[1][..24]);
+        Assert.StartsWith("2020-08-27,2020-08-30,3,", rows[3], StringComparison.Ordinal);
+        Assert.StartsWith("2020-10-23,2020-10-26,3,", rows[^1], StringComparison.Ordinal);
+        Assert.All(rows[1..], row => Assert.Equal(8, row.Split(',').Length));
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")));
+        var root = metrics.RootElement;
+        Assert.Equal("daily", root.GetProperty("frequency").GetString());
+        Assert.Equal(3, root.GetProperty("horizon").GetInt32());
+        var split = Assert.Single(root.GetProperty("split").EnumerateArray());
+        Assert.Equal("2020-01-01", split.GetProperty("train_start").GetString());
+        Assert.Equal("2020-08-27", split.GetProperty("train_end").GetString());
+        Assert.Equal("2020-08-28", split.GetProperty("test_start").GetString());
+        Assert.Equal("2020-10-26", split.GetProperty("test_end").GetString());
+        Assert.Equal(58, split.GetProperty("test_origins").GetInt32());
+        var models = root.GetProperty("overall").GetProperty("models");
+        Assert.Contains("model", models.EnumerateObject().Select(m => m.Name));
+        Assert.All(models.EnumerateObject(), m => Assert.Equal(3, m.Value.GetProperty("per_step").GetArrayLength()));
+    }
+
+    [Fact]
+    public void ABacktestAddsAFoldColumnAndABacktestSection()
+    {
+        var (code, stdout, stderr) = Forecast("--csv", _csv, "--backtest", "2");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Backtest: 2 rolling origins (expanding window, one fit)", stdout, StringComparison.Ordinal);
+        string[] rows = File.ReadAllLines(Path.Combine(_out, "predictions.csv"));
+        Assert.Equal("fold,origin,date,step,actual,forecast", rows[0]);
+        Assert.Equal(["1", "2"], rows[1..].Select(r => r.Split(',')[0]).Distinct().Order(StringComparer.Ordinal));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")));
+        var backtest = metrics.RootElement.GetProperty("backtest");
+        Assert.Equal(2, backtest.GetProperty("folds").GetInt32());
+        Assert.False(backtest.GetProperty("retrain").GetBoolean());
+        Assert.Equal(2, backtest.GetProperty("per_fold").GetArrayLength());
+    }
+
+    [Fact]
+    public void LongFormatTrainsOneModelOverEverySeriesAndPredictForecastsEach()
+    {
+        string csv = _folder.File("long.csv", LongCsv(200));
+
+        var (code, stdout, stderr) = Forecast("--csv", csv, "--series-column", "store", "--horizon", "2");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("target 'temp', 2 series by 'store' (400 points)", stdout, StringComparison.Ordinal);
+        string[] lines = stdout.Split('\n');
+        int perSeries = Array.IndexOf(lines, "Per series RMSE (model vs best baseline):");
+        Assert.True(perSeries >= 0, stdout);
+        Assert.StartsWith("  a ", lines[perSeries + 1], StringComparison.Ordinal);
+        Assert.StartsWith("  b ", lines[perSeries + 2], StringComparison.Ordinal);
+        string[] rows = File.ReadAllLines(Path.Combine(_out, "predictions.csv"));
+        Assert.Equal("series,origin,date,step,actual,forecast", rows[0]);
+        Assert.Equal(2, rows[1..].Select(r => r.Split(',')[0]).Distinct().Count());
+
+        var (predictCode, predictOut, predictErr) = CliRunner.Run("predict", "--model", Path.Combine(_out, "model.safetensors"), "--csv", csv);
+
+        Assert.True(predictCode == 0, predictErr);
+        string[] predicted = predictOut.Split('\n');
+        foreach (string id in new[] { "a", "b" })
+        {
+            int trained = Array.IndexOf(lines, $"Forecast of '{id}' after 2020-07-18:");
+            int block = Array.IndexOf(predicted, $"Forecast of 'temp' of '{id}' after 2020-07-18 (daily, from the last 10 points):");
+            Assert.True(trained >= 0 && block >= 0, stdout + predictOut);
+            Assert.Equal(lines[trained + 1], predicted[block + 1]);
+            Assert.Equal(lines[trained + 2], predicted[block + 2]);
+            Assert.StartsWith("  2020-07-20: ", predicted[block + 2], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact(Skip = "library bug: ForecastFiles.WritePredictions writes the series cell with CsvCells.Quote, the quoting of error messages, so 'a' instead of a")]
+    public void ThePredictionsSeriesCellIsTheSeriesName()
+    {
+        string csv = _folder.File("long.csv", LongCsv(200));
+
+        var (code, _, stderr) = Forecast("--csv", csv, "--series-column", "store");
+
+        Assert.True(code == 0, stderr);
+        string[] rows = File.ReadAllLines(Path.Combine(_out, "predictions.csv"));
+        Assert.Equal(["a", "b"], rows[1..].Select(r => r.Split(',')[0]).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact(Skip = "library wart: TimeGrid checks gaps row by row, so two swapped rows are first reported as a gap with the advice to --fill")]
+    public void TwoSwappedRowsAreReportedAsOutOfOrderNotAsAGap()
+    {
+        string[] rows = SeasonalCsv(100).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        (rows[41], rows[42]) = (rows[42], rows[41]);
+        string csv = _folder.File("swapped.csv", string.Join('\n', rows) + "\n");
+
+        var (code, _, stderr) = Forecast("--csv", csv);
+
+        Assert.Equal(2, code);
+        Assert.Contains("swapped.csv line 43: timestamp 2020-02-10 is before the previous row's 2020-02-11", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HourlyDateTimesInferHourlyWithADailySeasonAndHourFeatures()
+    {
+        string csv = _folder.File("hourly.csv", HourlyCsv(500));
+
+        var (code, stdout, stderr) = Forecast("--csv", csv);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("500 points (2020-01-01T00:00:00 .. 2020-01-21T19:00:00)", stdout, StringComparison.Ordinal);
+        Assert.Contains("Frequency: hourly (season 24); calendar features: hour,dayofweek,dayofyear", stdout, StringComparison.Ordinal);
+        string[] lines = stdout.Split('\n');
+        int after = Array.IndexOf(lines, "Forecast after 2020-01-21T19:00:00:");
+        Assert.True(after >= 0, stdout);
+        Assert.StartsWith("  2020-01-21T20:00:00: ", lines[after + 1], StringComparison.Ordinal);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")));
+        Assert.Equal("hourly", metrics.RootElement.GetProperty("frequency").GetString());
+        Assert.Equal(24, metrics.RootElement.GetProperty("season").GetInt32());
+        Assert.Equal("hour,dayofweek,dayofyear", metrics.RootElement.GetProperty("calendar").GetString());
+    }
+
+    [Fact]
+    public void MonthlyDatesStepByCalendarMonthsSoTheNextDateIsTheFirstOfTheNextMonth()
+    {
+        string csv = _folder.File("monthly.csv", MonthlyCsv(120, new DateOnly(2020, 4, 1)));
+
+        var (code, stdout, stderr) = Forecast("--csv", csv, "--horizon", "2");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("120 points (2010-05-01 .. 2020-04-01)", stdout, StringComparison.Ordinal);
+        Assert.Contains("Frequency: monthly (season 12); calendar features: month", stdout, StringComparison.Ordinal);
+        string[] lines = stdout.Split('\n');
+        int after = Array.IndexOf(lines, "Forecast after 2020-04-01:");
+        Assert.True(after >= 0, stdout);
+        // The issue's bug: 30 days after 2020-04-01 is 2020-05-01, but the month after 2020-05-01 is not 31 days later.
+        Assert.StartsWith("  2020-05-01: ", lines[after + 1], StringComparison.Ordinal);
+        Assert.StartsWith("  2020-06-01: ", lines[after + 2], StringComparison.Ordinal);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")));
+        Assert.Equal("monthly", metrics.RootElement.GetProperty("frequency").GetString());
+
+        var (predictCode, predictOut, predictErr) = CliRunner.Run("predict", "--model", Path.Combine(_out, "model.safetensors"), "--csv", csv);
+        Assert.True(predictCode == 0, predictErr);
+        Assert.StartsWith("Forecast of 'temp' after 2020-04-01 (monthly, from the last 10 points):", predictOut, StringComparison.Ordinal);
+        Assert.Equal(lines[after + 1], predictOut.Split('\n')[1]);
+    }
+
+    [Fact]
+    public void PredictRefusesDataOfAnotherFrequencyNamingBoth()
+    {
+        var (code, _, stderr) = Forecast("--csv", _csv);
+        Assert.True(code == 0, stderr);
+        string hourly = _folder.File("hourly.csv", HourlyCsv(100));
+
+        var (predictCode, predictOut, predictErr) = CliRunner.Run("predict", "--model", Path.Combine(_out, "model.safetensors"), "--csv", hourly);
+
+        AssertOneLineError(predictCode, predictErr, "hourly.csv: the data is hourly; the model was trained on daily data");
+        Assert.Empty(predictOut);
+    }
+
+    [Fact]
+    public void PredictRefusesAFileWithoutTheModelsCovariate()
+    {
+        var (code, _, stderr) = Forecast("--csv", _folder.File("cov.csv", CovariateCsv(300)), "--covariates", "hum");
+        Assert.True(code == 0, stderr);
+
+        var (predictCode, predictOut, predictErr) = CliRunner.Run("predict", "--model", Path.Combine(_out, "model.safetensors"), "--csv", _csv);
+
+        AssertOneLineError(predictCode, predictErr, "series.csv: column 'hum' not found");
+        Assert.Empty(predictOut);
     }
 
     [Fact]
@@ -190,10 +411,81 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.NotEqual(first.Model.ParameterValues.ToArray(), third.Model.ParameterValues.ToArray());
     }
 
+    // A tiny default-recipe run writing to _out.
+    private (int ExitCode, string Stdout, string Stderr) Forecast(params string[] args) =>
+        CliRunner.Run(["forecast", .. args, "--window", "10", "--units", "4", "--epochs", "1", "--seed", "1", "--out", _out]);
+
+    private static void AssertOneLineError(int code, string stderr, string expected)
+    {
+        Assert.True(code == 2, $"exit code {code}, stderr: {stderr}");
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     private string Expand(string arg) => arg.Replace("{dir}", _folder.Path, StringComparison.Ordinal).Replace("{csv}", _csv, StringComparison.Ordinal);
 
     internal static float[] SeasonalSeries(int length) =>
         Enumerable.Range(0, length).Select(i => (float)(50 + (20 * Math.Sin(2 * Math.PI * i / 30.0)) + (3 * Math.Sin(i * 1.7)))).ToArray();
+
+    // date,temp,hum,label: a numeric covariate leading the target by three days, and a text column.
+    private static string CovariateCsv(int length)
+    {
+        var text = new StringBuilder("date,temp,hum,label\n");
+        float[] values = SeasonalSeries(length + 3);
+        for (int i = 0; i < length; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{new DateOnly(2020, 1, 1).AddDays(i):yyyy-MM-dd},{values[i]},{values[i + 3] / 2},x{i}\n");
+        }
+
+        return text.ToString();
+    }
+
+    // Long format: series "a" and "b" (offset in phase and level), each a row per day.
+    private static string LongCsv(int length)
+    {
+        var text = new StringBuilder("date,store,temp\n");
+        float[] values = SeasonalSeries(length + 5);
+        foreach (var (id, offset) in new[] { ("a", 0), ("b", 5) })
+        {
+            for (int i = 0; i < length; i++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{new DateOnly(2020, 1, 1).AddDays(i):yyyy-MM-dd},{id},{values[i + offset] + offset}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string HourlyCsv(int length)
+    {
+        var text = new StringBuilder("date,temp\n");
+        float[] values = SeasonalSeries(length);
+        for (int i = 0; i < length; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{new DateTime(2020, 1, 1).AddHours(i):yyyy-MM-ddTHH:mm:ss},{values[i]}\n");
+        }
+
+        return text.ToString();
+    }
+
+    // First-of-month dates, the last one `end`.
+    private static string MonthlyCsv(int length, DateOnly end)
+    {
+        var text = new StringBuilder("date,temp\n");
+        float[] values = SeasonalSeries(length * 3);
+        for (int i = 0; i < length; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{end.AddMonths(i - length + 1):yyyy-MM-dd},{values[i * 3]}\n");
+        }
+
+        return text.ToString();
+    }
+
+    // 400 daily values with ten days missing after 2020-01-10: the 11-day step the issue met.
+    private static string GapCsv() => "date,temp\n" + string.Concat(SeasonalSeries(400).Select((v, i) =>
+        string.Create(CultureInfo.InvariantCulture, $"{new DateOnly(2020, 1, 1).AddDays(i < 10 ? i : i + 10):yyyy-MM-dd},{v}\n")));
 
     internal static string SeasonalCsv(int length)
     {
