@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gated.Data;
 using Gated.Forecasting.Evaluation;
 
 namespace Gated.Forecasting;
@@ -43,7 +42,7 @@ public static class ForecastFiles
             cells.Clear();
             if (series)
             {
-                cells.Add(CsvCells.Quote(p.Series ?? ""));
+                cells.Add(Field(p.Series ?? ""));
             }
 
             if (folds)
@@ -191,4 +190,10 @@ public static class ForecastFiles
     private static JsonNode? Round(double value) => double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 6)) : null;
 
     private static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    // RFC 4180: a field with a separator, a quote, a line break or edge spaces is quoted, its quotes doubled.
+    private static string Field(string text) =>
+        text.AsSpan().IndexOfAny(",\"\r\n") >= 0 || text.Trim().Length != text.Length
+            ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : text;
 }
