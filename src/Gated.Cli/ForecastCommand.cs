@@ -102,11 +102,6 @@ internal static class ForecastCommand
 
         string? csv = parse.GetValue(flags.Csv);
         string target = parse.GetRequiredValue(flags.Column);
-        if (options.Covariates.Contains(target))
-        {
-            throw new UsageException($"--covariates names '{target}', the target; the window already reads its history, so leave it out of --covariates");
-        }
-
         string unit = parse.GetValue(flags.ValueUnit) ?? (csv is null ? SeriesInput.BundledUnit(target) : "");
         var data = TimeSeriesCsv.Load(
             csv ?? SeriesInput.BundledCsv, target, options.Covariates, parse.GetValue(flags.DateColumn), parse.GetValue(extra.SeriesColumn), parse.GetChoice(extra.Fill));

@@ -115,7 +115,9 @@ internal static class PredictCommand
         }
 
         string path = csv ?? SeriesInput.BundledCsv;
-        var data = TimeSeriesCsv.Load(path, schema.TargetName, schema.CovariateNames, dateColumn ?? schema.TimeColumn, schema.SeriesColumn, fill);
+        // The training file's time column when this file has it too; otherwise found the same way training found it.
+        string? timeColumn = dateColumn ?? (schema.TimeColumn is { } saved && Data.CsvTable.Load(path).HasColumn(saved) ? saved : null);
+        var data = TimeSeriesCsv.Load(path, schema.TargetName, schema.CovariateNames, timeColumn, schema.SeriesColumn, fill);
         if (schema.Check(data) is { } problem)
         {
             throw new UsageException(problem);

@@ -55,7 +55,7 @@ internal static class ForecastEvaluation
             if (options.BacktestFolds > origins)
             {
                 throw new InvalidOptionException(nameof(ForecastOptions.BacktestFolds),
-                    $"{{BacktestFolds}} of {options.BacktestFolds} do not fit: the test period of {name} has {origins} forecast origin(s)");
+                    $"{{BacktestFolds}} {options.BacktestFolds} needs as many forecast origins, but the test period of {name} has {origins}");
             }
 
             windows += seriesWindows;

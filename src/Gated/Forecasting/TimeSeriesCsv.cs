@@ -28,13 +28,14 @@ public static class TimeSeriesCsv
     {
         ArgumentNullException.ThrowIfNull(target);
         covariates ??= [];
+        if (covariates.Contains(target))
+        {
+            throw new InvalidOptionException(nameof(ForecastOptions.Covariates),
+                $"{{Covariates}} names '{target}', the target; the window already reads its history, so leave it out of {{Covariates}}");
+        }
+
         var table = CsvTable.Load(path);
-        // The values first: a missing column's error also hints at a file separated by semicolons or tabs.
-        float[] targetValues = table.GetNumbers(target);
-        float[][] covariateValues = [.. covariates.Select(table.GetNumbers)];
-        string time = timeColumn ?? DetectTimeColumn(table)
-            ?? throw new DataFormatException(
-                $"{path}: no time column (one named {string.Join(", ", TimeColumnNames)}, or a first column of ISO 8601 dates); name it with --date-column");
+        string? time = timeColumn ?? DetectTimeColumn(table);
         foreach (string column in new[] { target }.Concat(covariates).Append(seriesColumn).OfType<string>())
         {
             if (column == time)
@@ -46,6 +47,15 @@ public static class TimeSeriesCsv
         if (seriesColumn is not null && (seriesColumn == target || covariates.Contains(seriesColumn)))
         {
             throw new DataFormatException($"{path}: column '{seriesColumn}' is the series column; it cannot also be the target or a covariate");
+        }
+
+        // The values before a missing time column is reported: a missing value column's error hints at a file separated by semicolons or tabs.
+        float[] targetValues = table.GetNumbers(target);
+        float[][] covariateValues = [.. covariates.Select(table.GetNumbers)];
+        if (time is null)
+        {
+            throw new DataFormatException(
+                $"{path}: no time column (one named {string.Join(", ", TimeColumnNames)}, or a first column of ISO 8601 dates); name it with --date-column");
         }
 
         string[] timeCells = table.GetText(time);

@@ -64,16 +64,14 @@ public static class TimeGrid
             }
         }
 
-        // Pass 1: the grid index of every row, checking order, duplicates, the grid and (without fill) gaps.
-        var index = new int[times.Count];
+        // Pass 1: order and duplicates over the whole column first, so two swapped rows read as what they are, not as a gap.
         for (int i = 1; i < times.Count; i++)
         {
             DateTimeOffset time = times[i], previous = times[i - 1];
-            int line = LineOf(i);
             if (time == previous)
             {
                 throw new DataFormatException(
-                    $"duplicate timestamp {Timestamps.Format(time, kind)} (also on line {LineOf(i - 1)})", path, line);
+                    $"duplicate timestamp {Timestamps.Format(time, kind)} (also on line {LineOf(i - 1)})", path, LineOf(i));
             }
 
             if (time < previous)
@@ -82,9 +80,16 @@ public static class TimeGrid
                     $"timestamp {Timestamps.Format(time, kind)} is before the previous row's {Timestamps.Format(previous, kind)}; "
                     + "rows must be in time order",
                     path,
-                    line);
+                    LineOf(i));
             }
+        }
 
+        // Pass 2: the grid index of every row, checking the grid and (without fill) gaps.
+        var index = new int[times.Count];
+        for (int i = 1; i < times.Count; i++)
+        {
+            DateTimeOffset time = times[i], previous = times[i - 1];
+            int line = LineOf(i);
             int? steps = StepsOrNull(frequency, times[0], time);
             if (steps is not int k || k <= index[i - 1])
             {
@@ -107,7 +112,7 @@ public static class TimeGrid
             index[i] = k;
         }
 
-        // Pass 2: copy the rows to their grid positions and fill the steps between them.
+        // Pass 3: copy the rows to their grid positions and fill the steps between them.
         int rows = times.Count == 0 ? 0 : index[^1] + 1;
         var outTimes = new DateTimeOffset[rows];
         var filled = new bool[rows];

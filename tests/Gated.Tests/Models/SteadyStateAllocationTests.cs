@@ -32,13 +32,26 @@ public class SteadyStateAllocationTests
             model.TrainOnBatch(x, y);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
+        // A step allocates nothing in some round of five. One round may not be enough when the machine is busy: a part
+        // that a worker usually runs can fall back to the calling thread once and size that thread's own buffers there.
+        // A real per-step allocation shows in every round.
+        long allocated = 0;
+        for (int round = 0; round < 3; round++)
         {
-            model.TrainOnBatch(x, y);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                model.TrainOnBatch(x, y);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0)
+            {
+                break;
+            }
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
