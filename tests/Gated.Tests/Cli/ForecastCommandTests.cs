@@ -304,6 +304,30 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheDefaultRecipeOnTheBundledMonthlySeriesBeatsEveryBaselineWithSeedZero()
+    {
+        // data/chicago-monthly.csv: 186 monthly means of the bundled daily temperatures; the test period is the last
+        // 38 months (2013-06 .. 2016-07). The baselines are plain arithmetic, so their scores are exact.
+        string csv = TestSupport.RepoFiles.Find(Path.Combine("data", "chicago-monthly.csv"));
+
+        var (code, stdout, stderr) = CliRunner.Run("forecast", "--csv", csv, "--seed", "0", "--out", _out);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("186 points (2001-02-01 .. 2016-07-01)", stdout, StringComparison.Ordinal);
+        Assert.Contains("Frequency: monthly (season 12); calendar features: month", stdout, StringComparison.Ordinal);
+        Assert.Contains("test period 2013-06-01 .. 2016-07-01, 38 origins × 1 step(s)", stdout, StringComparison.Ordinal);
+        Assert.Contains("  persistence          8.810    10.268     21.18     20.74   2.155", stdout, StringComparison.Ordinal);
+        Assert.Contains("  seasonal naive       4.192     5.510     11.83     11.67   1.025", stdout, StringComparison.Ordinal);
+        string gru = stdout.Split('\n').Single(l => l.StartsWith("  GRU ", StringComparison.Ordinal));
+        double rmse = double.Parse(gru.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+        // 4.323 on the development machine (AVX-512); the tolerance covers another instruction set's rounding.
+        Assert.InRange(rmse, 4.27, 4.37);
+        Assert.Contains("GRU beats the best baseline (seasonal naive, RMSE 5.510)", stdout, StringComparison.Ordinal);
+        Assert.Contains("Forecast after 2016-07-01:\n  2016-08-01: ", stdout, StringComparison.Ordinal);
+        Assert.Equal(1 + 38, File.ReadAllLines(Path.Combine(_out, "predictions.csv")).Length);
+    }
+
+    [Fact]
     public void UnknownCommandIsAUsageError()
     {
         var (code, _, stderr) = CliRunner.Run("forcast");

@@ -27,6 +27,30 @@ public sealed class ForecasterTests : IDisposable
             [.. Enumerable.Range(0, length).Select(t => (float)(20 + (0.05 * t) + (5 * Math.Sin(2 * Math.PI * t / 7)) + (0.3 * Math.Sin(t * 1.7))))]);
 
     [Fact]
+    public void TheReadmeApiExampleRunsOnTheBundledMonthlySeries()
+    {
+        // The README's C# example, on the small bundled series with a tiny network so it runs in a moment.
+        var data = TimeSeriesCsv.Load(TestSupport.RepoFiles.Find(Path.Combine("data", "chicago-monthly.csv")), target: "temp", covariates: ["ridership"]);
+        var options = new ForecastOptions { Horizon = 3, Quantiles = [0.1f, 0.9f], Seed = 0, Window = 12, Units = 8, MaxEpochs = 3 };
+        var (forecaster, report) = Forecaster.Train(data, options);
+        var board = report.Overall;
+        Assert.Equal("GRU", board.Model.Name);
+        Assert.Equal(["model", "persistence", "seasonal_naive", "mean", "drift"], board.Models.Select(m => m.Key));
+        string path = Path.Combine(_folder.Path, "temp.safetensors");
+        forecaster.Save(path);
+
+        var next = Assert.Single(Forecaster.Load(path).Forecast(data));
+        Assert.Equal(new DateTimeOffset(2016, 7, 1, 0, 0, 0, TimeSpan.Zero), next.Origin);
+        Assert.Equal(["2016-08-01", "2016-09-01", "2016-10-01"], next.Dates.Select(data.Format));
+        Assert.Equal([0.1f, 0.5f, 0.9f], next.Quantiles);
+        for (int h = 0; h < next.Horizon; h++)
+        {
+            Assert.True(next.QuantileValues[0][h] <= next.Point[h] && next.Point[h] <= next.QuantileValues[^1][h]);
+            Assert.Equal(next.QuantileValues[1][h], next.Point[h]);
+        }
+    }
+
+    [Fact]
     public void TheReportListsTheModelThenEachBaseline()
     {
         var (_, report) = Forecaster.Train(Weekly(), Tiny);
