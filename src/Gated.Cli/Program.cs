@@ -50,6 +50,7 @@ internal static class Program
             InspectCommand.Create(),
             CompareCommand.Create(),
             BenchCommand.Create(),
+            ServeCommand.Create(),
         };
         root.HelpName = "gated";
         return root;

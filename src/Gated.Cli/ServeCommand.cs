@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Gated.Serving;
+
+namespace Gated.Cli;
+
+/// <summary>`gated serve`: models behind TensorFlow Serving's REST routes, forecasts, streaming sessions, health and metrics (<see cref="GatedServer"/>).</summary>
+internal static class ServeCommand
+{
+    private static readonly ServeOptions Defaults = new() { Models = new Dictionary<string, string>() };
+
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--model")
+        {
+            Description = "a model to serve, NAME=PATH (Gated, ONNX or PyTorch state_dict file; a forecaster also answers :forecast); repeat for more",
+            HelpName = "NAME=PATH",
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var host = Flags.Text("--host", Defaults.Host, "address to listen on", "ADDRESS");
+        var port = Flags.Count("--port", Defaults.Port, "port to listen on (0 picks a free one)");
+        var timeout = Flags.Count("--session-timeout", (int)Defaults.SessionIdleTimeout.TotalSeconds, "seconds a streaming session may stay idle before it ends");
+        var maxSessions = Flags.Count("--max-sessions", Defaults.MaxSessions, "most live sessions; one more is answered 429");
+        var maxBody = Flags.Count("--max-body-bytes", (int)Defaults.MaxRequestBodyBytes, "largest request body; a larger one is answered 413");
+        var command = new Command("serve", "serve models over HTTP: GET /v1/models/NAME, POST /v1/models/NAME:predict, :forecast, /sessions; /healthz, /readyz, /metrics")
+        {
+            models, host, port, timeout, maxSessions, maxBody,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var named = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string item in parse.GetValue(models) ?? throw new UsageException("serve needs at least one --model NAME=PATH"))
+            {
+                int equals = item.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0 || equals == item.Length - 1)
+                {
+                    throw new UsageException($"--model '{item}' must be NAME=PATH");
+                }
+
+                if (!named.TryAdd(item[..equals], item[(equals + 1)..]))
+                {
+                    throw new UsageException($"--model names '{item[..equals]}' twice");
+                }
+            }
+
+            if (!System.Net.IPAddress.TryParse(parse.GetRequiredValue(host), out _) && parse.GetRequiredValue(host) != "localhost")
+            {
+                throw new UsageException($"--host must be an IP address (e.g. 127.0.0.1 or 0.0.0.0), got '{parse.GetRequiredValue(host)}'");
+            }
+
+            int portValue = parse.GetValue(port);
+            if (portValue is < 0 or > 65535)
+            {
+                throw new UsageException($"--port must be 0..65535, got {portValue}");
+            }
+
+            var options = new ServeOptions
+            {
+                Models = named,
+                Host = parse.GetRequiredValue(host),
+                Port = portValue,
+                SessionIdleTimeout = TimeSpan.FromSeconds(Positive(parse.GetValue(timeout), "--session-timeout")),
+                MaxSessions = Positive(parse.GetValue(maxSessions), "--max-sessions"),
+                MaxRequestBodyBytes = Positive(parse.GetValue(maxBody), "--max-body-bytes"),
+            };
+            await using var server = GatedServer.Create(options);
+            try
+            {
+                await server.StartAsync(cancellation);
+            }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.GetType().Name == "AddressInUseException")
+            {
+                throw new UsageException($"--port {portValue}: the address {options.Host}:{portValue} is already in use");
+            }
+
+            foreach (string name in server.ModelNames)
+            {
+                stdout.WriteLine(server.Describe(name));
+            }
+
+            stdout.WriteLine($"Listening on {string.Join(", ", server.Addresses)} (Ctrl+C or SIGTERM stops, letting requests in flight finish)");
+            stdout.Flush();
+            await server.WaitForShutdownAsync(cancellation);
+            return 0;
+        });
+        return command;
+    }
+
+    private static int Positive(int value, string flag) => value >= 1 ? value : throw new UsageException($"{flag} must be a positive integer, got {value}");
+}
