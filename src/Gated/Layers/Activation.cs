@@ -78,7 +78,7 @@ public sealed class Activation : Layer, IConfigurableLayer
     public override Tensor Forward(Tensor input, bool training = false)
     {
         CheckInput(input);
-        var output = new Tensor(input.Shape);
+        var output = ResultTensor(ForwardResult, input.Shape);
         var x = input.Data.AsSpan();
         var y = output.Data.AsSpan();
         switch (Kind)

@@ -17,6 +17,7 @@ public sealed class Embedding : Layer, IConfigurableLayer
 
     private Parameter? _embeddings;
     private int[]? _lastIndices;
+    private int[]? _indices;
     private int[]? _lastInputShape;
 
     /// <param name="inputDim">Vocabulary size: indices lie in [0, inputDim); with maskZero it counts the padding index 0.</param>
@@ -71,7 +72,7 @@ public sealed class Embedding : Layer, IConfigurableLayer
         var (batch, steps) = CheckIndices(input);
         int d = OutputDim;
         var indices = ReadIndices(input, batch, steps);
-        var output = new Tensor(batch, steps, d);
+        var output = ResultTensor(ForwardResult, [batch, steps, d]);
         var table = _embeddings!.Values;
         var y = output.Data.AsSpan();
         for (int i = 0; i < indices.Length; i++)
@@ -163,10 +164,12 @@ public sealed class Embedding : Layer, IConfigurableLayer
         return (input.Shape[0], input.Shape[1]);
     }
 
+    // Inside a model's loops the index buffer is reused while the batch keeps its shape (the Backward that reads it
+    // comes before the next Forward).
     private int[] ReadIndices(Tensor input, int batch, int steps)
     {
         var x = input.Data;
-        var indices = new int[x.Length];
+        var indices = ReusesResults && _indices?.Length == x.Length ? _indices : _indices = new int[x.Length];
         for (int i = 0; i < x.Length; i++)
         {
             float v = x[i];

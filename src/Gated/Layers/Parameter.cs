@@ -49,4 +49,20 @@ public sealed class Parameter
         _gradients = gradients;
         _offset = offset;
     }
+
+    /// <summary>
+    /// Makes this parameter a view of <paramref name="source"/>'s storage, copying nothing: a predictor's copy of a layer
+    /// reads the model's weights as they are now and after any later training step. Inference never writes gradients.
+    /// </summary>
+    internal void ShareStorageOf(Parameter source)
+    {
+        if (!source.Shape.AsSpan().SequenceEqual(Shape))
+        {
+            throw new ArgumentException($"Parameter {FullName} has another shape than {source.FullName}.", nameof(source));
+        }
+
+        _values = source._values;
+        _gradients = source._gradients;
+        _offset = source._offset;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Gated.Layers;
@@ -13,9 +14,11 @@ namespace Gated.Models;
 /// update is one loop. Compile, Fit, Evaluate and TrainOnBatch are the <see cref="Trainer"/>'s.
 /// </summary>
 /// <remarks>
-/// The layers reuse their workspaces from call to call, so calls on one model are serialized: Predict, Fit, Evaluate
-/// and TrainOnBatch (here or on <see cref="Trainer"/>) made from several threads run one at a time, each giving the
-/// result it would give alone. Use one model per thread for parallelism.
+/// Predict may be called from many threads at once: each call borrows a <see cref="Predictor"/> (layers of its own
+/// that read this model's weights) from a pool, so predictions run in parallel and give the bits they give alone, also
+/// while another thread trains (a prediction sees whole optimizer steps only). Fit, Evaluate and TrainOnBatch (here or
+/// on <see cref="Trainer"/>) use the model's own layers, so they are serialized among themselves. For a model with a
+/// stateful recurrent layer, whose states live in its layers, Predict is serialized with them instead.
 /// </remarks>
 public sealed class Sequential : ITrainableModel
 {
@@ -24,6 +27,7 @@ public sealed class Sequential : ITrainableModel
     private float[] _gradients = [];
     private int[]? _inputShape;
     private int[] _batchOutputShape = [];
+    private readonly ConcurrentBag<Predictor> _predictors = [];
 
     /// <summary>A model of the given layers, in order; more can be added until Build.</summary>
     public Sequential(params IEnumerable<Layer> layers)
@@ -130,31 +134,59 @@ public sealed class Sequential : ITrainableModel
     /// <summary>Sets the optimizer, the loss and the metrics (distinct names, none called "loss") for training.</summary>
     public void Compile(Optimizer optimizer, Loss loss, params IEnumerable<Metric> metrics) => Trainer.Compile(optimizer, loss, metrics);
 
-    /// <summary>Runs the model on x (N, ...) in batches; returns (N, ...output).</summary>
+    /// <summary>
+    /// Runs the model on x (N, ...) in batches; returns (N, ...output). Safe to call from many threads at once, and
+    /// while another thread trains; every call gives the bits a lone call gives with the same weights.
+    /// </summary>
     public Tensor Predict(Tensor x, int batchSize = 32)
     {
-        lock (Trainer.Gate)
+        if (HasStatefulLayer())
         {
-            return PredictSerialized(x, batchSize);
+            // The carried states are the model's own layers': one call at a time, on them.
+            lock (Trainer.Gate)
+            {
+                return LayerChain.Predict(_layers, InputShape, x, batchSize, nameof(x));
+            }
+        }
+
+        CheckInputs(x, nameof(x));
+        if (!_predictors.TryTake(out var predictor))
+        {
+            predictor = CreatePredictor();
+        }
+
+        try
+        {
+            return predictor.Predict(x, batchSize);
+        }
+        finally
+        {
+            _predictors.Add(predictor);
         }
     }
 
-    private Tensor PredictSerialized(Tensor x, int batchSize)
+    /// <summary>
+    /// A predictor for one thread at a time, sharing this model's weights (nothing is copied, so it sees later
+    /// training too) with workspaces of its own; see <see cref="Predictor"/>. The model must be built.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A layer cannot be recreated from its configuration (a user's type not registered with <see cref="LayerRegistry"/>).</exception>
+    public Predictor CreatePredictor()
     {
-        CheckInputs(x, nameof(x));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        int n = x.Shape[0];
-        var output = new Tensor(BatchOutputShape(x).ToArray());
-        int perSample = output.Length / Math.Max(n, 1);
-        for (int start = 0; start < n; start += batchSize)
-        {
-            int count = Math.Min(batchSize, n - start);
-            var batch = count == n ? x : x.SliceBatch(start, count);
-            var y = Forward(batch, training: false);
-            y.Data.AsSpan().CopyTo(output.Data.AsSpan(start * perSample, count * perSample));
-        }
+        _ = InputShape;
+        return new Predictor(this);
+    }
 
-        return output;
+    /// <summary>
+    /// A stream that advances <paramref name="batch"/> sequences through the whole model one timestep at a time, with
+    /// states of its own; see <see cref="ModelStream"/>. Shorthand for CreatePredictor().CreateStream(batch).
+    /// </summary>
+    /// <param name="batch">How many sequences advance together.</param>
+    /// <exception cref="NotSupportedException">A layer cannot run one step at a time (Bidirectional, go_backwards); the message names it.</exception>
+    public ModelStream CreateStream(int batch)
+    {
+        _ = InputShape;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        return new ModelStream(new Predictor(this), batch);
     }
 
     /// <summary>Mean loss over x, y computed in batches (sample-weighted, so it does not depend on batchSize).</summary>
@@ -254,64 +286,27 @@ public sealed class Sequential : ITrainableModel
     /// <summary>(samples, OutputShape...), with x's length on a sequence output that follows it.</summary>
     ReadOnlySpan<int> ITrainableModel.OutputShapeOf(Tensor x) => BatchOutputShape(x);
 
-    // A sequence output takes its length from the batch when the first layer accepts any length.
-    private bool FollowsInputLength(Tensor x) => _layers[^1].OutputShape.Length > 1 && _layers[0].AcceptsVariableTime && x.Rank >= 2;
-
     // Filled in place so that training checks shapes without allocating.
-    private int[] BatchOutputShape(Tensor x)
-    {
-        _batchOutputShape[0] = x.Shape[0];
-        OutputShape.CopyTo(_batchOutputShape, 1);
-        if (FollowsInputLength(x))
-        {
-            _batchOutputShape[1] = x.Shape[1];
-        }
-
-        return _batchOutputShape;
-    }
+    private int[] BatchOutputShape(Tensor x) => LayerChain.BatchOutputShape(_layers, x, _batchOutputShape);
 
     // The result belongs to the last layer and is overwritten by the next call: callers use or copy it at once.
-    private Tensor Forward(Tensor x, bool training)
-    {
-        // Masks flow as in Keras: a layer such as Embedding(maskZero) makes one, later layers use or pass it on.
-        var current = x;
-        Tensor? mask = null;
-        try
-        {
-            SetReuse(true);
-            foreach (var layer in _layers)
-            {
-                var nextMask = layer.ComputeMask(current, mask);
-                current = layer.ForwardMasked(current, mask, training);
-                mask = nextMask;
-            }
-        }
-        finally
-        {
-            SetReuse(false);
-        }
+    private Tensor Forward(Tensor x, bool training) => LayerChain.Forward(_layers, x, training);
 
-        return current;
-    }
+    private void SetReuse(bool reuse) => LayerChain.SetReuse(_layers, reuse);
 
-    private void SetReuse(bool reuse)
+    private bool HasStatefulLayer()
     {
         foreach (var layer in _layers)
         {
-            layer.ReusesResults = reuse;
+            if (layer is Layers.Recurrent.RecurrentLayer { Options.Stateful: true }
+                || (layer is Layers.Recurrent.Bidirectional { ForwardLayer.Options.Stateful: true }))
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
-    private void CheckInputs(Tensor x, string name)
-    {
-        ArgumentNullException.ThrowIfNull(x, name);
-        int[] expected = InputShape;
-        bool ok = x.Rank == expected.Length + 1 && x.Rank >= 2
-            && (x.Shape[^1] == expected[^1] || (expected.Length == 1 && _layers[0].AcceptsVariableTime && x.Shape[1] > 0));
-        if (!ok)
-        {
-            throw new ArgumentException(
-                $"Model expects input (samples, {string.Join(", ", expected)}), got {Tensor.FormatShape(x.Shape)}.", name);
-        }
-    }
+    private void CheckInputs(Tensor x, string name) => LayerChain.CheckInputs(_layers, InputShape, x, name);
 }

@@ -11,8 +11,9 @@ namespace Gated.Training;
 /// </summary>
 /// <remarks>
 /// Fit, Evaluate and TrainOnBatch reuse the model's workspaces and the trainer's buffers, so calls on one trainer
-/// are serialized: a second thread waits until the first call returns (a Sequential takes the same lock in Predict).
-/// For parallel training or inference, use one model per thread.
+/// are serialized: a second thread waits until the first call returns. The optimizer writes the weights under
+/// <see cref="WeightsLock"/>'s write lock, so a reader that holds its read lock (a Sequential's Predict, predictors and
+/// streams) sees the weights before or after whole steps, never halfway through one.
 /// </remarks>
 public sealed class Trainer
 {
@@ -22,10 +23,16 @@ public sealed class Trainer
     private Tensor? _batchX, _batchY, _tailX, _tailY;
 
     /// <summary>
-    /// Held by Fit, Evaluate and TrainOnBatch, and by a model that shares it (Sequential's Predict, Forward and
-    /// Backward), so that no two calls use the model's workspaces at once. Reentrant: a callback may call Predict.
+    /// Held by Fit, Evaluate and TrainOnBatch, and by a model that shares it (Sequential's Forward and Backward), so
+    /// that no two calls use the model's own workspaces at once. Reentrant: a callback may call Evaluate.
     /// </summary>
     internal Lock Gate { get; } = new();
+
+    /// <summary>
+    /// Written only around the optimizer's step; readers of the weights outside <see cref="Gate"/> (a Sequential's
+    /// Predict, its predictors and streams) hold the read lock for a whole call. Recursive, so a callback inside Fit may predict.
+    /// </summary>
+    internal ReaderWriterLockSlim WeightsLock { get; } = new(LockRecursionPolicy.SupportsRecursion);
 
     /// <summary>A trainer for model; call <see cref="Compile"/> before training or evaluating.</summary>
     public Trainer(ITrainableModel model)
@@ -139,7 +146,16 @@ public sealed class Trainer
         }
 
         Model.Backward(gradient);
-        optimizer.Step(Model.ParameterValues, Model.ParameterGradients);
+        WeightsLock.EnterWriteLock();
+        try
+        {
+            optimizer.Step(Model.ParameterValues, Model.ParameterGradients);
+        }
+        finally
+        {
+            WeightsLock.ExitWriteLock();
+        }
+
         return (float)value;
     }
 

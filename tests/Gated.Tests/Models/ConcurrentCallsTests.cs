@@ -10,7 +10,8 @@ using Xunit;
 namespace Gated.Tests.Models;
 
 /// <summary>
-/// Calls on one model from several threads are serialized: each Predict and Evaluate gives the bits it gives alone,
+/// Calls on one model from several threads (Predict in parallel on pooled predictors, Evaluate serialized with training)
+/// each give the bits they give alone,
 /// whatever the shapes the other threads use, and a model wide enough to split its time loop by units (two callers
 /// meeting in the worker pool) finishes. Every wait has a timeout, so a regression fails instead of hanging.
 /// </summary>

@@ -5,7 +5,8 @@ namespace Gated.Layers.Recurrent;
 
 /// <summary>
 /// Advances a batch of recurrent states one step at a time (real-time inference) with no allocation per step.
-/// Created by <see cref="RecurrentLayer.CreateStream"/>; states start at zero.
+/// Created by <see cref="RecurrentLayer.CreateStream"/>; states start at zero. A stream owns its workspace, so several
+/// streams of one layer may step on different threads at once (each stream by one thread at a time).
 /// </summary>
 public sealed class RecurrentStream
 {

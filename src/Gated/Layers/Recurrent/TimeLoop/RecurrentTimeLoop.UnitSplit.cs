@@ -24,7 +24,6 @@ internal sealed partial class RecurrentTimeLoop
     private const int UnitSplitMaxStreamRows = Gemm.RowPathMaxRows;
 
     private readonly SpinBarrier _barrier = new();
-    private readonly Action<int> _streamUnits;
     private readonly Action<int> _forwardUnits;
     private readonly Action<int> _backwardUnits;
     private int _unitChunk;
@@ -34,25 +33,26 @@ internal sealed partial class RecurrentTimeLoop
     /// <summary>How many parts the last time loop (Forward or Backward) or streaming step split its units into; 1 when it did not.</summary>
     public int LastUnitParts { get; private set; } = 1;
 
-    // Sets the units per part (_unitChunk) for a run and returns how many parts that makes; 1 means split the batch
+    // Gives the units per part (chunk) for a run and returns how many parts that makes; 1 means split the batch
     // instead. Masks and recurrent dropout act per row of the batch, so those runs keep the batch split.
-    private int PlanUnitParts(RecurrentWorkspace w)
+    private int PlanUnitParts(RecurrentWorkspace w, out int chunk)
     {
         int threads = Math.Min(Parallelism.Threads, Environment.ProcessorCount);
+        chunk = Units;
         if (_unitwise is null || Units < UnitSplitMinUnits || w.Valid is not null || w.HasRecurrentDropout || threads < 2)
         {
             return 1;
         }
 
-        _unitChunk = UnitSlice.ChunkSize(Units, threads);
-        return UnitSlice.PartCount(Units, _unitChunk);
+        chunk = UnitSlice.ChunkSize(Units, threads);
+        return UnitSlice.PartCount(Units, chunk);
     }
 
     // Runs Forward's (or Backward's) time loop split by units; false when it should run split by batch instead.
     private bool TryRunTimeLoopByUnits(RecurrentWorkspace w, bool backward)
     {
         LastUnitParts = 1;
-        int parts = PlanUnitParts(w);
+        int parts = PlanUnitParts(w, out int chunk);
         if (parts < 2)
         {
             return false;
@@ -68,6 +68,7 @@ internal sealed partial class RecurrentTimeLoop
         try
         {
             w.EnsureUnitParts(parts);
+            _unitChunk = chunk;
             w.UsePacked = w.Batch > Gemm.RowPathMaxRows;
             _barrier.Reset(parts);
             _unitWork = w;
@@ -175,11 +176,10 @@ internal sealed partial class RecurrentTimeLoop
 
     // One streaming step split by units: each part adds its units' columns of the input projection (onto the bias
     // already in w.InputGates), takes its columns of the recurrent product and runs their gate math. No barrier:
-    // the step ends when the job does.
-    private void RunStreamUnits(int part)
+    // the step ends when the job does. Reads only the stream's workspace, never the loop's fields of a run.
+    private void RunStreamUnits(RecurrentWorkspace w, int part)
     {
-        var w = _unitWork!;
-        var units = UnitSlice.Part(Units, _unitChunk, part);
+        var units = UnitSlice.Part(Units, w.StreamUnitChunk, part);
         int batch = w.Batch, h = Units, g = w.GateWidth, inputSize = w.InputSize;
         var kernel = Weights.Kernel.Values;
         var gx = w.InputGates.AsSpan(0, batch * g);

@@ -22,7 +22,6 @@ internal sealed partial class RecurrentTimeLoop
     private readonly ICoupledCell? _coupled;
     private readonly bool _goBackwards;
     private readonly bool _returnSequences;
-    private readonly float[] _combinedBias;
     private readonly Action<int> _forwardSlice;
     private readonly Action<int> _backwardSlice;
     private int _sliceCount = 1;
@@ -41,10 +40,8 @@ internal sealed partial class RecurrentTimeLoop
         Units = units;
         _goBackwards = goBackwards;
         _returnSequences = returnSequences;
-        _combinedBias = new float[cell.GateCount * units];
         _forwardSlice = RunForwardSlice;
         _backwardSlice = RunBackwardSlice;
-        _streamUnits = RunStreamUnits;
         _forwardUnits = RunForwardUnits;
         _backwardUnits = RunBackwardUnits;
     }
@@ -98,7 +95,7 @@ internal sealed partial class RecurrentTimeLoop
         // Input projection for every step at once: (T·B, I) · kernel (I, G·H) + bias.
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, steps * batch * g);
-        RowMath.BroadcastRows(InputBias(), gates, steps * batch);
+        RowMath.BroadcastRows(InputBias(w), gates, steps * batch);
         ParallelGemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, Weights.Kernel.Values, g, 1f, gates, g);
 
         if (!TryRunTimeLoopByUnits(w, backward: false))
@@ -176,23 +173,25 @@ internal sealed partial class RecurrentTimeLoop
         TimeMajor.ToBatchMajor(dxTimeMajor, inputGradient, batch, steps, inputSize, _goBackwards);
     }
 
-    /// <summary>One streaming step on a stream's own workspace: input (B, I) → states advanced in place, h written to output (B, H).</summary>
+    /// <summary>
+    /// One streaming step on a stream's own workspace: input (B, I) → states advanced in place, h written to output
+    /// (B, H). Everything it writes is the workspace's, so streams of one layer may step on different threads at once.
+    /// </summary>
     public void StreamStep(RecurrentWorkspace w, ReadOnlySpan<float> input, Span<float> output)
     {
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, w.Batch * g);
-        RowMath.BroadcastRows(InputBias(), gates, w.Batch);
+        RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
         // A streaming step of a few rows has no batch to split: large H splits its units (each part then reads only
         // its columns of the weights).
-        int parts = w.Batch <= UnitSplitMaxStreamRows ? PlanUnitParts(w) : 1;
+        int parts = w.Batch <= UnitSplitMaxStreamRows ? PlanUnitParts(w, out w.StreamUnitChunk) : 1;
         if (parts > 1)
         {
             // The input goes where the parts can read it; a stream never packs (it would pack at every step).
             input.CopyTo(w.Inputs);
             w.UsePacked = false;
-            _unitWork = w;
-            WorkerPool.Shared.Run(parts, _streamUnits);
-            _unitWork = null;
+            w.StreamUnits ??= StreamUnitsOf(w);
+            WorkerPool.Shared.Run(parts, w.StreamUnits);
             LastUnitParts = parts;
         }
         else
@@ -209,6 +208,9 @@ internal sealed partial class RecurrentTimeLoop
 
         w.State(0, 0).CopyTo(output);
     }
+
+    // In its own method: a lambda over StreamStep's parameter would allocate its closure at every step.
+    private Action<int> StreamUnitsOf(RecurrentWorkspace w) => part => RunStreamUnits(w, part);
 
     // One step of the cell for one slice of the batch. A unitwise cell's product h·U is taken here: packed, with the
     // gate math in the GEMM's epilogue, or on the kernel in place; a coupled cell asks for its products itself.
@@ -325,8 +327,9 @@ internal sealed partial class RecurrentTimeLoop
         }
     }
 
-    // The bias added to every input projection row: bias, plus recurrent_bias when it adds the same way.
-    private ReadOnlySpan<float> InputBias()
+    // The bias added to every input projection row: bias, plus recurrent_bias when it adds the same way (summed into
+    // the workspace's buffer, so concurrent streams never write the same memory).
+    private ReadOnlySpan<float> InputBias(RecurrentWorkspace w)
     {
         var bias = Weights.Bias.Values;
         if (Weights.RecurrentBias is not Parameter recurrent || !_cell.RecurrentBiasAddsToInput)
@@ -335,12 +338,13 @@ internal sealed partial class RecurrentTimeLoop
         }
 
         var recurrentValues = recurrent.Values;
-        for (int k = 0; k < _combinedBias.Length; k++)
+        var combined = w.CombinedBias.AsSpan(0, bias.Length);
+        for (int k = 0; k < combined.Length; k++)
         {
-            _combinedBias[k] = bias[k] + recurrentValues[k];
+            combined[k] = bias[k] + recurrentValues[k];
         }
 
-        return _combinedBias;
+        return combined;
     }
 
     private void RunStep(RecurrentWorkspace w, int s, BatchSlice rows)

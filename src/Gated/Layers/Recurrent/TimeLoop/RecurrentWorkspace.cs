@@ -122,6 +122,15 @@ internal sealed class RecurrentWorkspace
 
     public bool HadInitialStates { get; set; }
 
+    /// <summary>bias + recurrent_bias, (G·H), when the cell adds both to the input projection.</summary>
+    public float[] CombinedBias { get; private set; } = [];
+
+    /// <summary>A stream's units per part when its steps split by units (a field: the step passes it by reference).</summary>
+    public int StreamUnitChunk;
+
+    /// <summary>A stream's body for its parts, created at its first split step.</summary>
+    public Action<int>? StreamUnits { get; set; }
+
     public bool Trained { get; set; }
 
     public void Prepare(int batch, int steps, int inputSize, int units, int gates, int stateCount, int cacheCount, int operandCount, bool training)
@@ -154,6 +163,7 @@ internal sealed class RecurrentWorkspace
         HeldGradients = EnsureAll(HeldGradients, stateCount, block);
         RecurrentInputGradient = Ensure(RecurrentInputGradient, block);
         Scratch = Ensure(Scratch, block);
+        CombinedBias = Ensure(CombinedBias, GateWidth);
         if (training)
         {
             InputGateGradients = Ensure(InputGateGradients, steps * batch * GateWidth);
