@@ -31,7 +31,13 @@ internal static class ServeCommand
         {
             var stdout = parse.InvocationConfiguration.Output;
             var named = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (string item in parse.GetValue(models) ?? throw new UsageException("serve needs at least one --model NAME=PATH"))
+            string[] given = parse.GetValue(models) ?? [];
+            if (given.Length == 0)
+            {
+                throw new UsageException("serve needs at least one --model NAME=PATH");
+            }
+
+            foreach (string item in given)
             {
                 int equals = item.IndexOf('=', StringComparison.Ordinal);
                 if (equals <= 0 || equals == item.Length - 1)
@@ -70,7 +76,7 @@ internal static class ServeCommand
             {
                 await server.StartAsync(cancellation);
             }
-            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.GetType().Name == "AddressInUseException")
+            catch (IOException e) when (InUse(e))
             {
                 throw new UsageException($"--port {portValue}: the address {options.Host}:{portValue} is already in use");
             }
@@ -86,6 +92,20 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    // Kestrel wraps the socket's "address in use" in AddressInUseException inside an IOException.
+    private static bool InUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.GetType().Name == "AddressInUseException")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int Positive(int value, string flag) => value >= 1 ? value : throw new UsageException($"{flag} must be a positive integer, got {value}");
