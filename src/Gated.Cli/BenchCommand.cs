@@ -127,7 +127,7 @@ internal static class BenchCommand
 
         if (json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(result));
+            stdout.WriteLine(JsonSerializer.Serialize(result, BenchJson.Default.DictionaryStringObject));
         }
         else
         {

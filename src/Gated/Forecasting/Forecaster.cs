@@ -272,10 +272,10 @@ public sealed class Forecaster
             [ForecasterMetadata.Window] = Options.Window.ToString(CultureInfo.InvariantCulture),
             [ForecasterMetadata.Horizon] = Options.Horizon.ToString(CultureInfo.InvariantCulture),
             [ForecasterMetadata.Column] = Schema.TargetName,
-            [ForecasterMetadata.Options] = JsonSerializer.Serialize(SavedOptions.From(Options)),
+            [ForecasterMetadata.Options] = JsonSerializer.Serialize(SavedOptions.From(Options), ForecastingJson.Default.SavedOptions),
             [ForecasterMetadata.Calendar] = CalendarFeatures.Format(Calendar),
-            [ForecasterMetadata.Schema] = JsonSerializer.Serialize(Schema.ToSaved()),
-            [ForecasterMetadata.Scalings] = JsonSerializer.Serialize(_scalings),
+            [ForecasterMetadata.Schema] = JsonSerializer.Serialize(Schema.ToSaved(), ForecastingJson.Default.Saved),
+            [ForecasterMetadata.Scalings] = JsonSerializer.Serialize(_scalings, ForecastingJson.Default.DictionaryStringSeriesScaling),
         };
         GatedModelFile.Save(path, Model, metadata);
     }
@@ -300,11 +300,11 @@ public sealed class Forecaster
 
         try
         {
-            var options = (JsonSerializer.Deserialize<SavedOptions>(metadata[ForecasterMetadata.Options]) ?? throw new JsonException("no options")).ToOptions();
+            var options = (JsonSerializer.Deserialize(metadata[ForecasterMetadata.Options], ForecastingJson.Default.SavedOptions) ?? throw new JsonException("no options")).ToOptions();
             options.Validate();
             var calendar = CalendarFeatures.Parse(metadata[ForecasterMetadata.Calendar]);
-            var schema = (JsonSerializer.Deserialize<ForecasterSchema.Saved>(metadata[ForecasterMetadata.Schema]) ?? throw new JsonException("no schema")).ToSchema();
-            var scalings = JsonSerializer.Deserialize<Dictionary<string, SeriesScaling>>(metadata[ForecasterMetadata.Scalings]) ?? throw new JsonException("no scalings");
+            var schema = (JsonSerializer.Deserialize(metadata[ForecasterMetadata.Schema], ForecastingJson.Default.Saved) ?? throw new JsonException("no schema")).ToSchema();
+            var scalings = JsonSerializer.Deserialize(metadata[ForecasterMetadata.Scalings], ForecastingJson.Default.DictionaryStringSeriesScaling) ?? throw new JsonException("no scalings");
             int steps = options.Strategy == ForecastStrategy.Direct ? options.Horizon : 1;
             int outputs = steps * Math.Max(1, options.TrainedQuantiles.Count);
             int features = 1 + schema.CovariateNames.Count + CalendarFeatures.Width(calendar);

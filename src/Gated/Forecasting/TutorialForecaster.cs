@@ -173,7 +173,7 @@ public sealed class TutorialForecaster
             [ForecasterMetadata.Window] = Window.ToString(CultureInfo.InvariantCulture),
             [ForecasterMetadata.Horizon] = Horizon.ToString(CultureInfo.InvariantCulture),
             [ForecasterMetadata.Scaler] = Scaler.Kind,
-            [ForecasterMetadata.ScalerState] = JsonSerializer.Serialize(Scaler.GetState().ToDictionary(p => p.Key, p => p.Value)),
+            [ForecasterMetadata.ScalerState] = JsonSerializer.Serialize(Scaler.GetState().ToDictionary(p => p.Key, p => p.Value), ForecastingJson.Default.DictionaryStringDouble),
         };
         if (Column is not null)
         {
@@ -199,7 +199,7 @@ public sealed class TutorialForecaster
         IScaler scaler;
         try
         {
-            var state = JsonSerializer.Deserialize<Dictionary<string, double>>(metadata.GetValueOrDefault(ForecasterMetadata.ScalerState, "null"))
+            var state = JsonSerializer.Deserialize(metadata.GetValueOrDefault(ForecasterMetadata.ScalerState, "null"), ForecastingJson.Default.DictionaryStringDouble)
                 ?? throw new ModelFormatException($"{path}: the scaler state is missing.");
             scaler = ScalerFactory.FromState(kind, state);
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
@@ -53,7 +54,14 @@ public static class SafeTensorsFile
             offset += bytes;
         }
 
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        // JsonNode writes itself: no reflection (trimming, Native AOT), the same text as the serializer's default options.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            header.WriteTo(writer);
+        }
+
+        ReadOnlySpan<byte> json = buffer.WrittenSpan;
 
         // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
         int padded = (json.Length + 7) / 8 * 8;

@@ -76,7 +76,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         Dictionary<string, string>? inner;
         try
         {
-            inner = JsonSerializer.Deserialize<Dictionary<string, string>>(config.Text("layer_config"));
+            inner = JsonSerializer.Deserialize(config.Text("layer_config"), LayerConfigJson.Default.DictionaryStringString);
         }
         catch (JsonException e)
         {
@@ -105,7 +105,7 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
             _ => "ave",
         },
         ["layer"] = ForwardLayer.TypeName,
-        ["layer_config"] = JsonSerializer.Serialize(ForwardLayer.GetConfig()),
+        ["layer_config"] = JsonSerializer.Serialize(ForwardLayer.GetConfig(), LayerConfigJson.Default.IReadOnlyDictionaryStringString),
     };
 
     /// <inheritdoc/>
