@@ -159,10 +159,7 @@ internal sealed class ForecastFlags
         }
         catch (ArgumentException e)
         {
-            // ArgumentException.Message ends with " (Parameter 'text')", which names no flag of ours.
-            string suffix = new ArgumentException("", e.ParamName).Message;
-            string message = e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
-            throw new UsageException($"--calendar: {message}");
+            throw new UsageException($"--calendar: {UserErrors.WithoutParameterName(e)}");
         }
     }
 

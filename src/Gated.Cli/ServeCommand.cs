@@ -71,6 +71,15 @@ internal static class ServeCommand
                 MaxSessions = Positive(parse.GetValue(maxSessions), "--max-sessions"),
                 MaxRequestBodyBytes = Positive(parse.GetValue(maxBody), "--max-body-bytes"),
             };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(UserErrors.WithoutParameterName(e));
+            }
+
             await using var server = GatedServer.Create(options);
             try
             {

@@ -56,5 +56,12 @@ internal static class UserErrors
         };
     }
 
+    /// <summary>The message without ArgumentException's " (Parameter 'name')", which names the library's parameter, not a flag.</summary>
+    public static string WithoutParameterName(ArgumentException e)
+    {
+        string suffix = new ArgumentException("", e.ParamName).Message;
+        return e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
+    }
+
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }
