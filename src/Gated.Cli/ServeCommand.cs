@@ -23,9 +23,10 @@ internal static class ServeCommand
         var timeout = Flags.Count("--session-timeout", (int)Defaults.SessionIdleTimeout.TotalSeconds, "seconds a streaming session may stay idle before it ends");
         var maxSessions = Flags.Count("--max-sessions", Defaults.MaxSessions, "most live sessions; one more is answered 429");
         var maxBody = Flags.Count("--max-body-bytes", (int)Defaults.MaxRequestBodyBytes, "largest request body; a larger one is answered 413");
+        var threads = Flags.Count("--threads", 1, "cores one request may use (1: concurrent requests already fill the cores, and no worker spins between them)");
         var command = new Command("serve", "serve models over HTTP: GET /v1/models/NAME, POST /v1/models/NAME:predict, :forecast, /sessions; /healthz, /readyz, /metrics")
         {
-            models, host, port, timeout, maxSessions, maxBody,
+            models, host, port, timeout, maxSessions, maxBody, threads,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -62,6 +63,13 @@ internal static class ServeCommand
                 throw new UsageException($"--port must be 0..65535, got {portValue}");
             }
 
+            int threadCount = parse.GetValue(threads);
+            if (threadCount is < 1 or > Threading.Parallelism.MaxThreads)
+            {
+                throw new UsageException($"--threads must be 1 to {Threading.Parallelism.MaxThreads}, got {threadCount}");
+            }
+
+            Threading.Parallelism.Threads = threadCount;
             var options = new ServeOptions
             {
                 Models = named,
