@@ -31,10 +31,12 @@ internal static class JsonTensors
 
         int size = Size(shape);
         var values = new float[checked(count * size)];
+        Span<int> at = stackalloc int[shape.Length + 1];
         int i = 0;
         foreach (var instance in array.EnumerateArray())
         {
-            Read(instance, shape, 0, values.AsSpan(i * size, size), $"{field}[{i}]", shape);
+            at[0] = i;
+            Read(instance, shape, 0, values.AsSpan(i * size, size), field, at, 1);
             i++;
         }
 
@@ -43,7 +45,7 @@ internal static class JsonTensors
 
     /// <summary>Reads one value of <paramref name="shape"/> (e.g. one timestep's features) into destination.</summary>
     public static void ReadOne(JsonElement element, int[] shape, Span<float> destination, string field) =>
-        Read(element, shape, 0, destination, field, shape);
+        Read(element, shape, 0, destination, field, stackalloc int[shape.Length], 0);
 
     /// <summary>Writes values of <paramref name="shape"/> as nested arrays.</summary>
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<float> values, ReadOnlySpan<int> shape)
@@ -100,13 +102,14 @@ internal static class JsonTensors
         _ => "nothing",
     };
 
-    private static void Read(JsonElement element, int[] shape, int axis, Span<float> destination, string path, int[] whole)
+    // The JSON path of an error ("instances[3][17]") is built only when there is one: a request holds thousands of values.
+    private static void Read(JsonElement element, int[] shape, int axis, Span<float> destination, string field, Span<int> at, int depth)
     {
         if (axis == shape.Length)
         {
             if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out double value) || !double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
             {
-                throw RequestException.BadRequest($"{path}: expected a finite number (instances have shape {Tensor.FormatShape(whole)}); got {Describe(element)}");
+                throw RequestException.BadRequest($"{Path(field, at[..depth])}: expected a finite number (instances have shape {Tensor.FormatShape(shape)}); got {Describe(element)}");
             }
 
             destination[0] = (float)value;
@@ -116,15 +119,27 @@ internal static class JsonTensors
         if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[axis])
         {
             string expected = axis == shape.Length - 1 ? $"an array of {shape[axis]} numbers" : $"an array of {shape[axis]} arrays";
-            throw RequestException.BadRequest($"{path}: expected {expected} (instances have shape {Tensor.FormatShape(whole)}); got {Describe(element)}");
+            throw RequestException.BadRequest($"{Path(field, at[..depth])}: expected {expected} (instances have shape {Tensor.FormatShape(shape)}); got {Describe(element)}");
         }
 
         int inner = destination.Length / shape[axis];
         int i = 0;
         foreach (var item in element.EnumerateArray())
         {
-            Read(item, shape, axis + 1, destination.Slice(i * inner, inner), $"{path}[{i}]", whole);
+            at[depth] = i;
+            Read(item, shape, axis + 1, destination.Slice(i * inner, inner), field, at, depth + 1);
             i++;
         }
+    }
+
+    private static string Path(string field, ReadOnlySpan<int> at)
+    {
+        var path = new System.Text.StringBuilder(field);
+        foreach (int i in at)
+        {
+            path.Append('[').Append(i).Append(']');
+        }
+
+        return path.ToString();
     }
 }
