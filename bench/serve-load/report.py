@@ -34,7 +34,7 @@ lines = [
     "",
     f"Measured {machine['date']} by `bench/serve-load/run.sh` (wrk {machine['wrk']}, {machine['duration_s']} s per cell, "
     f"after a warm-up; .NET {machine['dotnet']}) on {machine['nproc']} vCPUs, {machine['cpu']} ({machine['isa'].strip()}). "
-    f"**wrk and all four servers (one pair under load at a time) share these {machine['nproc']} cores**, and the machine was shared with other work "
+    f"**wrk and all four servers (running together, one under load at a time) share these {machine['nproc']} cores**, and the machine was shared with other work "
     f"(load average {machine['loadavg_before']} before the matrix, {machine['loadavg_after']} after): "
     "treat differences under about 20 % as noise.",
     "",
