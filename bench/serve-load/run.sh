@@ -8,9 +8,9 @@
 #   flagship  the `gated forecast` default recipe, GRU(64) over windows of (56, 5) → Dense(1); ONNX by `gated convert`
 #   mid       GRU(256) over (100, 32) → Dense(1), seed 0 (B=1 of bench/README's mid workload); written by MakeModels
 # Servers, each on its own port, all started before any load and driven alternately:
-#   gated     dotnet src/Gated.Cli/bin/Release/net10.0/Gated.Cli.dll serve, the Gated files
-#   gated-p1  the same with DOTNET_PROCESSOR_COUNT=1, so Gated's Parallelism.Threads defaults to 1 (each request on one
-#             core; `gated serve` has no thread flag): a diagnostic of the per-request 2-thread split, not a default
+#   gated     dotnet src/Gated.Cli/bin/Release/net10.0/Gated.Cli.dll serve, the Gated files (--threads 1, the default:
+#             each request on one core)
+#   gated-t2  the same with --threads 2: each request's steps split over 2 cores, a diagnostic, not the default
 #   ort-1     OrtServer, the ONNX files, intra-op threads 1
 #   ort-def   OrtServer, the ONNX files, ONNX Runtime's default intra-op threads
 # For each model and connection count (CONNS, default 1 8 64): wrk -t min(c,2) -c c -d DURATION --latency, per server.
@@ -45,16 +45,16 @@ fi
 dotnet "$here/MakeModels/bin/Release/net10.0/MakeModels.dll" "$work" "flagship=$work/flagship/model.safetensors" >"$work/makemodels.log"
 cat "$work/makemodels.log" >&2
 
-declare -A port=([gated]=8501 [gated-p1]=8502 [ort-1]=8601 [ort-def]=8602)
+declare -A port=([gated]=8501 [gated-t2]=8502 [ort-1]=8601 [ort-def]=8602)
 declare -A pid=()
-servers=(gated gated-p1 ort-1 ort-def)
+servers=(gated gated-t2 ort-1 ort-def)
 cleanup() { for s in "${!pid[@]}"; do kill "${pid[$s]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 "${gated[@]}" serve --model "flagship=$work/flagship/model.safetensors" --model "mid=$work/mid.safetensors" --port "${port[gated]}" >"$work/gated.log" 2>&1 &
 pid[gated]=$!
-DOTNET_PROCESSOR_COUNT=1 "${gated[@]}" serve --model "flagship=$work/flagship/model.safetensors" --model "mid=$work/mid.safetensors" --port "${port[gated-p1]}" >"$work/gated-p1.log" 2>&1 &
-pid[gated-p1]=$!
+"${gated[@]}" serve --threads 2 --model "flagship=$work/flagship/model.safetensors" --model "mid=$work/mid.safetensors" --port "${port[gated-t2]}" >"$work/gated-t2.log" 2>&1 &
+pid[gated-t2]=$!
 for s in ort-1 ort-def; do
   threads=1; [ "$s" = ort-def ] && threads=0
   "${ort[@]}" --model "flagship=$work/flagship.onnx" --shape flagship=56,5 --model "mid=$work/mid.onnx" --shape mid=100,32 \
@@ -81,7 +81,7 @@ import json, sys
 work = sys.argv[1]
 for m in ("flagship", "mid"):
     ref = json.load(open(f"{work}/{m}.gated.out"))["predictions"]
-    for s in ("gated-p1", "ort-1", "ort-def"):
+    for s in ("gated-t2", "ort-1", "ort-def"):
         other = json.load(open(f"{work}/{m}.{s}.out"))["predictions"]
         flat = lambda p: [x for inst in p for x in (inst if isinstance(inst, list) else [inst])]
         a, b = flat(ref), flat(other)
