@@ -94,9 +94,15 @@ public sealed class ImportedModel
             return [outputTimeMajor ? SwapFirstAxes(y) : y];
         });
 
-    /// <summary>(a, b, c) → (b, a, c).</summary>
-    internal static Tensor SwapFirstAxes(Tensor x)
+    /// <summary>(a, b, c) → (b, a, c): a time-major sequence batch-major, or back.</summary>
+    public static Tensor SwapFirstAxes(Tensor x)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 3)
+        {
+            throw new ArgumentException($"Expected a rank-3 tensor, got {Tensor.FormatShape(x.Shape)}.", nameof(x));
+        }
+
         int a = x.Shape[0], b = x.Shape[1], c = x.Shape[2];
         var y = new Tensor(b, a, c);
         for (int i = 0; i < a; i++)
