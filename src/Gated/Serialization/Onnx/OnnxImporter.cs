@@ -75,6 +75,7 @@ public static partial class OnnxImporter
         CellYPerStep, // (T,B,D,H) or, batch major, (B,T,D,H)
         CellStates, // (D,B,H), possibly several cells' concatenated
         CellStatesBatchMajor, // (B,D,H)
+        DirectionState, // (B,H): one direction's final state of a bidirectional cell, Entries[0]
     }
 
     private sealed record Value(Kind Kind)
@@ -410,7 +411,17 @@ public static partial class OnnxImporter
         {
             Attributes("axis");
             var parts = Enumerable.Range(0, _node.Inputs.Count).Select(In).ToList();
-            if (_node.Attribute("axis")?.I != 0 || parts.Any(p => p.Kind != Kind.CellStates))
+            long axis = _node.Attribute("axis")?.I ?? 0;
+            if (parts is [{ Kind: Kind.DirectionState } f, { Kind: Kind.DirectionState } b] && axis is 1 or -1
+                && f.Entries[0].Stage == b.Entries[0].Stage && f.Entries[0].Direction == 0 && b.Entries[0].Direction == 1)
+            {
+                // torch.cat([h_n[-2], h_n[-1]], dim=1): a Bidirectional layer's concatenated final states.
+                var stage = _stages[f.Entries[0].Stage];
+                Set(0, new Value(Kind.Vectors) { Owner = f.Entries[0].Stage, Steps = false, Features = 2 * stage.Hidden });
+                return;
+            }
+
+            if (axis != 0 || parts.Any(p => p.Kind != Kind.CellStates))
             {
                 Fail("concatenating anything but cells' final states on axis 0 does not map onto Gated's layouts");
             }
@@ -664,7 +675,7 @@ public static partial class OnnxImporter
             var stage = _stages[entry.Stage];
             if (stage.Directions != 1)
             {
-                Fail("taking one direction's final state of a bidirectional cell does not map onto Gated's layers");
+                return new Value(Kind.DirectionState) { Owner = entry.Stage, Features = stage.Hidden, Entries = [entry] };
             }
 
             return new Value(Kind.Vectors) { Owner = entry.Stage, Steps = false, Features = stage.Hidden };
