@@ -5,6 +5,7 @@ using Gated.Layers.Recurrent;
 using Gated.Forecasting;
 using Gated.Models;
 using Gated.Serialization;
+using Gated.Serialization.Onnx;
 using Gated.Tensors;
 using Gated.Time;
 
@@ -24,18 +25,30 @@ internal static class PredictCommand
         var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, or a first column of dates)", "NAME");
         var fill = new ForecastFlags().Fill;
         var input = Flags.Text("--input", null, "run the model on a batch: .npy (samples, time, features) or .csv (one sample per row, values flattened)", "X");
-        var output = Flags.Text("--output", null, ".npy or .csv for the outputs of --input", "Y");
+        var output = Flags.Text("--output", null, ".npy or .csv for the outputs of --input; an ONNX graph's further outputs go beside it as Y.NAME.npy (or .csv)", "Y");
+        var inputLayout = Flags.Text("--input-layout", null, "for an ONNX model, the layout of a .npy --input: batch (samples, time, features) or time (time, samples, features); default: the graph's own (a .csv is always one sample per row)", "batch|time");
         var head = ConvertCommand.HeadOption("for a state_dict: its Linear head reads the last step or every step");
         var nonlinearity = ConvertCommand.NonlinearityOption("for a state_dict of nn.RNN");
         var command = new Command("predict", "forecast with a saved model, or run any model file on a .npy/.csv batch (a forecaster's saved scaler is applied on the way in and inverted on the way out)")
         {
-            model, csv, column, dateColumn, fill, input, output, head, nonlinearity,
+            model, csv, column, dateColumn, fill, input, output, head, nonlinearity, inputLayout,
         };
         command.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             string modelPath = parse.GetValue(model) ?? throw new UsageException("predict needs --model PATH");
             bool batchMode = parse.Given(input) || parse.Given(output);
+            string? layout = parse.GetValue(inputLayout);
+            if (layout is not (null or "batch" or "time"))
+            {
+                throw new UsageException($"--input-layout {layout}: use batch or time");
+            }
+
+            if (layout is not null && (!batchMode || ModelFormats.Detect(modelPath) != ModelFormat.Onnx))
+            {
+                throw new UsageException("--input-layout applies to an ONNX --model with --input/--output");
+            }
+
             if (!batchMode)
             {
                 if (parse.Given(head) || parse.Given(nonlinearity))
@@ -64,7 +77,9 @@ internal static class PredictCommand
             string inputPath = parse.GetValue(input) ?? throw new UsageException("--output needs --input");
             string outputPath = parse.GetValue(output) ?? throw new UsageException("--input needs --output");
             ConvertCommand.CheckStateDictOptions(parse, ModelFormats.Detect(modelPath), head, nonlinearity, "--model");
-            return RunBatch(modelPath, inputPath, outputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity), stdout);
+            return ModelFormats.Detect(modelPath) == ModelFormat.Onnx
+                ? RunOnnx(modelPath, inputPath, outputPath, layout, stdout)
+                : RunBatch(modelPath, inputPath, outputPath, parse.GetChoice(head), parse.GetChoice(nonlinearity), stdout);
         });
         return command;
     }
@@ -99,6 +114,60 @@ internal static class PredictCommand
         TensorFiles.Write(outputPath, output, "output");
         stdout.WriteLine($"Wrote {outputPath}: {Tensor.FormatShape(output.Shape)} from {Tensor.FormatShape(input.Shape)} inputs");
         return 0;
+    }
+
+    // Every graph output: the first to --output, the others beside it as STEM.NAME.EXT, all checked before any work.
+    private static int RunOnnx(string modelPath, string inputPath, string outputPath, string? layout, TextWriter stdout)
+    {
+        string extension = TensorFiles.Extension(inputPath, "input");
+        string outExtension = TensorFiles.Extension(outputPath, "output");
+        var graph = OnnxImporter.LoadGraph(modelPath);
+        var paths = graph.OutputNames.Select((name, k) => k == 0 ? outputPath : ExtraOutputPath(outputPath, name, outExtension)).ToList();
+        paths.ForEach(p => OutputPath.Check(p));
+        var input = TensorFiles.Read(inputPath, "input");
+        if (extension == ".csv")
+        {
+            if (layout is not null)
+            {
+                throw new UsageException("--input-layout applies to a .npy --input; a .csv holds one sample per row");
+            }
+
+            if (input.Rank != 2 || input.Shape[1] % graph.Features != 0)
+            {
+                throw new UsageException($"--input {inputPath}: rows of {input.Shape[^1]} values do not split into steps of {graph.Features} features");
+            }
+
+            input = input.Reshape([input.Shape[0], input.Shape[1] / graph.Features, graph.Features]);
+            layout = "batch";
+        }
+
+        if (input.Rank != 3 || input.Shape[2] != graph.Features)
+        {
+            string own = graph.TimeMajor ? "time, samples" : "samples, time";
+            throw new UsageException($"--input {inputPath} has shape {Tensor.FormatShape(input.Shape)}; the model reads ({own}, {graph.Features})");
+        }
+
+        if (layout is not null && (layout == "time") != graph.TimeMajor)
+        {
+            input = ImportedModel.SwapFirstAxes(input);
+        }
+
+        var outputs = graph.Run(input);
+        for (int k = 0; k < paths.Count; k++)
+        {
+            var tensor = outputs[graph.OutputNames[k]];
+            TensorFiles.Write(paths[k], tensor, "output");
+            stdout.WriteLine($"Wrote {paths[k]}: {graph.OutputNames[k]} {Tensor.FormatShape(tensor.Shape)} from {Tensor.FormatShape(input.Shape)} inputs ({(graph.TimeMajor ? "time" : "batch")} major)");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Where an ONNX graph's output after the first goes: y.npy → y.NAME.npy.</summary>
+    internal static string ExtraOutputPath(string outputPath, string name, string extension)
+    {
+        string safe = new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
+        return Path.Combine(Path.GetDirectoryName(outputPath) ?? "", $"{Path.GetFileNameWithoutExtension(outputPath)}.{safe}{extension}");
     }
 
     private static bool IsGlobalForecaster(string modelPath) =>

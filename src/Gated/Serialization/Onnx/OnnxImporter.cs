@@ -13,10 +13,23 @@ namespace Gated.Serialization.Onnx;
 /// sequence, a cell's Y or Y_h, a batch of vectors, a shape computation); anything that does not map onto a
 /// chain of Gated layers fails with one line naming the node, the operator and the attribute or input at fault.
 /// </summary>
-public static class OnnxImporter
+public static partial class OnnxImporter
 {
-    /// <summary>Reads the file; ModelFormatException for malformed files and for graphs Gated cannot represent exactly.</summary>
-    public static Sequential Load(string path)
+    /// <summary>
+    /// Reads the file as a chain of layers, which reads (batch, time, features) whatever the graph's own input layout;
+    /// ModelFormatException for malformed files, for graphs Gated cannot represent exactly, and for single-node graphs
+    /// (read those with <see cref="LoadGraph"/>).
+    /// </summary>
+    public static Sequential Load(string path) => AsSequential(LoadGraph(path));
+
+    /// <summary>Reads a model from bytes as a chain of layers (see <see cref="Load"/>); <paramref name="source"/> names it in error messages.</summary>
+    public static Sequential FromBytes(byte[] data, string source = "ONNX model") => AsSequential(GraphFromBytes(data, source));
+
+    /// <summary>
+    /// Reads the file with every graph input and output by name: any graph <see cref="Load"/> reads, and a standard
+    /// single-node GRU, LSTM or RNN graph (either layout, outputs Y, Y_h, Y_c, initial states and sequence_lens).
+    /// </summary>
+    public static ImportedModel LoadGraph(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] data;
@@ -29,23 +42,26 @@ public static class OnnxImporter
             throw new ModelFormatException($"{path}: cannot read: {e.Message}", e);
         }
 
-        return FromBytes(data, path);
+        return GraphFromBytes(data, path);
     }
 
-    /// <summary>Reads a model from bytes; <paramref name="source"/> names it in error messages.</summary>
-    public static Sequential FromBytes(byte[] data, string source = "ONNX model")
+    /// <summary>Reads a model from bytes (see <see cref="LoadGraph"/>); <paramref name="source"/> names it in error messages.</summary>
+    public static ImportedModel GraphFromBytes(byte[] data, string source = "ONNX model")
     {
         ArgumentNullException.ThrowIfNull(data);
         var model = OnnxModel.Parse(data, source);
         try
         {
-            return new GraphWalk(model).Run();
+            return new GraphWalk(model).Run(source);
         }
         catch (ModelFormatException e)
         {
             throw new ModelFormatException($"{source}: {e.Message}", e);
         }
     }
+
+    private static Sequential AsSequential(ImportedModel graph) => graph.Sequential ?? throw new ModelFormatException(
+        $"{graph.Source}: the graph is one {graph.NodeType} node with outputs {string.Join(", ", graph.OutputNames)}, not a chain of layers; read it with OnnxImporter.LoadGraph");
 
     private enum Kind
     {
@@ -59,6 +75,7 @@ public static class OnnxImporter
         CellYPerStep, // (T,B,D,H) or, batch major, (B,T,D,H)
         CellStates, // (D,B,H), possibly several cells' concatenated
         CellStatesBatchMajor, // (B,D,H)
+        DirectionState, // (B,H): one direction's final state of a bidirectional cell, Entries[0]
     }
 
     private sealed record Value(Kind Kind)
@@ -85,6 +102,9 @@ public static class OnnxImporter
 
         /// <summary>The Dense stage a following Add may fold its bias into.</summary>
         public bool AfterMatMul { get; init; }
+
+        /// <summary>The graph input itself, untransposed: its layout is whatever its first reader takes.</summary>
+        public bool Raw { get; init; }
     }
 
     private sealed class Stage
@@ -103,13 +123,14 @@ public static class OnnxImporter
         public ActivationKind? Activation;
     }
 
-    private sealed class GraphWalk(OnnxModel model)
+    private sealed partial class GraphWalk(OnnxModel model)
     {
         private readonly Dictionary<string, Value> _values = new(StringComparer.Ordinal);
         private readonly List<Stage> _stages = [];
         private OnnxNode _node = null!;
+        private bool _inputTimeMajor;
 
-        public Sequential Run()
+        public ImportedModel Run(string source)
         {
             var graph = model.Graph!;
             long opset = model.OpsetImports.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
@@ -124,6 +145,12 @@ public static class OnnxImporter
             }
 
             var inputs = graph.Inputs.Where(i => !_values.ContainsKey(i.Name)).ToList();
+            var compute = graph.Nodes.Where(n => n.OpType != "Constant").ToList();
+            if (compute is [{ OpType: "GRU" or "LSTM" or "RNN" } single])
+            {
+                return StandardNode(single, inputs, source);
+            }
+
             if (inputs.Count != 1)
             {
                 throw new ModelFormatException($"the graph has {inputs.Count} inputs besides its initializers; Gated reads models with one");
@@ -135,8 +162,7 @@ public static class OnnxImporter
                 throw new ModelFormatException($"graph input '{input.Name}' must be float32 (batch, time, features) with a fixed feature count");
             }
 
-            int steps = input.Dims[1].Value is long t0 && t0 is > 0 and <= int.MaxValue ? (int)t0 : 1;
-            _values[input.Name] = new Value(Kind.Sequence) { Features = (int)features };
+            _values[input.Name] = new Value(Kind.Sequence) { Features = (int)features, Raw = true };
             foreach (var node in graph.Nodes)
             {
                 _node = node;
@@ -155,7 +181,7 @@ public static class OnnxImporter
 
             string outputName = graph.Outputs[0].Name;
             var output = _values.GetValueOrDefault(outputName) ?? throw new ModelFormatException($"graph output '{outputName}' is not computed by any node");
-            if (!(output.Kind == Kind.Vectors || (output.Kind == Kind.Sequence && !output.TimeMajor)))
+            if (output.Kind is not (Kind.Vectors or Kind.Sequence))
             {
                 throw new ModelFormatException($"graph output '{outputName}' is not a (batch, features) or (batch, time, features) result of the layers");
             }
@@ -166,7 +192,10 @@ public static class OnnxImporter
                 throw new ModelFormatException("the graph has no layers");
             }
 
-            return Build(steps, (int)features);
+            int steps = input.Dims[_inputTimeMajor ? 0 : 1].Value is long t0 && t0 is > 0 and <= int.MaxValue ? (int)t0 : 1;
+            var sequential = Build(steps, (int)features);
+            bool outputTimeMajor = output.Kind == Kind.Sequence && output.TimeMajor;
+            return ImportedModel.FromSequential(source, input.Name, _inputTimeMajor, outputName, outputTimeMajor, sequential);
         }
 
         private void Visit(OnnxNode n)
@@ -201,6 +230,16 @@ public static class OnnxImporter
                         }
 
                         Set(0, new Value(Kind.ZeroState));
+                        return;
+                    }
+
+                case "Expand":
+                    {
+                        Attributes();
+                        var x = In(0);
+                        bool zero = x.Kind == Kind.ZeroState || (x.Kind == Kind.Constant && !x.Constant!.FloatData.ContainsAnyExcept(0f) && !x.Constant.Int64Data.ContainsAnyExcept(0L));
+                        Set(0, zero ? new Value(Kind.ZeroState) : x.Kind is Kind.Constant or Kind.ShapeValue ? new Value(Kind.ShapeValue)
+                            : Fail<Value>("input 'input' is neither zeros (an initial state) nor a shape computation"));
                         return;
                     }
 
@@ -247,7 +286,7 @@ public static class OnnxImporter
             long[] perm = [.. _node.Attribute("perm")?.Ints ?? []];
             Value? result = (x.Kind, string.Join(",", perm)) switch
             {
-                (Kind.Sequence, "1,0,2") => x with { TimeMajor = !x.TimeMajor, AfterMatMul = false },
+                (Kind.Sequence, "1,0,2") => x with { TimeMajor = !x.TimeMajor, AfterMatMul = false, Raw = false },
                 (Kind.CellY, "0,2,1,3") => x with { Kind = Kind.CellYPerStep, TimeMajor = true },
                 (Kind.CellY, "2,0,1,3") => x with { Kind = Kind.CellYPerStep, TimeMajor = false },
                 (Kind.CellStates, "1,0,2") => x with { Kind = Kind.CellStatesBatchMajor },
@@ -372,7 +411,17 @@ public static class OnnxImporter
         {
             Attributes("axis");
             var parts = Enumerable.Range(0, _node.Inputs.Count).Select(In).ToList();
-            if (_node.Attribute("axis")?.I != 0 || parts.Any(p => p.Kind != Kind.CellStates))
+            long axis = _node.Attribute("axis")?.I ?? 0;
+            if (parts is [{ Kind: Kind.DirectionState } f, { Kind: Kind.DirectionState } b] && axis is 1 or -1
+                && f.Entries[0].Stage == b.Entries[0].Stage && f.Entries[0].Direction == 0 && b.Entries[0].Direction == 1)
+            {
+                // torch.cat([h_n[-2], h_n[-1]], dim=1): a Bidirectional layer's concatenated final states.
+                var stage = _stages[f.Entries[0].Stage];
+                Set(0, new Value(Kind.Vectors) { Owner = f.Entries[0].Stage, Steps = false, Features = 2 * stage.Hidden });
+                return;
+            }
+
+            if (axis != 0 || parts.Any(p => p.Kind != Kind.CellStates))
             {
                 Fail("concatenating anything but cells' final states on axis 0 does not map onto Gated's layouts");
             }
@@ -381,6 +430,59 @@ public static class OnnxImporter
         }
 
         private void Cell()
+        {
+            var n = _node;
+            if (n.Attribute("layout")?.I is long layout && layout != 0)
+            {
+                Fail($"attribute 'layout' is {layout}; Gated reads layout 1 only when the cell is the graph's one node");
+            }
+
+            var x = In(0);
+            if (x.Kind == Kind.Sequence && x.Raw)
+            {
+                // The graph input goes straight into a time-major cell (PyTorch's batch_first=False): it is (time, batch, features).
+                _inputTimeMajor = true;
+                x = x with { TimeMajor = true, Raw = false };
+            }
+
+            if (x.Kind != Kind.Sequence || !x.TimeMajor)
+            {
+                Fail("input 'X' is not a time-major (time, batch, features) sequence");
+            }
+
+            Consume(x, n.Label);
+            var stage = ParseCell(x.Features);
+            string[] names = ["X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P"];
+            for (int i = 4; i < n.Inputs.Count; i++)
+            {
+                if (n.Inputs[i].Length == 0)
+                {
+                    continue;
+                }
+
+                var v = In(i);
+                bool zero = v.Kind == Kind.ZeroState || (v.Kind == Kind.Constant && !v.Constant!.FloatData.ContainsAnyExcept(0f) && !v.Constant.Int64Data.ContainsAnyExcept(0L));
+                if (i == 4 || !zero)
+                {
+                    Fail(i == 7
+                        ? "input 'P' holds non-zero peephole weights; Gated's LSTM has no peepholes"
+                        : $"input '{names[i]}' is given and not all zero; in a graph of several nodes Gated reads cells without it (a single-node graph may have it: OnnxImporter.LoadGraph)");
+                }
+            }
+
+            _stages.Add(stage);
+            int owner = _stages.Count - 1;
+            var entries = Enumerable.Range(0, stage.Directions).Select(k => (owner, k)).ToArray();
+            Set(0, new Value(Kind.CellY) { Owner = owner, Steps = true, Features = stage.Hidden, Entries = entries });
+            Set(1, new Value(Kind.CellStates) { Owner = owner, Steps = false, Features = stage.Hidden, Entries = entries });
+            if (n.Outputs.Count > 2)
+            {
+                Set(2, new Value(Kind.ShapeValue));
+            }
+        }
+
+        // The node's attributes and its W, R, B: everything but X, the optional inputs and the layout.
+        private Stage ParseCell(int features)
         {
             var n = _node;
             string op = n.OpType;
@@ -393,31 +495,19 @@ public static class OnnxImporter
                 }
             }
 
-            if (n.Attribute("layout")?.I is long layout && layout != 0)
-            {
-                Fail($"attribute 'layout' is {layout}; Gated reads layout 0");
-            }
-
             if (n.Attribute("input_forget")?.I is long coupled && coupled != 0)
             {
                 Fail("attribute 'input_forget' is 1; Gated's LSTM has independent input and forget gates");
             }
 
-            var x = In(0);
-            if (x.Kind != Kind.Sequence || !x.TimeMajor)
-            {
-                Fail("input 'X' is not a time-major (time, batch, features) sequence");
-            }
-
-            Consume(x, n.Label);
             string direction = n.Attribute("direction")?.S ?? "forward";
             int d = direction switch { "forward" or "reverse" => 1, "bidirectional" => 2, _ => Fail<int>($"attribute 'direction' is '{direction}'") };
             int gates = Gates(op);
             var w = Weights(1, "W");
             var r = Weights(2, "R");
-            if (w.Dims.Length != 3 || w.Dims[0] != d || w.Dims[1] % gates != 0 || w.Dims[1] == 0 || w.Dims[2] != x.Features)
+            if (w.Dims.Length != 3 || w.Dims[0] != d || w.Dims[1] % gates != 0 || w.Dims[1] == 0 || w.Dims[2] != features)
             {
-                Fail($"input 'W' has dims [{string.Join(", ", w.Dims)}], expected [{d}, {gates}·hidden, {x.Features}]");
+                Fail($"input 'W' has dims [{string.Join(", ", w.Dims)}], expected [{d}, {gates}·hidden, {features}]");
             }
 
             int h = (int)(w.Dims[1] / gates);
@@ -443,21 +533,7 @@ public static class OnnxImporter
                 b = bias.FloatData;
             }
 
-            string[] names = ["X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "P"];
-            for (int i = 4; i < n.Inputs.Count; i++)
-            {
-                if (n.Inputs[i].Length == 0)
-                {
-                    continue;
-                }
-
-                if (i == 4 || i == 7 || In(i).Kind != Kind.ZeroState)
-                {
-                    Fail($"input '{names[i]}' is given; Gated reads cells without it (or with zero initial states)");
-                }
-            }
-
-            var stage = new Stage { Op = op, Node = n, Directions = d, Hidden = h, InputSize = x.Features, Direction = direction, W = w.FloatData, R = r.FloatData, B = b };
+            var stage = new Stage { Op = op, Node = n, Directions = d, Hidden = h, InputSize = features, Direction = direction, W = w.FloatData, R = r.FloatData, B = b };
             if (op == "GRU")
             {
                 stage.ResetAfter = (n.Attribute("linear_before_reset")?.I ?? 0) != 0;
@@ -474,21 +550,14 @@ public static class OnnxImporter
                 var want = Enumerable.Repeat(expected, d).SelectMany(e => e);
                 if (!activations.Strings.SequenceEqual(want, StringComparer.OrdinalIgnoreCase))
                 {
-                    Fail($"attribute 'activations' [{string.Join(", ", activations.Strings)}] is not supported by Gated");
+                    string allowed = op == "RNN" ? "Tanh or Relu, the same in both directions" : $"[{string.Join(", ", expected)}] per direction";
+                    Fail($"attribute 'activations' [{string.Join(", ", activations.Strings)}] is not supported by Gated (it reads {allowed})");
                 }
 
                 stage.Relu = op == "RNN" && expected[0] == "Relu";
             }
 
-            _stages.Add(stage);
-            int owner = _stages.Count - 1;
-            var entries = Enumerable.Range(0, d).Select(k => (owner, k)).ToArray();
-            Set(0, new Value(Kind.CellY) { Owner = owner, Steps = true, Features = h, Entries = entries });
-            Set(1, new Value(Kind.CellStates) { Owner = owner, Steps = false, Features = h, Entries = entries });
-            if (n.Outputs.Count > 2)
-            {
-                Set(2, new Value(Kind.ShapeValue));
-            }
+            return stage;
         }
 
         private void Gemm()
@@ -606,7 +675,7 @@ public static class OnnxImporter
             var stage = _stages[entry.Stage];
             if (stage.Directions != 1)
             {
-                Fail("taking one direction's final state of a bidirectional cell does not map onto Gated's layers");
+                return new Value(Kind.DirectionState) { Owner = entry.Stage, Features = stage.Hidden, Entries = [entry] };
             }
 
             return new Value(Kind.Vectors) { Owner = entry.Stage, Steps = false, Features = stage.Hidden };
