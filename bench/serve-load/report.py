@@ -40,8 +40,8 @@ lines = [
     "",
     "One instance per request (`{\"instances\": [x]}` → `{\"predictions\": [[y]]}`), the same JSON body every time. "
     "Ratio = gated's requests/s over the better ORT server's; goal: ≥ 2× at equal or lower p99, no errors. "
-    "`gated serve, DOTNET_PROCESSOR_COUNT=1` is a diagnostic: the same server with Gated's Parallelism.Threads at 1 "
-    "(by default it is the core count, 2 here, so each request's recurrent steps are split over 2 threads).",
+    "`gated serve` runs each request on one core (`--threads 1`, its default); `gated serve --threads 2` is a diagnostic "
+    "that splits each request's recurrent steps over 2 threads.",
     "",
 ]
 result_rows = []
