@@ -140,10 +140,10 @@ public static class OnnxExporter
                 }
 
             case RecurrentLayer recurrent:
-                Check(recurrent, index);
+                Check(g, recurrent, index);
                 return Recurrent(g, [recurrent], recurrent.Options.GoBackwards ? "reverse" : "forward", recurrent.ReturnSequences, x, name);
             case Bidirectional bi:
-                Check(bi.ForwardLayer, index);
+                Check(g, bi.ForwardLayer, index);
                 if (bi.Merge != BidirectionalMerge.Concat)
                 {
                     throw new NotSupportedException($"ONNX export does not cover Bidirectional (layer {index}) with merge {bi.Merge}; only Concat.");
@@ -160,11 +160,17 @@ public static class OnnxExporter
         }
     }
 
-    private static void Check(RecurrentLayer layer, int index)
+    private static void Check(Builder g, RecurrentLayer layer, int index)
     {
         if (layer.Options.Stateful)
         {
             throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} (layer {index}) with stateful: states carried between batches have no ONNX form.");
+        }
+
+        if (g.SequenceLengths is not null && layer.ReturnSequences && !layer.Options.ZeroOutputForMask)
+        {
+            throw new NotSupportedException(
+                $"ONNX export does not cover {layer.TypeName} (layer {index}) with zero_output_for_mask false under a mask: ONNX's sequence_lens outputs zeros at padded steps (ZeroOutputForMask = true does).");
         }
     }
 
