@@ -30,15 +30,24 @@ public static class OnnxExporter
     public const int OpsetVersion = 14;
 
     /// <summary>Writes the model to <paramref name="path"/> (atomically). NotSupportedException names a layer or option ONNX export does not cover.</summary>
-    public static void Save(Sequential model, string path)
+    public static void Save(Sequential model, string path) => Save(model, path, null);
+
+    /// <summary>
+    /// Writes the model to <paramref name="path"/> (atomically) with <paramref name="metadata"/> as the file's
+    /// metadata_props (a forecaster's recipe: <see cref="ForecasterMetadata.Of"/>); read them back with <see cref="OnnxMetadata"/>.
+    /// </summary>
+    public static void Save(Sequential model, string path, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(model);
+        byte[] bytes = ToBytes(model, metadata);
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>The ONNX file's bytes.</summary>
-    public static byte[] ToBytes(Sequential model)
+    public static byte[] ToBytes(Sequential model) => ToBytes(model, null);
+
+    /// <summary>The ONNX file's bytes, with <paramref name="metadata"/> as metadata_props (in ordinal key order, so the bytes are reproducible).</summary>
+    public static byte[] ToBytes(Sequential model, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!model.IsBuilt)
@@ -93,6 +102,11 @@ public static class OnnxExporter
         g.Graph.Outputs.Add(new OnnxValueInfo { Name = "output", ElementType = OnnxTensor.Float, Dims = outputDims });
         var onnx = new OnnxModel { IrVersion = 7, ProducerName = "Gated", ProducerVersion = "1", Graph = g.Graph };
         onnx.OpsetImports.Add(("", OpsetVersion));
+        foreach (var (key, value) in (metadata ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            onnx.MetadataProps.Add(new(key, value));
+        }
+
         return onnx.ToBytes();
     }
 
