@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Times one `gated bench` workload in ONNX Runtime (onnxruntime-node, from tests/onnxruntime/node_modules) and prints
+// Times one `gated bench` workload in ONNX Runtime (onnxruntime-node, from bench/anchors/node_modules) and prints
 // the same JSON fields. Inference and streaming step only: ONNX Runtime doesn't train.
 //
 //   node ort_bench.js MODEL.onnx --cell gru --batch B --steps T --input I --hidden H --layers L --mode infer|step
@@ -9,7 +9,7 @@
 // "h" (1, B, H) (and "c" for LSTM). peak_working_set_bytes is the process peak (resourceUsage().maxRSS).
 'use strict';
 const path = require('path');
-const ort = require(path.join(__dirname, '..', '..', 'tests', 'onnxruntime', 'node_modules', 'onnxruntime-node'));
+const ort = require(path.join(__dirname, 'node_modules', 'onnxruntime-node'));
 
 function parse(argv) {
   const a = { cell: 'gru', batch: 32, steps: 100, input: 1, hidden: 50, layers: 2, mode: 'infer', variant: 'reset-after',

@@ -4,6 +4,7 @@ using Gated.Forecasting;
 using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Serialization;
+using Gated.Serialization.Onnx;
 
 namespace Gated.Cli;
 
@@ -46,6 +47,11 @@ internal static class ConvertCommand
                 // Gated to Gated keeps every metadata string: a forecaster's scaler, window and column stay with it.
                 GatedModelFile.Save(outputPath, model, GatedModelFile.Load(inputPath).Metadata);
             }
+            else if (forecaster && format == ModelFormat.Onnx)
+            {
+                // The ONNX file describes itself: the forecaster's recipe goes into its metadata_props.
+                OnnxExporter.Save(model, outputPath, ForecasterMetadata.Of(GatedModelFile.Load(inputPath).Metadata));
+            }
             else
             {
                 ModelFormats.Save(model, outputPath, format);
@@ -53,7 +59,12 @@ internal static class ConvertCommand
 
             var stdout = parse.InvocationConfiguration.Output;
             stdout.WriteLine($"Converted {inputPath} ({inputFormat}) to {outputPath} ({format}), {model.ParameterCount:N0} parameters");
-            if (forecaster && format != ModelFormat.Gated)
+            if (forecaster && format == ModelFormat.Onnx)
+            {
+                stdout.WriteLine(
+                    $"Note: the forecaster's recipe (window, scaling, calendar features, ...) is in the ONNX file's metadata_props under {ForecasterMetadata.Prefix}*; the graph itself reads and writes scaled values.");
+            }
+            else if (forecaster && format != ModelFormat.Gated)
             {
                 stdout.WriteLine("Note: the forecaster's scaling (and calendar features) are not part of the converted model; it reads and writes scaled values.");
             }

@@ -39,6 +39,21 @@ public static class ForecasterMetadata
     /// <summary>Each series' fitted scaling, as a JSON object keyed by series ("" for a single series).</summary>
     public const string Scalings = "gated.forecast.scalings";
 
+    /// <summary>What every forecaster key starts with.</summary>
+    public const string Prefix = "gated.forecast.";
+
+    /// <summary>
+    /// The forecaster's recipe in a file's metadata: every key under <see cref="Prefix"/> (window, horizon, column,
+    /// scaler or scalings, options, calendar, schema), without the architecture or anything else. An ONNX export carries
+    /// these as its metadata_props.
+    /// </summary>
+    /// <param name="metadata">A model file's metadata.</param>
+    public static Dictionary<string, string> Of(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.Where(p => p.Key.StartsWith(Prefix, StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
+
     /// <summary>Whether a Gated file's metadata marks it as a forecaster (it records a window).</summary>
     /// <param name="metadata">The file's metadata.</param>
     public static bool IsForecaster(IReadOnlyDictionary<string, string> metadata)

@@ -85,7 +85,8 @@ public static class ModelFormats
                 var onnx = OnnxModel.Parse(bytes, path);
                 string opsets = string.Join(", ", onnx.OpsetImports.Select(o => $"{(o.Domain.Length == 0 ? "ai.onnx" : o.Domain)} {o.Version}"));
                 string producer = onnx.ProducerName.Length == 0 ? "an unnamed producer" : $"{onnx.ProducerName} {onnx.ProducerVersion}".Trim();
-                return $"ONNX model (IR version {onnx.IrVersion}, opset {opsets}) written by {producer}";
+                string recipe = onnx.MetadataProps.Any(p => p.Key == ForecasterMetadata.Window) ? ", with a forecaster's recipe in its metadata_props" : "";
+                return $"ONNX model (IR version {onnx.IrVersion}, opset {opsets}) written by {producer}{recipe}";
             case ModelFormat.Gated:
                 var (_, metadata) = SafeTensorsFile.Read(bytes, path);
                 bool forecaster = ForecasterMetadata.IsForecaster(metadata);

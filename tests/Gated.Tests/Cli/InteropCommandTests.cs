@@ -103,6 +103,28 @@ public sealed class InteropCommandTests : IDisposable
         Assert.Equal(original.Stdout, converted.Stdout);
     }
 
+    [Fact]
+    public void AForecasterConvertedToOnnxCarriesItsRecipeAsMetadataProps()
+    {
+        string csv = _folder.File("series.csv", ForecastCommandTests.SeasonalCsv(120));
+        string onnx = _folder.File("fc.onnx");
+        var (code, _, stderr) = CliRunner.Run("forecast", "--csv", csv, "--window", "8", "--units", "4", "--epochs", "1", "--out", _folder.File("out"));
+        Assert.True(code == 0, stderr);
+        string model = Path.Combine(_folder.File("out"), "model.safetensors");
+
+        var converted = CliRunner.Run("convert", model, onnx);
+        Assert.True(converted.ExitCode == 0, converted.Stderr);
+        Assert.Contains("metadata_props", converted.Stdout, StringComparison.Ordinal);
+        var expected = ForecasterMetadata.Of(GatedModelFile.Load(model).Metadata);
+        Assert.Equal("8", expected[ForecasterMetadata.Window]);
+        Assert.Contains(ForecasterMetadata.Scalings, expected.Keys);
+        Assert.DoesNotContain(GatedModelFile.ArchitectureKey, expected.Keys);
+        Assert.Equal(expected.OrderBy(p => p.Key), Gated.Serialization.Onnx.OnnxMetadata.Read(onnx).OrderBy(p => p.Key));
+        // ONNX Runtime reads the same strings (ModelMetadata.CustomMetadataMap).
+        Assert.Equal(expected.OrderBy(p => p.Key), Serialization.Onnx.OnnxRuntime.Metadata(onnx).OrderBy(p => p.Key));
+        Assert.Contains("forecaster's recipe in its metadata_props", CliRunner.Run("inspect", onnx).Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("predict --model {dir}/none.onnx --input {dir}/x.npy --output {dir}/y.npy", "none.onnx")]
     [InlineData("predict --model {dir}/m.safetensors --input {dir}/x.txt --output {dir}/y.npy", "use a .npy or .csv file")]

@@ -5,7 +5,8 @@ namespace Gated.Tests.Reference;
 /// at a time; a subclass supplies one cell step forward and back. What it computes, for sample b:
 ///     processing step s reads time t = s, or t = T − 1 − s with goBackwards (Keras's go_backwards);
 ///     real step:   states_{s+1} = cell(x_t ⊙ m_x, states_s, h_s ⊙ m_h), output_s = h_{s+1};
-///     padded step: states_{s+1} = states_s, output_s = 0 (mask[b, t] = 0, or t ≥ lengths[b]);
+///     padded step: states_{s+1} = states_s, output_s = 0 (mask[b, t] = 0, or t ≥ lengths[b]), or with
+///                  zeroOutputForMask false output_s = output_r of the last real step r &lt; s (0 when there is none);
 /// m_x (B, I) and m_h (B, H) are the already-scaled dropout masks of the sequence (1 when off). The output is
 /// (B, T, H) in processing order with returnSequences, else the final h (B, H). Backward is plain BPTT through
 /// those equations; gradients of the final states may be given. Weights use Gated's names and (Keras) layouts.
@@ -105,6 +106,12 @@ public abstract class ReferenceRecurrent
                 if (!_valid[(b * steps) + s])
                 {
                     _states[b][s + 1] = (double[])previous.Clone();
+                    int source = RepeatedStep(b, s);
+                    for (int j = 0; j < H && ReturnSequences && source >= 0; j++)
+                    {
+                        output[(((b * steps) + s) * H) + j] = _states[b][source + 1][j];
+                    }
+
                     continue;
                 }
 
@@ -168,6 +175,18 @@ public abstract class ReferenceRecurrent
                 for (int j = 0; j < H && ReturnSequences; j++)
                 {
                     dStates[j] += dy[(((b * T) + s) * H) + j];
+                }
+
+                // Every padded step that repeats this step's output adds its output gradient here.
+                for (int later = s + 1; later < T && ReturnSequences; later++)
+                {
+                    if (!_valid[(b * T) + later] && RepeatedStep(b, later) == s)
+                    {
+                        for (int j = 0; j < H; j++)
+                        {
+                            dStates[j] += dy[(((b * T) + later) * H) + j];
+                        }
+                    }
                 }
 
                 var dx = new double[I];
@@ -272,6 +291,25 @@ public abstract class ReferenceRecurrent
         {
             throw new ArgumentException($"{GetType().Name} needs {name} of {length} values.");
         }
+    }
+
+    // The real step whose output padded step s repeats (the last real one before it), or −1 for a zero output.
+    private int RepeatedStep(int b, int s)
+    {
+        if (_run.ZeroOutputForMask)
+        {
+            return -1;
+        }
+
+        for (int r = s - 1; r >= 0; r--)
+        {
+            if (_valid[(b * _steps) + r])
+            {
+                return r;
+            }
+        }
+
+        return -1;
     }
 
     private int TimeOf(int s) => GoBackwards ? _steps - 1 - s : s;

@@ -11,6 +11,9 @@ public sealed record ReferenceRun
 
     public int[]? Lengths { get; init; }
 
+    /// <summary>Keras's zero_output_for_mask: a padded step outputs 0 (true) or the output of the last real step before it (false; 0 if none).</summary>
+    public bool ZeroOutputForMask { get; init; } = true;
+
     /// <summary>(B, I) factors multiplying every step's input (0 or 1/(1 − rate)).</summary>
     public double[]? InputDropoutMask { get; init; }
 

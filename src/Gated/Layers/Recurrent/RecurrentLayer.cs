@@ -256,6 +256,7 @@ public abstract class RecurrentLayer : Layer
         ["dropout"] = Options.Dropout.ToString("R", CultureInfo.InvariantCulture),
         ["recurrent_dropout"] = Options.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture),
         ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
+        ["zero_output_for_mask"] = Options.ZeroOutputForMask ? "true" : "false",
     };
 
     /// <summary>Reads the options that <see cref="BaseConfig"/> wrote.</summary>
@@ -268,6 +269,8 @@ public abstract class RecurrentLayer : Layer
         Dropout = (float)config.Number("dropout", 0, 0.999999),
         RecurrentDropout = (float)config.Number("recurrent_dropout", 0, 0.999999),
         Init = config.Choice("init", ("keras", WeightInit.Keras), ("pytorch", WeightInit.PyTorch)),
+        // Files written before the option existed hold models that output zeros at masked steps.
+        ZeroOutputForMask = !config.Has("zero_output_for_mask") || config.Bool("zero_output_for_mask"),
     };
 
     /// <summary>Checks the per-sample input (time, features), creates the cell with its parameters, and the dropout generator.</summary>
@@ -279,7 +282,7 @@ public abstract class RecurrentLayer : Layer
         }
 
         var cell = CreateCell(inputShape[1], random);
-        _loop = new RecurrentTimeLoop(cell, Units, Options.GoBackwards, ReturnSequences);
+        _loop = new RecurrentTimeLoop(cell, Units, Options.GoBackwards, ReturnSequences, Options.ZeroOutputForMask);
         if (Options.Dropout > 0 || Options.RecurrentDropout > 0)
         {
             _dropoutRandom = new SeededRandom(random.NextUInt64());

@@ -1,6 +1,9 @@
 namespace Gated.Layers.Recurrent;
 
-/// <summary>The options GRU, LSTM and SimpleRNN share, with Keras's meanings and defaults.</summary>
+/// <summary>
+/// The options GRU, LSTM and SimpleRNN share, with Keras's meanings and Keras's defaults except
+/// <see cref="ZeroOutputForMask"/> (true here, false in Keras).
+/// </summary>
 public sealed record RecurrentOptions
 {
     /// <summary>Output every step (batch, time, H) rather than the last one (batch, H).</summary>
@@ -17,6 +20,16 @@ public sealed record RecurrentOptions
 
     /// <summary>Fraction of the previous state's units dropped before the recurrent kernel in training, one mask per sequence.</summary>
     public float RecurrentDropout { get; init; }
+
+    /// <summary>
+    /// Keras's zero_output_for_mask: what a masked (padded) step outputs with <see cref="ReturnSequences"/>. True (Gated's
+    /// default, as PyTorch's packed sequences and ONNX's sequence_lens): zeros. False (Keras's default for a layer on its
+    /// own; the Keras model loader sets it; Keras's Bidirectional forces true): the previous step's output again (zeros before
+    /// the first real step, as Keras's TensorFlow backend), and its gradient flows back to the step it repeats. Either way the
+    /// states carry through a masked step unchanged, and without sequences the output is the final state. Bidirectional's
+    /// backward copy keeps the option; its "previous" step is the later one in time. ONNX export refuses false under a mask.
+    /// </summary>
+    public bool ZeroOutputForMask { get; init; } = true;
 
     /// <summary>Keras's initialisation (the default) or PyTorch's.</summary>
     public WeightInit Init { get; init; } = WeightInit.Keras;

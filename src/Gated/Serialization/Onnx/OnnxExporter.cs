@@ -30,15 +30,24 @@ public static class OnnxExporter
     public const int OpsetVersion = 14;
 
     /// <summary>Writes the model to <paramref name="path"/> (atomically). NotSupportedException names a layer or option ONNX export does not cover.</summary>
-    public static void Save(Sequential model, string path)
+    public static void Save(Sequential model, string path) => Save(model, path, null);
+
+    /// <summary>
+    /// Writes the model to <paramref name="path"/> (atomically) with <paramref name="metadata"/> as the file's
+    /// metadata_props (a forecaster's recipe: <see cref="ForecasterMetadata.Of"/>); read them back with <see cref="OnnxMetadata"/>.
+    /// </summary>
+    public static void Save(Sequential model, string path, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(model);
+        byte[] bytes = ToBytes(model, metadata);
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>The ONNX file's bytes.</summary>
-    public static byte[] ToBytes(Sequential model)
+    public static byte[] ToBytes(Sequential model) => ToBytes(model, null);
+
+    /// <summary>The ONNX file's bytes, with <paramref name="metadata"/> as metadata_props (in ordinal key order, so the bytes are reproducible).</summary>
+    public static byte[] ToBytes(Sequential model, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!model.IsBuilt)
@@ -93,6 +102,11 @@ public static class OnnxExporter
         g.Graph.Outputs.Add(new OnnxValueInfo { Name = "output", ElementType = OnnxTensor.Float, Dims = outputDims });
         var onnx = new OnnxModel { IrVersion = 7, ProducerName = "Gated", ProducerVersion = "1", Graph = g.Graph };
         onnx.OpsetImports.Add(("", OpsetVersion));
+        foreach (var (key, value) in (metadata ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            onnx.MetadataProps.Add(new(key, value));
+        }
+
         return onnx.ToBytes();
     }
 
@@ -140,10 +154,10 @@ public static class OnnxExporter
                 }
 
             case RecurrentLayer recurrent:
-                Check(recurrent, index);
+                Check(g, recurrent, index);
                 return Recurrent(g, [recurrent], recurrent.Options.GoBackwards ? "reverse" : "forward", recurrent.ReturnSequences, x, name);
             case Bidirectional bi:
-                Check(bi.ForwardLayer, index);
+                Check(g, bi.ForwardLayer, index);
                 if (bi.Merge != BidirectionalMerge.Concat)
                 {
                     throw new NotSupportedException($"ONNX export does not cover Bidirectional (layer {index}) with merge {bi.Merge}; only Concat.");
@@ -160,11 +174,17 @@ public static class OnnxExporter
         }
     }
 
-    private static void Check(RecurrentLayer layer, int index)
+    private static void Check(Builder g, RecurrentLayer layer, int index)
     {
         if (layer.Options.Stateful)
         {
             throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} (layer {index}) with stateful: states carried between batches have no ONNX form.");
+        }
+
+        if (g.SequenceLengths is not null && layer.ReturnSequences && !layer.Options.ZeroOutputForMask)
+        {
+            throw new NotSupportedException(
+                $"ONNX export does not cover {layer.TypeName} (layer {index}) with zero_output_for_mask false under a mask: ONNX's sequence_lens outputs zeros at padded steps (ZeroOutputForMask = true does).");
         }
     }
 

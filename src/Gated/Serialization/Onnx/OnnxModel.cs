@@ -3,7 +3,7 @@ using Google.Protobuf;
 
 namespace Gated.Serialization.Onnx;
 
-/// <summary>ONNX ModelProto: IR version, operator set imports, producer and the main graph.</summary>
+/// <summary>ONNX ModelProto: IR version, operator set imports, producer, the main graph and metadata_props.</summary>
 internal sealed class OnnxModel
 {
     public long IrVersion { get; set; }
@@ -15,6 +15,9 @@ internal sealed class OnnxModel
     public List<(string Domain, long Version)> OpsetImports { get; } = [];
 
     public OnnxGraph? Graph { get; set; }
+
+    /// <summary>metadata_props (field 14): StringStringEntryProto key (1), value (2), in file order.</summary>
+    public List<KeyValuePair<string, string>> MetadataProps { get; } = [];
 
     public byte[] ToBytes()
     {
@@ -29,6 +32,15 @@ internal sealed class OnnxModel
             {
                 o.String(1, domain);
                 o.Int64(2, version);
+            });
+        }
+
+        foreach (var (key, value) in MetadataProps)
+        {
+            w.Message(14, e =>
+            {
+                e.String(1, key);
+                e.String(2, value);
             });
         }
 
@@ -74,6 +86,22 @@ internal sealed class OnnxModel
                             }
                         });
                         model.OpsetImports.Add((domain, version));
+                        break;
+                    case 14:
+                        string key = "", value = "";
+                        r.Message("ModelProto.metadata_props", r =>
+                        {
+                            while (r.Next())
+                            {
+                                switch (r.Field)
+                                {
+                                    case 1: key = r.String("StringStringEntryProto.key"); break;
+                                    case 2: value = r.String("StringStringEntryProto.value"); break;
+                                    default: r.Skip(); break;
+                                }
+                            }
+                        });
+                        model.MetadataProps.Add(new(key, value));
                         break;
                     default: r.Skip(); break;
                 }

@@ -18,6 +18,8 @@ namespace Gated.Tests.Layers.Recurrent;
 /// perturbed Forward then sees exactly the masks Backward used.
 /// In float on the layers (as GruGradientCheckTests: ε = 1e-2, tolerance 1e-2 relative with a floor of 0.1 × the
 /// tensor's largest entry); in double on the references (ε = 1e-5, 1e-6 relative, floor 1e-2), which validates them.
+/// The "repeated outputs" scenarios (zero_output_for_mask false) check that a padded step's output gradient reaches the
+/// real step whose output it repeats.
 /// </summary>
 public sealed class RecurrentGradientCheckTests(ITestOutputHelper output)
 {
@@ -35,6 +37,8 @@ public sealed class RecurrentGradientCheckTests(ITestOutputHelper output)
         new Scenario("lengths, last step, states", false, false, true, false, StepSelection.Lengths, 0, 0),
         new Scenario("dropout 0.3, recurrent dropout 0.4, states, final-state gradients", true, false, true, true, StepSelection.All, 0.3f, 0.4f),
         new Scenario("dropout with mask and goBackwards, last step", false, true, false, false, StepSelection.Mask, 0.5f, 0.25f),
+        new Scenario("mask, repeated outputs, states, final-state gradients", true, false, true, true, StepSelection.Mask, 0, 0, ZeroOutputForMask: false),
+        new Scenario("lengths, goBackwards, repeated outputs, dropout", true, true, false, false, StepSelection.Lengths, 0.3f, 0.2f, ZeroOutputForMask: false),
     }.ToDictionary(s => s.Name);
 
     public static TheoryData<string, string> Cases()
@@ -59,6 +63,7 @@ public sealed class RecurrentGradientCheckTests(ITestOutputHelper output)
             data.Add("lstm", merge, "sequence, states, final-state gradients");
             data.Add("gru_reset_after", merge, "sequence, states, final-state gradients");
             data.Add("rnn_tanh_pytorch", merge, "mask, goBackwards, states, final-state gradients");
+            data.Add("gru_reset_after", merge, "mask, repeated outputs, states, final-state gradients");
         }
 
         data.Add("lstm_pytorch", BidirectionalMerge.Concat, "dropout 0.3, recurrent dropout 0.4, states, final-state gradients");
@@ -303,6 +308,7 @@ public sealed class RecurrentGradientCheckTests(ITestOutputHelper output)
                 InitialStates = RecurrentTestSetup.ToDouble(inputs.InitialStates),
                 Mask = inputs.Mask is null ? null : TestData.ToDouble(inputs.Mask.Data),
                 Lengths = inputs.Lengths?.ToArray(),
+                ZeroOutputForMask = sc.ZeroOutputForMask,
             };
             if (state is not null)
             {
@@ -325,9 +331,13 @@ public sealed class RecurrentGradientCheckTests(ITestOutputHelper output)
         throw new InvalidOperationException($"No seed keeps every ReLU pre-activation {ReluMargin} from 0.");
     }
 
-    private sealed record Scenario(string Name, bool ReturnSequences, bool GoBackwards, bool States, bool FinalGradients, StepSelection Steps, float Dropout, float RecurrentDropout)
+    private sealed record Scenario(
+        string Name, bool ReturnSequences, bool GoBackwards, bool States, bool FinalGradients, StepSelection Steps, float Dropout, float RecurrentDropout, bool ZeroOutputForMask = true)
     {
-        public RecurrentOptions Options => new() { ReturnSequences = ReturnSequences, GoBackwards = GoBackwards, Dropout = Dropout, RecurrentDropout = RecurrentDropout };
+        public RecurrentOptions Options => new()
+        {
+            ReturnSequences = ReturnSequences, GoBackwards = GoBackwards, Dropout = Dropout, RecurrentDropout = RecurrentDropout, ZeroOutputForMask = ZeroOutputForMask,
+        };
     }
 
     private sealed record Setup(RecurrentLayer Layer, ulong[]? RandomState, Tensor X, RecurrentInputs Inputs, Tensor W, Tensor?[]? V, ReferenceRecurrent Reference, ReferenceRun Run)

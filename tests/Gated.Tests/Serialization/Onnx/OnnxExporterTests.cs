@@ -48,9 +48,7 @@ public sealed class OnnxExporterTests
         string onnx = folder.File(name + ".onnx");
         OnnxExporter.Save(model, onnx);
         var x = Input(3, 7, model.InputShape[1]);
-        string input = folder.File("input.json", OnnxTestCase.Write(x));
-        using var output = System.Text.Json.JsonDocument.Parse(OnnxRuntime.Run(onnx, input));
-        OnnxTestCase.AssertClose(model.Predict(x), OnnxTestCase.Read(output.RootElement), 1e-5);
+        OnnxTestCase.AssertClose(model.Predict(x), OnnxRuntime.Run(onnx, x), 1e-5);
     }
 
     [Fact]

@@ -33,10 +33,8 @@ public sealed class OnnxMaskedExportTests
         string onnx = folder.File(name + ".onnx");
         OnnxExporter.Save(model, onnx);
         var x = PostPadded([7, 3, 1, 5], steps: 7);
-        string input = folder.File("input.json", OnnxTestCase.Write(x));
-        using var output = System.Text.Json.JsonDocument.Parse(OnnxRuntime.Run(onnx, input));
         var expected = model.Predict(x);
-        OnnxTestCase.AssertClose(expected, OnnxTestCase.Read(output.RootElement), 1e-5);
+        OnnxTestCase.AssertClose(expected, OnnxRuntime.Run(onnx, x), 1e-5);
 
         // The mask matters here: without it Gated's output differs, so the match above is not by accident.
         var unmaskedTokens = x.Clone();

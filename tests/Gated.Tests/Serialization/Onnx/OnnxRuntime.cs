@@ -1,66 +1,46 @@
-using System.Diagnostics;
+using Gated.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace Gated.Tests.Serialization.Onnx;
 
 /// <summary>
-/// Runs tests/onnxruntime/run.js (ONNX Runtime for Node). Missing node or onnxruntime-node is a failure, in CI
-/// and outside it, with the command that installs it: xunit 2 has no run-time skip, and a test that returns
-/// early would report a pass it did not earn.
+/// Runs an ONNX file in ONNX Runtime in this process (the Microsoft.ML.OnnxRuntime package, whose native library for
+/// each platform ships under runtimes/), on one float32 input, and returns its first output. A file ONNX Runtime
+/// rejects fails the test with the runtime's message.
 /// </summary>
 internal static class OnnxRuntime
 {
-    public static string Run(string modelPath, string inputPath)
+    public static Tensor Run(string modelPath, Tensor input)
     {
-        string folder = FindFolder();
-        string install = $"install it with: cd {folder} && npm install --ignore-scripts (needs node >= 18)";
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "onnxruntime-node")))
-        {
-            Assert.Fail($"ONNX Runtime check unavailable: {folder}/node_modules/onnxruntime-node is missing; {install}");
-        }
-
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(folder, "run.js"));
-        start.ArgumentList.Add(modelPath);
-        start.ArgumentList.Add(inputPath);
-        Process process;
+        // One thread: the suite already runs test classes in parallel.
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        InferenceSession session;
         try
         {
-            process = Process.Start(start)!;
+            session = new InferenceSession(modelPath, options);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (OnnxRuntimeException e)
         {
-            Assert.Fail($"ONNX Runtime check unavailable: cannot start node ({e.Message}); {install}");
+            Assert.Fail($"ONNX Runtime rejected {modelPath}: {e.Message}");
             throw;
         }
 
-        using (process)
+        using (session)
         {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("node tests/onnxruntime/run.js did not finish in 120 s");
-            }
-
-            Assert.True(process.ExitCode == 0, $"ONNX Runtime rejected {modelPath}: {stderr.Result}");
-            return stdout.Result;
+            using var value = OrtValue.CreateTensorValueFromMemory(input.Data, [.. input.Shape.Select(d => (long)d)]);
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, [session.InputNames[0]], [value], [session.OutputNames[0]]);
+            var output = results[0];
+            int[] shape = [.. output.GetTensorTypeAndShape().Shape.Select(d => checked((int)d))];
+            return new Tensor(output.GetTensorDataAsSpan<float>().ToArray(), shape);
         }
     }
 
-    private static string FindFolder()
+    /// <summary>The names and values of the file's metadata_props, as ONNX Runtime reads them.</summary>
+    public static IReadOnlyDictionary<string, string> Metadata(string modelPath)
     {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            string candidate = Path.Combine(folder.FullName, "tests", "onnxruntime");
-            if (File.Exists(Path.Combine(candidate, "run.js")))
-            {
-                return candidate;
-            }
-        }
-
-        Assert.Fail($"no folder above {AppContext.BaseDirectory} holds tests/onnxruntime/run.js");
-        return "";
+        using var session = new InferenceSession(modelPath);
+        return new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap);
     }
 }

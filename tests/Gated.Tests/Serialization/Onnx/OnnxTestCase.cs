@@ -4,13 +4,11 @@ using Xunit;
 
 namespace Gated.Tests.Serialization.Onnx;
 
-/// <summary>A tensor as the ONNX fixtures and tests/onnxruntime/run.js write it: {"shape": [...], "data": [...]}.</summary>
+/// <summary>A tensor as the ONNX fixtures write it: {"shape": [...], "data": [...]}.</summary>
 internal static class OnnxTestCase
 {
     public static Tensor Read(JsonElement element) =>
         new([.. element.GetProperty("data").EnumerateArray().Select(v => v.GetSingle())], [.. element.GetProperty("shape").EnumerateArray().Select(v => v.GetInt32())]);
-
-    public static string Write(Tensor tensor) => JsonSerializer.Serialize(new { shape = tensor.Shape, data = tensor.Data });
 
     public static void AssertClose(Tensor expected, Tensor actual, double tolerance)
     {

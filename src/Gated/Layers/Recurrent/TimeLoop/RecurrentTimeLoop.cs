@@ -22,12 +22,16 @@ internal sealed partial class RecurrentTimeLoop
     private readonly ICoupledCell? _coupled;
     private readonly bool _goBackwards;
     private readonly bool _returnSequences;
+    private readonly bool _zeroOutputForMask;
     private readonly Action<int> _forwardSlice;
     private readonly Action<int> _backwardSlice;
     private int _sliceCount = 1;
 
-    /// <summary>A loop for `cell` with H = units, reading the sequence from its end when goBackwards.</summary>
-    public RecurrentTimeLoop(IRecurrentCell cell, int units, bool goBackwards, bool returnSequences)
+    /// <summary>
+    /// A loop for `cell` with H = units, reading the sequence from its end when goBackwards. A padded step outputs
+    /// zeros when zeroOutputForMask, else the previous step's output (Keras's zero_output_for_mask).
+    /// </summary>
+    public RecurrentTimeLoop(IRecurrentCell cell, int units, bool goBackwards, bool returnSequences, bool zeroOutputForMask = true)
     {
         _cell = cell;
         _unitwise = cell as IUnitwiseCell;
@@ -40,6 +44,7 @@ internal sealed partial class RecurrentTimeLoop
         Units = units;
         _goBackwards = goBackwards;
         _returnSequences = returnSequences;
+        _zeroOutputForMask = zeroOutputForMask;
         _forwardSlice = RunForwardSlice;
         _backwardSlice = RunBackwardSlice;
         _forwardUnits = RunForwardUnits;
@@ -106,7 +111,7 @@ internal sealed partial class RecurrentTimeLoop
         }
     }
 
-    /// <summary>Every step's output h (B, T, H) in time order, zero at padded steps; after <see cref="Forward"/>.</summary>
+    /// <summary>Every step's output h (B, T, H) in processing order (zero or repeated at padded steps); after <see cref="Forward"/>.</summary>
     public void CopySequenceOutputs(Span<float> output)
     {
         var w = Work;
@@ -321,6 +326,7 @@ internal sealed partial class RecurrentTimeLoop
         var w = Work;
         var rows = BatchSlice.Part(w.Batch, _sliceCount, slice);
         int block = w.Batch * Units;
+        w.CarriedOutputGradientOf(rows).Clear();
         for (int s = w.Steps - 1; s >= 0; s--)
         {
             BackStep(w, s, rows, _returnSequences ? w.OutputGradients.AsSpan(s * block, block) : default);
@@ -364,7 +370,8 @@ internal sealed partial class RecurrentTimeLoop
         {
             var output = w.Output(s, rows);
             w.State(0, s + 1, rows).CopyTo(output);
-            // Padded rows: the state is carried through and the output is zero.
+            // Padded rows: the state is carried through; the output is zero, or (Keras's zero_output_for_mask false) the
+            // previous step's output, itself zero before the first real step.
             for (int b = rows.Start; b < rows.End; b++)
             {
                 if (valid[(s * w.Batch) + b] == 0)
@@ -375,7 +382,14 @@ internal sealed partial class RecurrentTimeLoop
                         w.State(k, s, rows).Slice(local, h).CopyTo(w.State(k, s + 1, rows).Slice(local, h));
                     }
 
-                    output.Slice(local, h).Clear();
+                    if (_zeroOutputForMask || s == 0)
+                    {
+                        output.Slice(local, h).Clear();
+                    }
+                    else
+                    {
+                        w.Output(s - 1, rows).Slice(local, h).CopyTo(output.Slice(local, h));
+                    }
                 }
             }
         }
@@ -390,12 +404,24 @@ internal sealed partial class RecurrentTimeLoop
         if (!dOutputs.IsEmpty)
         {
             var dOutput = dOutputs.Slice(rows.Start * h, rows.Count * h);
+            var carried = w.CarriedOutputGradientOf(rows);
             for (int b = rows.Start; b < rows.End; b++)
             {
+                int local = (b - rows.Start) * h;
                 if (valid is null || valid[(s * w.Batch) + b] != 0)
                 {
-                    int local = (b - rows.Start) * h;
                     RowMath.Add(dOutput.Slice(local, h), dh.Slice(local, h));
+                    if (!_zeroOutputForMask && valid is not null)
+                    {
+                        // The padded steps after this one repeated its output: their gradients land here.
+                        RowMath.Add(carried.Slice(local, h), dh.Slice(local, h));
+                        carried.Slice(local, h).Clear();
+                    }
+                }
+                else if (!_zeroOutputForMask)
+                {
+                    // A repeated output's gradient flows to the step it repeats (lost before the first real step: a constant zero).
+                    RowMath.Add(dOutput.Slice(local, h), carried.Slice(local, h));
                 }
             }
         }

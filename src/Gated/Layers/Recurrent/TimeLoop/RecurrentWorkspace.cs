@@ -65,6 +65,12 @@ internal sealed class RecurrentWorkspace
     /// <summary>Per state kind: gradients of padded rows held aside while the cell runs a step back, (B, H).</summary>
     public float[][] HeldGradients { get; private set; } = [];
 
+    /// <summary>
+    /// Output gradients of padded steps not yet passed on, (B, H): with zero_output_for_mask false a padded step repeats
+    /// the previous output, so its gradient belongs to the last real step before it.
+    /// </summary>
+    public float[] CarriedOutputGradients { get; private set; } = [];
+
     /// <summary>dLoss/d(recurrent input) of the current step, (B, H).</summary>
     public float[] RecurrentInputGradient { get; private set; } = [];
 
@@ -162,6 +168,7 @@ internal sealed class RecurrentWorkspace
         StateGradients = EnsureAll(StateGradients, stateCount, block);
         HeldGradients = EnsureAll(HeldGradients, stateCount, block);
         RecurrentInputGradient = Ensure(RecurrentInputGradient, block);
+        CarriedOutputGradients = Ensure(CarriedOutputGradients, block);
         Scratch = Ensure(Scratch, block);
         CombinedBias = Ensure(CombinedBias, GateWidth);
         if (training)
@@ -207,6 +214,8 @@ internal sealed class RecurrentWorkspace
     public Span<float> StateGradient(int k, BatchSlice rows) => StateGradients[k].AsSpan(rows.Start * Units, rows.Count * Units);
 
     public Span<float> HeldGradient(int k, BatchSlice rows) => HeldGradients[k].AsSpan(rows.Start * Units, rows.Count * Units);
+
+    public Span<float> CarriedOutputGradientOf(BatchSlice rows) => CarriedOutputGradients.AsSpan(rows.Start * Units, rows.Count * Units);
 
     public Span<float> RecurrentInputGradientOf(BatchSlice rows) => RecurrentInputGradient.AsSpan(rows.Start * Units, rows.Count * Units);
 
