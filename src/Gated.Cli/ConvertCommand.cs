@@ -68,7 +68,7 @@ internal static class ConvertCommand
     {
         if (format != ModelFormat.PyTorchStateDict && (parse.Given(head) || parse.Given(nonlinearity)))
         {
-            string kind = format == ModelFormat.Onnx ? "an ONNX model" : "a Gated model";
+            string kind = format switch { ModelFormat.Onnx => "an ONNX model", ModelFormat.Keras => "a Keras model", _ => "a Gated model" };
             throw new UsageException($"--head-on and --nonlinearity apply when {what} is a PyTorch state_dict, not {kind}");
         }
     }

@@ -26,7 +26,9 @@ Layouts followed (keras-team/keras):
 
 Masks follow Keras 3's RNN defaults (zero_output_for_mask=False, keras/src/backend/*/rnn.py): at a masked step the
 states carry through and a return_sequences output repeats the previous step's output (zeros before the first
-valid one); the last output is the last valid step's. Masking zeroes the masked steps' features it passes on.
+valid one); the last output is the last valid step's. Bidirectional forces zero_output_for_mask=return_sequences on
+both of its layers (keras/src/layers/rnn/bidirectional.py, force_zero_output_for_mask), so there masked steps output
+zeros. Masking zeroes the masked steps' features it passes on.
 
 Each fixture NAME writes NAME.keras or NAME.h5, NAME_x.npy (inputs; token ids as float32) and NAME_y.npy.
 The weights come from a seeded numpy generator, so rerunning gives the same arrays (the zip's dates differ).
@@ -109,8 +111,8 @@ def simple_rnn_step(w, activation):
     return step, [H]
 
 
-def run_rnn(step_and_sizes, x, mask, return_sequences, go_backwards):
-    """keras.ops.rnn with zero_output_for_mask=False: masked steps keep the states and repeat the last output."""
+def run_rnn(step_and_sizes, x, mask, return_sequences, go_backwards, zero_output_for_mask=False):
+    """keras.ops.rnn: masked steps keep the states and repeat the last output, or output zeros with zero_output_for_mask."""
     step, sizes = step_and_sizes
     B, T = x.shape[:2]
     if go_backwards:
@@ -123,7 +125,7 @@ def run_rnn(step_and_sizes, x, mask, return_sequences, go_backwards):
         out, new_states = step(x[:, t], states)
         if mask is not None:
             m = mask[:, t][:, None]
-            out = np.where(m, out, previous)
+            out = np.where(m, out, 0.0 if zero_output_for_mask else previous)
             new_states = [np.where(m, n, s) for n, s in zip(new_states, states)]
         previous, states = out, new_states
         outputs.append(out)
@@ -344,11 +346,11 @@ def k3_embedding_bigru_masked():
     ids = np.array([[3, 7, 1, 11, 2, 5], [4, 9, 2, 0, 0, 0], [8, 0, 0, 0, 0, 0]], dtype=np.float64)
     mask = ids != 0
     e = emb[ids.astype(int)]
-    forward = run_rnn(gru_step(fw, True), e, mask, True, False)
-    backward = run_rnn(gru_step(bw, True), e, mask, True, True)[:, ::-1]
+    forward = run_rnn(gru_step(fw, True), e, mask, True, False, zero_output_for_mask=True)
+    backward = run_rnn(gru_step(bw, True), e, mask, True, True, zero_output_for_mask=True)[:, ::-1]
     y = sigmoid((forward + backward) @ dk + db)
     shape = [None, T]
-    inner = rnn_config3("GRU", "gru", 3, return_sequences=True)
+    inner = rnn_config3("GRU", "gru", 3, return_sequences=True, zero_output_for_mask=True)
     config = sequential3([
         input3(shape, "int32"),
         layer3("Embedding", {"name": "embedding", "trainable": True, "dtype": dtype3(), "input_dim": V, "output_dim": 4,
@@ -369,6 +371,34 @@ def k3_embedding_bigru_masked():
     })
     save_io("k3_embedding_bigru_masked", ids, y)
     np.save(os.path.join(OUT, "k3_embedding_bigru_masked_mask.npy"), mask.astype(np.float32))
+
+
+def k3_gru_masked_sequences():
+    """Masking → GRU (sequences, zero_output_for_mask=False) → TimeDistributed(Dense): masked steps repeat the last output."""
+    B, T, I = 3, 5, 2
+    g = rnn_weights(3, I, 3, (2, 9))
+    dk, db = uniform(3, 2), uniform(2)
+    x = padded(B, T, I, [5, 2, 4])
+    x[0, 2] = -1.0  # a masked step inside a sequence (mask_value -1)
+    x[1, 2:] = -1.0
+    x[2, 4:] = -1.0
+    mask = np.any(x != -1.0, axis=-1)
+    h = run_rnn(gru_step(g, True), x * mask[..., None], mask, True, False)
+    y = h @ dk + db
+    shape = [None, T, I]
+    config = sequential3([
+        input3(shape),
+        layer3("Masking", {"name": "masking", "trainable": True, "dtype": dtype3(), "mask_value": -1.0}, shape),
+        layer3("GRU", rnn_config3("GRU", "gru", 3, return_sequences=True), shape),
+        layer3("TimeDistributed", {"name": "time_distributed", "trainable": True, "dtype": dtype3(),
+                                   "layer": layer3("Dense", dense_config3("dense", 2))}, [None, T, 3]),
+    ], shape)
+    write_keras3("k3_gru_masked_sequences", config, {
+        "layers/masking": [], "layers/gru": [], "layers/gru/cell": f32(g),
+        "layers/time_distributed": [], "layers/time_distributed/layer": f32([dk, db]),
+    })
+    save_io("k3_gru_masked_sequences", x, y)
+    np.save(os.path.join(OUT, "k3_gru_masked_sequences_mask.npy"), mask.astype(np.float32))
 
 
 def k3_unsupported():
@@ -491,6 +521,7 @@ if __name__ == "__main__":
     k3_lstm_masking()
     k3_simple_rnn_bidirectional()
     k3_embedding_bigru_masked()
+    k3_gru_masked_sequences()
     k3_unsupported()
     k2_gru_bilstm()
     k2_embedding_gru()
