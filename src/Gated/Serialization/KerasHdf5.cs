@@ -57,7 +57,7 @@ internal sealed class KerasHdf5 : IDisposable
         }
 
         var attribute = target.Attribute(name);
-        return attribute.Type.Class == H5DataTypeClass.String ? attribute.Read<string>() : null;
+        return IsString(attribute) ? attribute.Read<string>() : null;
     });
 
     /// <summary>A string-array attribute (Keras 2's layer_names, weight_names); empty when absent or empty.</summary>
@@ -71,13 +71,17 @@ internal sealed class KerasHdf5 : IDisposable
 
         var attribute = target.Attribute(name);
         // Keras writes an empty list as np.asarray([]), a float64 array of no elements.
-        if (attribute.Type.Class != H5DataTypeClass.String || attribute.Space.Dimensions.Aggregate(1UL, (a, d) => a * d) == 0)
+        if (!IsString(attribute) || attribute.Space.Dimensions.Aggregate(1UL, (a, d) => a * d) == 0)
         {
             return [];
         }
 
         return attribute.Read<string[]>();
     });
+
+    // h5py writes str and bytes as variable-length strings (class VariableLength), numpy "S" arrays as fixed-length ones.
+    private static bool IsString(IH5Attribute attribute) =>
+        attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength;
 
     private static T Guard<T>(string source, Func<T> read)
     {
