@@ -12,7 +12,7 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("IN") { Description = "a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", Arity = ArgumentArity.ZeroOrOne };
+        var input = new Argument<string>("IN") { Description = "a Gated model (.safetensors), an ONNX model (.onnx), a PyTorch state_dict (.safetensors) or a Keras model (.keras, Keras 2 .h5)", Arity = ArgumentArity.ZeroOrOne };
         var output = new Argument<string>("OUT") { Description = "the file to write, in the format of --to", Arity = ArgumentArity.ZeroOrOne };
         var to = Flags.Choice<ModelFormat?>("--to", null, [("gated", ModelFormat.Gated), ("pytorch", ModelFormat.PyTorchStateDict), ("onnx", ModelFormat.Onnx)],
             "the format of OUT (default: onnx for .onnx, otherwise gated)");
