@@ -13,7 +13,7 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("IN") { Description = "a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", Arity = ArgumentArity.ZeroOrOne };
+        var input = new Argument<string>("IN") { Description = "a Gated model (.safetensors), an ONNX model (.onnx), a PyTorch state_dict (.safetensors) or a Keras model (.keras, Keras 2 .h5)", Arity = ArgumentArity.ZeroOrOne };
         var output = new Argument<string>("OUT") { Description = "the file to write, in the format of --to", Arity = ArgumentArity.ZeroOrOne };
         var to = Flags.Choice<ModelFormat?>("--to", null, [("gated", ModelFormat.Gated), ("pytorch", ModelFormat.PyTorchStateDict), ("onnx", ModelFormat.Onnx)],
             "the format of OUT (default: onnx for .onnx, otherwise gated)");
@@ -79,7 +79,7 @@ internal static class ConvertCommand
     {
         if (format != ModelFormat.PyTorchStateDict && (parse.Given(head) || parse.Given(nonlinearity)))
         {
-            string kind = format == ModelFormat.Onnx ? "an ONNX model" : "a Gated model";
+            string kind = format switch { ModelFormat.Onnx => "an ONNX model", ModelFormat.Keras => "a Keras model", _ => "a Gated model" };
             throw new UsageException($"--head-on and --nonlinearity apply when {what} is a PyTorch state_dict, not {kind}");
         }
     }

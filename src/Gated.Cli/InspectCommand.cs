@@ -8,7 +8,7 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var path = new Argument<string>("MODEL") { Description = "a Gated, ONNX or PyTorch state_dict model file", Arity = ArgumentArity.ZeroOrOne };
+        var path = new Argument<string>("MODEL") { Description = "a Gated, ONNX, PyTorch state_dict or Keras (.keras, .h5) model file", Arity = ArgumentArity.ZeroOrOne };
         var head = ConvertCommand.HeadOption("when MODEL is a state_dict: its Linear head reads the last step or every step");
         var nonlinearity = ConvertCommand.NonlinearityOption("when MODEL is a state_dict of nn.RNN");
         var command = new Command("inspect", "describe a model file: origin, layers, parameter counts") { path, head, nonlinearity };

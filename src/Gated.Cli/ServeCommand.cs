@@ -13,7 +13,7 @@ internal static class ServeCommand
     {
         var models = new Option<string[]>("--model")
         {
-            Description = "a model to serve, NAME=PATH (Gated, ONNX or PyTorch state_dict file; a forecaster also answers :forecast); repeat for more",
+            Description = "a model to serve, NAME=PATH (Gated, ONNX, PyTorch state_dict or Keras file; a forecaster also answers :forecast); repeat for more",
             HelpName = "NAME=PATH",
             AllowMultipleArgumentsPerToken = false,
             Arity = ArgumentArity.OneOrMore,

@@ -3,7 +3,7 @@ namespace Gated.Serving;
 /// <summary>What <see cref="GatedServer"/> serves and its limits.</summary>
 public sealed record ServeOptions
 {
-    /// <summary>The models to serve: name (as in the URL) → model file (Gated, ONNX or PyTorch state_dict; a forecaster's Gated file also serves forecasts).</summary>
+    /// <summary>The models to serve: name (as in the URL) → model file (Gated, ONNX, PyTorch state_dict or Keras; a forecaster's Gated file also serves forecasts).</summary>
     public required IReadOnlyDictionary<string, string> Models { get; init; }
 
     /// <summary>The address to listen on; loopback by default.</summary>

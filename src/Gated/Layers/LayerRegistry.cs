@@ -20,6 +20,7 @@ public static class LayerRegistry
         Register<MonotoneQuantiles>();
         Register<Dropout>();
         Register<Embedding>();
+        Register<Masking>();
         Register<TimeDistributed>();
         Register<Gru>();
         Register<Lstm>();

@@ -11,6 +11,27 @@ internal static class FileSniffer
 {
     private static ReadOnlySpan<byte> NpyMagic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    private static ReadOnlySpan<byte> ZipMagic => [(byte)'P', (byte)'K', 3, 4];
+
+    private static ReadOnlySpan<byte> Hdf5Magic => [0x89, (byte)'H', (byte)'D', (byte)'F', (byte)'\r', (byte)'\n', 0x1a, (byte)'\n'];
+
+    /// <summary>Whether the bytes begin as a zip archive (a .keras file is one).</summary>
+    public static bool IsZip(ReadOnlySpan<byte> bytes) => bytes.StartsWith(ZipMagic);
+
+    /// <summary>Whether the bytes hold an HDF5 superblock signature: at 0, or after a user block of 512, 1024, 2048, ... bytes.</summary>
+    public static bool IsHdf5(ReadOnlySpan<byte> bytes)
+    {
+        for (long offset = 0; offset + 8 <= bytes.Length; offset = offset == 0 ? 512 : offset * 2)
+        {
+            if (bytes[(int)offset..].StartsWith(Hdf5Magic))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the bytes begin as a safetensors file: a header length that fits, then a JSON object.</summary>
     public static bool LooksLikeSafeTensors(ReadOnlySpan<byte> bytes)
     {
@@ -23,9 +44,19 @@ internal static class FileSniffer
         return headerLength >= 2 && headerLength <= (ulong)(bytes.Length - 8) && bytes[8] == (byte)'{';
     }
 
-    /// <summary>"an ONNX model", "a .npy array", "a text file (CSV?)", or null when the content is none of these.</summary>
+    /// <summary>"an ONNX model", "a .npy array", "a zip archive", "an HDF5 file", "a text file (CSV?)", or null when the content is none of these.</summary>
     public static string? Describe(byte[] bytes)
     {
+        if (IsZip(bytes))
+        {
+            return "a zip archive";
+        }
+
+        if (IsHdf5(bytes))
+        {
+            return "an HDF5 file";
+        }
+
         if (bytes.AsSpan().StartsWith(NpyMagic))
         {
             return "a .npy array";

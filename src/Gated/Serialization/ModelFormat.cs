@@ -11,4 +11,7 @@ public enum ModelFormat
 
     /// <summary>An ONNX model (opset 14 GRU/LSTM/RNN graphs, as torch.onnx.export writes them).</summary>
     Onnx,
+
+    /// <summary>A Keras model file, read only: Keras 3's .keras zip or Keras 2's .h5 (HDF5 with model_config), see <see cref="KerasModelFile"/>.</summary>
+    Keras,
 }

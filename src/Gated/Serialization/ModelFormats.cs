@@ -7,8 +7,9 @@ namespace Gated.Serialization;
 
 /// <summary>
 /// One entry point for every model format: tells a file's format, loads it as a Sequential, writes a model in
-/// any format. Formats are told by content: ONNX protobuf, or safetensors, which is a Gated model when its
-/// metadata holds the architecture, otherwise a PyTorch state_dict.
+/// any format. Formats are told by content: ONNX protobuf; a Keras model (a .keras zip with config.json, or an HDF5
+/// file, Keras 2's .h5); or safetensors, which is a Gated model when its metadata holds the architecture, otherwise a
+/// PyTorch state_dict.
 /// </summary>
 public static class ModelFormats
 {
@@ -26,6 +27,12 @@ public static class ModelFormats
         }
 
         byte[] bytes = File.ReadAllBytes(path);
+        if (FileSniffer.IsZip(bytes) || FileSniffer.IsHdf5(bytes))
+        {
+            // KerasModelFile.Load names what a zip or an HDF5 file lacks (config.json, model_config).
+            return ModelFormat.Keras;
+        }
+
         if (!FileSniffer.LooksLikeSafeTensors(bytes))
         {
             if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || FileSniffer.IsOnnx(bytes))
@@ -34,8 +41,8 @@ public static class ModelFormats
             }
 
             throw new ModelFormatException(FileSniffer.Describe(bytes) is { } kind
-                ? $"{path}: this is {kind}, not a model file (Gated, ONNX or PyTorch state_dict)."
-                : $"{path}: not a model file: neither safetensors (Gated, PyTorch state_dict) nor ONNX.");
+                ? $"{path}: this is {kind}, not a model file (Gated, ONNX, PyTorch state_dict or Keras)."
+                : $"{path}: not a model file: neither safetensors (Gated, PyTorch state_dict), ONNX nor Keras (.keras, .h5).");
         }
 
         var (_, metadata) = SafeTensorsFile.Read(bytes, path);
@@ -51,6 +58,7 @@ public static class ModelFormats
         {
             ModelFormat.Gated => GatedModelFile.Load(path).Model,
             ModelFormat.PyTorchStateDict => PyTorchStateDict.Load(path, head, nonlinearity),
+            ModelFormat.Keras => KerasModelFile.Load(path),
             _ => OnnxImporter.Load(path),
         };
 
@@ -69,6 +77,8 @@ public static class ModelFormats
             case ModelFormat.Onnx:
                 OnnxExporter.Save(model, path);
                 break;
+            case ModelFormat.Keras:
+                throw new NotSupportedException("Gated reads Keras model files but does not write them; write ONNX, a PyTorch state_dict or a Gated model.");
             default:
                 throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown model format.");
         }
@@ -78,6 +88,11 @@ public static class ModelFormats
     public static string DescribeOrigin(string path)
     {
         var format = Detect(path);
+        if (format == ModelFormat.Keras)
+        {
+            return KerasModelFile.DescribeOrigin(path);
+        }
+
         byte[] bytes = File.ReadAllBytes(path);
         switch (format)
         {

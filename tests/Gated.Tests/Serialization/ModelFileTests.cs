@@ -133,7 +133,7 @@ public sealed class ModelFileTests : IDisposable
 
         string csv = _folder.File("series.safetensors", "date,temp\n2020-01-01,1.5\n");
         e = Assert.Throws<ModelFormatException>(() => ModelFormats.Detect(csv));
-        Assert.Equal($"{csv}: this is a text file (CSV?), not a model file (Gated, ONNX or PyTorch state_dict).", e.Message);
+        Assert.Equal($"{csv}: this is a text file (CSV?), not a model file (Gated, ONNX, PyTorch state_dict or Keras).", e.Message);
 
         string npy = _folder.File("x.safetensors");
         NpyFile.Write(npy, new Tensor([1f, 2f], [2]));
