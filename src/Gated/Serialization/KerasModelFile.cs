@@ -392,7 +392,6 @@ public static class KerasModelFile
             // Keras's default is zero_output_for_mask=False (masked steps repeat the last output); Bidirectional forces
             // it to return_sequences on both of its layers, so there masked steps output zeros (Gated's default).
             bool zeroOutputForMask = insideBidirectional ? returnSequences : spec.Bool("zero_output_for_mask", false);
-            _ = zeroOutputForMask;
             var options = new RecurrentOptions
             {
                 ReturnSequences = returnSequences,

@@ -7,7 +7,7 @@ References come from the numpy reference implementations ONNX ships with its ope
 onnx/backend/test/case/node/gru.py (GRU_Helper), lstm.py (LSTM_Helper), rnn.py (RNN_Helper). Those run one forward
 direction in layout 0 without sequence_lens; reverse and bidirectional are built from them on the flipped sequence,
 layout 1 by transposing, sequence_lens by running each batch row on its own prefix (padding steps are zero in Y).
-Every model is also run in ONNX Runtime (run_ort_all.js, onnxruntime-node from tests/onnxruntime) and must agree to 1e-5;
+Every model is also run in ONNX Runtime (run_ort_all.js, onnxruntime-node from bench/anchors) and must agree to 1e-5;
 cases ONNX Runtime does not run are named in `ort_skipped` in their JSON. Cases with `"refused"` hold the one-line
 message Gated gives instead of reading them."""
 import json

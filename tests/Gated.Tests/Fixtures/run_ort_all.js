@@ -1,9 +1,9 @@
-// Runs an ONNX model in ONNX Runtime (onnxruntime-node from tests/onnxruntime) on named inputs and prints every output.
+// Runs an ONNX model in ONNX Runtime (onnxruntime-node from bench/anchors: cd bench/anchors && npm ci --ignore-scripts) on named inputs and prints every output.
 // usage: node run_ort_all.js MODEL.onnx INPUTS.json   where INPUTS.json is {"NAME": {"shape": [...], "data": [...], "type": "float32"|"int32"}, ...}
 // prints {"NAME": {"shape": [...], "data": [...]}, ...} on stdout. Used by make_onnx_operator_fixtures.py.
 const fs = require('fs');
 const path = require('path');
-const ort = require(path.join(__dirname, '..', '..', 'onnxruntime', 'node_modules', 'onnxruntime-node'));
+const ort = require(path.join(__dirname, '..', '..', '..', 'bench', 'anchors', 'node_modules', 'onnxruntime-node'));
 
 async function main() {
   const [modelPath, inputPath] = process.argv.slice(2);
