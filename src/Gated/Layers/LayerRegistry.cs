@@ -18,6 +18,8 @@ public static class LayerRegistry
         Register<Dense>();
         Register<Activation>();
         Register<MonotoneQuantiles>();
+        Register<TimeMean>();
+        Register<LastStep>();
         Register<Dropout>();
         Register<Embedding>();
         Register<Masking>();

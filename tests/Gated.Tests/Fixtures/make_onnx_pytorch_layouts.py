@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """torch.onnx.export of nn.GRU/LSTM/RNN with batch_first False (PyTorch's default, time-major input) and True, with and
 without dynamic axes, and the usual heads: out[-1] / out[:, -1], h_n[-1], torch.cat([h_n[-2], h_n[-1]], 1) on a
-bidirectional layer, the whole sequence, and two heads Gated refuses (mean over time, out[:, -1] of a bidirectional layer).
+bidirectional layer, the whole sequence, the mean over time (out.mean(dim=1) / out.mean(dim=0), Gated's TimeMean) and
+out[:, -1] / out[-1] of a bidirectional layer (Gated's LastStep after a Bidirectional returning sequences).
 Writes tests/Gated.Tests/Fixtures/onnx-pytorch/NAME.onnx and NAME.json: {"input", "output"} in the graph's own layout
 (PyTorch's outputs are the reference), or {"refused": message}. Run with /usr/bin/python3 (Debian's python3-torch 1.13)."""
 import json
@@ -30,6 +31,10 @@ class Head(nn.Module):
             y = torch.cat([h[-2], h[-1]], dim=1)
         elif self.kind == "mean":
             y = out.mean(dim=1 if first else 0)
+        elif self.kind == "mean_keepdim":
+            y = out.mean(dim=1 if first else 0, keepdim=True)
+        elif self.kind == "mean_features":
+            return out.mean(dim=2)
         else:
             return self.head(out)
         return self.head(y)
@@ -64,10 +69,20 @@ def main():
     export("lstm_batch_first_static_hn", nn.LSTM, "hn", True, False)
     export("rnn_time_major_static_last", nn.RNN, "last", False, False)
     export("rnn_batch_first_dynamic_cat_bidirectional", nn.RNN, "cat", True, True, bidirectional=True)
-    export("gru_time_major_dynamic_mean", nn.GRU, "mean", False, True,
-           refused="node '/ReduceMean' (ReduceMean): is an operator Gated does not read")
-    export("gru_batch_first_static_last_bidirectional", nn.GRU, "last", True, False, bidirectional=True,
-           refused="node '/Gather' (Gather): taking the last step maps onto Gated only for the output of a forward (one-direction) GRU, LSTM or RNN")
+    export("gru_time_major_dynamic_mean", nn.GRU, "mean", False, True)
+    export("gru_batch_first_static_last_bidirectional", nn.GRU, "last", True, False, bidirectional=True)
+    export("gru_batch_first_dynamic_mean", nn.GRU, "mean", True, True)
+    export("lstm_time_major_dynamic_mean", nn.LSTM, "mean", False, True)
+    export("lstm_batch_first_dynamic_mean", nn.LSTM, "mean", True, True)
+    export("gru_batch_first_dynamic_mean_bidirectional", nn.GRU, "mean", True, True, bidirectional=True)
+    export("gru_batch_first_dynamic_last_bidirectional", nn.GRU, "last", True, True, bidirectional=True)
+    export("gru_time_major_dynamic_last_bidirectional", nn.GRU, "last", False, True, bidirectional=True)
+    export("lstm_batch_first_dynamic_last_bidirectional", nn.LSTM, "last", True, True, bidirectional=True)
+    export("lstm_time_major_dynamic_last_bidirectional", nn.LSTM, "last", False, True, bidirectional=True)
+    export("gru_batch_first_dynamic_mean_keepdim", nn.GRU, "mean_keepdim", True, True,
+           refused="node '/ReduceMean' (ReduceMean): attribute 'keepdims' is not 0; Gated's TimeMean drops the time axis")
+    export("gru_batch_first_dynamic_mean_features", nn.GRU, "mean_features", True, True,
+           refused="node '/ReduceMean' (ReduceMean): attribute 'axes' [2] is not the time axis (1); Gated averages over time only")
 
 
 if __name__ == "__main__":

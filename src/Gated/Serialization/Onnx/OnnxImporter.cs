@@ -253,6 +253,7 @@ public static partial class OnnxImporter
                 case "Gather": Gather(); return;
                 case "Slice": Slice(); return;
                 case "Reshape": Reshape(); return;
+                case "ReduceMean": ReduceMean(); return;
                 case "GRU" or "LSTM" or "RNN": Cell(); return;
                 case "Gemm": Gemm(); return;
                 case "MatMul": MatMul(); return;
@@ -659,15 +660,51 @@ public static partial class OnnxImporter
             Set(0, x with { Owner = _stages.Count - 1, AfterMatMul = false });
         }
 
-        // Y[-1] of a forward cell is its final state; any other sequence's last step has no Gated layer.
+        // Y[-1] of a forward cell is its final state (the cell stops returning sequences); a bidirectional cell's
+        // concatenated Y at step T is the forward h_T beside the backward direction's first step, which a LastStep
+        // layer after the cell (returning sequences) takes. Any other sequence's last step has no Gated layer.
         private Value LastStep(Value sequence)
         {
+            if (sequence.Owner >= 0 && sequence.Steps && _stages[sequence.Owner] is { Op: "GRU" or "LSTM" or "RNN", Directions: 2 })
+            {
+                Consume(sequence, _node.Label);
+                _stages.Add(new Stage { Op = "LastStep", Node = _node });
+                return sequence with { Owner = _stages.Count - 1, Steps = false, AfterMatMul = false };
+            }
+
             if (sequence.Owner < 0 || !sequence.Steps || _stages[sequence.Owner] is not { Op: "GRU" or "LSTM" or "RNN", Directions: 1, Direction: "forward" })
             {
-                Fail("taking the last step maps onto Gated only for the output of a forward (one-direction) GRU, LSTM or RNN");
+                Fail("taking the last step maps onto Gated only for the output of a forward (one-direction) or bidirectional GRU, LSTM or RNN");
             }
 
             return sequence with { Steps = false };
+        }
+
+        // out.mean(dim=time) of a sequence: a TimeMean layer after it (a cell before it returns sequences).
+        private void ReduceMean()
+        {
+            Attributes("axes", "keepdims", "noop_with_empty_axes");
+            var x = In(0);
+            long[] axes = Axes();
+            int timeAxis = x.TimeMajor ? 0 : 1;
+            if (x.Kind != Kind.Sequence || x.Raw || x.Owner < 0)
+            {
+                Fail("input 'data' is not a sequence computed by the layers");
+            }
+
+            if (axes is not [var a] || (a != timeAxis && a != timeAxis - 3))
+            {
+                Fail($"attribute 'axes' [{string.Join(", ", axes)}] is not the time axis ({timeAxis}); Gated averages over time only");
+            }
+
+            if ((_node.Attribute("keepdims")?.I ?? 1) != 0)
+            {
+                Fail("attribute 'keepdims' is not 0; Gated's TimeMean drops the time axis");
+            }
+
+            Consume(x, _node.Label);
+            _stages.Add(new Stage { Op = "TimeMean", Node = _node });
+            Set(0, new Value(Kind.Vectors) { Owner = _stages.Count - 1, Features = x.Features });
         }
 
         private Value LastState((int Stage, int Direction) entry)
@@ -717,6 +754,8 @@ public static partial class OnnxImporter
                 {
                     "Dense" => new Dense(s.Units),
                     "Activation" => new Activation(s.Activation!.Value),
+                    "TimeMean" => new TimeMean(),
+                    "LastStep" => new LastStep(),
                     _ => s.Directions == 2 ? new Bidirectional(NewCell(s, false)) : NewCell(s, s.Direction == "reverse"),
                 });
             }

@@ -8,7 +8,8 @@ namespace Gated.Tests.Serialization.Onnx;
 
 /// <summary>
 /// torch.onnx.export with batch_first False and True, static and dynamic axes, and the usual heads
-/// (Fixtures/make_onnx_pytorch_layouts.py): run in Gated in the graph's own layout as in PyTorch, or refused in one line.
+/// (Fixtures/make_onnx_pytorch_layouts.py), among them the mean over time (TimeMean) and the last step of a bidirectional
+/// layer (LastStep): run in Gated in the graph's own layout as in PyTorch, or refused in one line.
 /// </summary>
 public sealed class OnnxPyTorchLayoutTests
 {
@@ -24,6 +25,16 @@ public sealed class OnnxPyTorchLayoutTests
     [InlineData("rnn_batch_first_dynamic_cat_bidirectional")]
     [InlineData("gru_time_major_dynamic_mean")]
     [InlineData("gru_batch_first_static_last_bidirectional")]
+    [InlineData("gru_batch_first_dynamic_mean")]
+    [InlineData("lstm_time_major_dynamic_mean")]
+    [InlineData("lstm_batch_first_dynamic_mean")]
+    [InlineData("gru_batch_first_dynamic_mean_bidirectional")]
+    [InlineData("gru_batch_first_dynamic_last_bidirectional")]
+    [InlineData("gru_time_major_dynamic_last_bidirectional")]
+    [InlineData("lstm_batch_first_dynamic_last_bidirectional")]
+    [InlineData("lstm_time_major_dynamic_last_bidirectional")]
+    [InlineData("gru_batch_first_dynamic_mean_keepdim")]
+    [InlineData("gru_batch_first_dynamic_mean_features")]
     public void ExportMatchesPyTorch(string name)
     {
         string path = RepoFiles.Find($"tests/Gated.Tests/Fixtures/onnx-pytorch/{name}.onnx");
