@@ -11,13 +11,7 @@ internal static class Decimation
     public static List<(double X, double Y)> Reduce(double[] xs, float[] ys, int start, int end, PlotScale scale)
     {
         var points = new List<(double X, double Y)>(Math.Min(end - start, 4096));
-        bool sorted = true;
-        for (int i = start + 1; i < end && sorted; i++)
-        {
-            sorted = xs[i] >= xs[i - 1];
-        }
-
-        if (!sorted || end - start <= 2 * scale.Width)
+        if (!Decimates(xs, start, end, scale))
         {
             for (int i = start; i < end; i++)
             {
@@ -27,35 +21,14 @@ internal static class Decimation
             return points;
         }
 
-        int b = start;
-        while (b < end)
+        foreach (var (low, high) in ColumnExtremes(xs, ys, ys, start, end, scale))
         {
-            double column = Math.Floor(scale.X(xs[b]));
-            int low = b, high = b;
-            int e = b + 1;
-            while (e < end && Math.Floor(scale.X(xs[e])) == column)
-            {
-                if (ys[e] < ys[low])
-                {
-                    low = e;
-                }
-
-                if (ys[e] > ys[high])
-                {
-                    high = e;
-                }
-
-                e++;
-            }
-
             int first = Math.Min(low, high), second = Math.Max(low, high);
             points.Add((scale.X(xs[first]), scale.Y(ys[first])));
             if (second != first)
             {
                 points.Add((scale.X(xs[second]), scale.Y(ys[second])));
             }
-
-            b = e;
         }
 
         return points;
@@ -71,13 +44,7 @@ internal static class Decimation
     {
         var top = new List<(double X, double Y)>(Math.Min(end - start, 4096));
         var bottom = new List<(double X, double Y)>(Math.Min(end - start, 4096));
-        bool sorted = true;
-        for (int i = start + 1; i < end && sorted; i++)
-        {
-            sorted = xs[i] >= xs[i - 1];
-        }
-
-        if (!sorted || end - start <= 2 * scale.Width)
+        if (!Decimates(xs, start, end, scale))
         {
             for (int i = start; i < end; i++)
             {
@@ -88,6 +55,32 @@ internal static class Decimation
             return (top, bottom);
         }
 
+        foreach (var (low, high) in ColumnExtremes(xs, lower, upper, start, end, scale))
+        {
+            top.Add((scale.X(xs[high]), scale.Y(upper[high])));
+            bottom.Add((scale.X(xs[low]), scale.Y(lower[low])));
+        }
+
+        return (top, bottom);
+    }
+
+    // More than two points per pixel column, and x never decreasing (columns are then contiguous runs).
+    private static bool Decimates(double[] xs, int start, int end, PlotScale scale)
+    {
+        for (int i = start + 1; i < end; i++)
+        {
+            if (xs[i] < xs[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return end - start > 2 * scale.Width;
+    }
+
+    // Per pixel column, left to right: the index of the lowest of lows and of the highest of highs.
+    private static IEnumerable<(int Low, int High)> ColumnExtremes(double[] xs, float[] lows, float[] highs, int start, int end, PlotScale scale)
+    {
         int b = start;
         while (b < end)
         {
@@ -96,12 +89,12 @@ internal static class Decimation
             int e = b + 1;
             while (e < end && Math.Floor(scale.X(xs[e])) == column)
             {
-                if (lower[e] < lower[low])
+                if (lows[e] < lows[low])
                 {
                     low = e;
                 }
 
-                if (upper[e] > upper[high])
+                if (highs[e] > highs[high])
                 {
                     high = e;
                 }
@@ -109,11 +102,8 @@ internal static class Decimation
                 e++;
             }
 
-            top.Add((scale.X(xs[high]), scale.Y(upper[high])));
-            bottom.Add((scale.X(xs[low]), scale.Y(lower[low])));
+            yield return (low, high);
             b = e;
         }
-
-        return (top, bottom);
     }
 }
