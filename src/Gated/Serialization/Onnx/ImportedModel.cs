@@ -15,8 +15,10 @@ public sealed class ImportedModel
 
     internal ImportedModel(
         string source, string nodeType, string inputName, bool timeMajor, int features, IReadOnlyList<string> optionalInputs,
-        IReadOnlyList<string> outputNames, Sequential? sequential, Func<Tensor, IReadOnlyDictionary<string, Tensor>, Tensor[]> run)
+        IReadOnlyList<string> outputNames, Sequential? sequential, Func<Tensor, IReadOnlyDictionary<string, Tensor>, Tensor[]> run,
+        string? referenceReason = null)
     {
+        ReferenceReason = referenceReason;
         Source = source;
         NodeType = nodeType;
         InputName = inputName;
@@ -51,6 +53,16 @@ public sealed class ImportedModel
 
     /// <summary>The chain of layers, reading (batch, time, features); null for a single-node graph.</summary>
     public Sequential? Sequential { get; }
+
+    /// <summary>
+    /// True when the single node needs what Gated's layers lack (clip, other activations or their alpha and beta, LSTM
+    /// peepholes or input_forget) and runs through a plain reference implementation of ONNX's equations instead of
+    /// Gated's recurrent layers; such a graph cannot become a Gated model.
+    /// </summary>
+    public bool UsesReferencePath => ReferenceReason is not null;
+
+    /// <summary>Why the node runs through the reference path (the one-line refusal <c>OnnxImporter.Load</c> gives); null otherwise.</summary>
+    internal string? ReferenceReason { get; }
 
     /// <summary>
     /// Runs the graph: <paramref name="input"/> in the graph's layout (<see cref="TimeMajor"/>); optional inputs by name,

@@ -8,7 +8,9 @@ namespace Gated.Serialization.Onnx;
 /// <summary>
 /// The standard single-node graph, as ONNX's operator tests (onnx/backend/test/case/node/gru.py, lstm.py, rnn.py) write it:
 /// one GRU, LSTM or RNN node whose X is a graph input, W, R, B initializers, and any of Y, Y_h, Y_c as graph outputs.
-/// Each direction runs as one Gated recurrent layer; ONNX's layouts are assembled around them.
+/// Each direction runs as one Gated recurrent layer; ONNX's layouts are assembled around them. A node that needs what the
+/// layers lack (clip, other activations, their alpha and beta, peepholes, input_forget) runs through
+/// <see cref="OnnxRecurrenceReference"/> instead, and cannot become a <see cref="Models.Sequential"/>.
 /// </summary>
 public static partial class OnnxImporter
 {
@@ -37,7 +39,8 @@ public static partial class OnnxImporter
             }
 
             int features = (int)input.Dims![2].Value!.Value;
-            var stage = ParseCell(features);
+            var beyondLayers = new List<string>();
+            var stage = ParseCell(features, beyondLayers);
             stage.ReturnSequences = true;
             int d = stage.Directions, h = stage.Hidden, states = n.OpType == "LSTM" ? 2 : 1;
 
@@ -62,7 +65,7 @@ public static partial class OnnxImporter
                 {
                     if (i == 7)
                     {
-                        Fail("input 'P' is a graph input; Gated's LSTM has no peepholes (all-zero P initializers are read)");
+                        Fail("input 'P' is a graph input; Gated reads peepholes from initializers");
                     }
 
                     runtime[i] = name;
@@ -73,9 +76,19 @@ public static partial class OnnxImporter
                 fixedValue[i] = v.Constant ?? Fail<OnnxTensor>($"input '{names[i]}' is not a constant tensor");
             }
 
-            if (fixedValue[7] is { } peepholes && (peepholes.FloatData.ContainsAnyExcept(0f) || peepholes.DataType != OnnxTensor.Float))
+            float[]? peepholeWeights = null;
+            if (fixedValue[7] is { } peepholes)
             {
-                Fail("input 'P' holds non-zero peephole weights; Gated's LSTM has no peepholes");
+                if (peepholes.DataType != OnnxTensor.Float || !peepholes.Dims.SequenceEqual(new long[] { d, 3 * h }))
+                {
+                    Fail($"input 'P' has dims [{string.Join(", ", peepholes.Dims)}], expected float [{d}, {3 * h}]");
+                }
+
+                if (peepholes.FloatData.ContainsAnyExcept(0f))
+                {
+                    beyondLayers.Add("input 'P' holds non-zero peephole weights; Gated's LSTM has no peepholes");
+                    peepholeWeights = peepholes.FloatData;
+                }
             }
 
             int? fixedBatch = null;
@@ -129,29 +142,60 @@ public static partial class OnnxImporter
             }
 
             int steps = input.Dims[layout == 0 ? 0 : 1].Value is long t0 && t0 is > 0 and <= int.MaxValue ? (int)t0 : 1;
-            var layers = new RecurrentLayer[d];
-            for (int k = 0; k < d; k++)
+            StandardRun.Direction direction;
+            string? referenceReason = null;
+            if (beyondLayers.Count == 0)
             {
-                layers[k] = NewCell(stage, goBackwards: stage.Direction == "reverse" || k == 1);
-                layers[k].Build([steps, features], new SeededRandom(0));
-                SetCell(layers[k], stage, k);
+                var layers = new RecurrentLayer[d];
+                for (int k = 0; k < d; k++)
+                {
+                    layers[k] = NewCell(stage, goBackwards: stage.Direction == "reverse" || k == 1);
+                    layers[k].Build([steps, features], new SeededRandom(0));
+                    SetCell(layers[k], stage, k);
+                }
+
+                direction = (k, x, start, lengths) =>
+                {
+                    var output = layers[k].Forward(x, new RecurrentInputs { InitialStates = start, Lengths = lengths });
+                    return (output, [.. layers[k].FinalStates], layers[k].Options.GoBackwards);
+                };
+            }
+            else
+            {
+                referenceReason = $"{n.Label}: {beyondLayers[0]}";
+                var reference = new OnnxRecurrenceReference(
+                    n.OpType, h, features, stage.W, stage.R, stage.B, peepholeWeights, stage.Clip, stage.InputForget, stage.ResetAfter && n.OpType == "GRU", stage.Activations);
+                direction = (k, x, start, lengths) =>
+                {
+                    int batch = x.Shape[0], t = x.Shape[1];
+                    var (y, hT, cT) = reference.Run(k, stage.Direction == "reverse" || k == 1, x.Data, batch, t, lengths, start[0].Data, states == 2 ? start[1].Data : null);
+                    Tensor[] finals = cT is null ? [new Tensor(hT, batch, h)] : [new Tensor(hT, batch, h), new Tensor(cT, batch, h)];
+                    return (new Tensor(y, batch, t, h), finals, false);
+                };
             }
 
-            var run = new StandardRun(n.Label, layers, layout == 1, states, fixedBatch, fixedValue, runtime, [.. outputIndex]);
+            var run = new StandardRun(n.Label, d, h, direction, layout == 1, states, fixedBatch, fixedValue, runtime, [.. outputIndex]);
             string[] optional = [.. runtime.Where(r => r is not null)!];
-            return new ImportedModel(source, n.OpType, xName, layout == 0, features, optional, [.. model.Graph.Outputs.Select(o => o.Name)], null, run.Run);
+            return new ImportedModel(source, n.OpType, xName, layout == 0, features, optional, [.. model.Graph.Outputs.Select(o => o.Name)], null, run.Run, referenceReason);
         }
     }
 
-    /// <summary>Runs one standard node: each direction's layer on (B,T,I), then Y, Y_h, Y_c in the node's layout.</summary>
+    /// <summary>Runs one standard node: each direction on (B,T,I), then Y, Y_h, Y_c in the node's layout.</summary>
     private sealed class StandardRun(
-        string label, RecurrentLayer[] layers, bool batchMajor, int stateCount, int? fixedBatch, OnnxTensor?[] fixedValue, string?[] runtime, int[] outputIndex)
+        string label, int d, int h, StandardRun.Direction direction, bool batchMajor, int stateCount, int? fixedBatch, OnnxTensor?[] fixedValue, string?[] runtime,
+        int[] outputIndex)
     {
+        /// <summary>
+        /// Direction k on x (B,T,I) from the starting states (B,H): its output (B,T,H), in processing order when
+        /// <c>Flipped</c> (a backwards Gated layer: input step t is output step T−1−t), and its final states (B,H).
+        /// </summary>
+        public delegate (Tensor Output, Tensor[] Finals, bool Flipped) Direction(int k, Tensor x, Tensor[] start, int[]? lengths);
+
         public Tensor[] Run(Tensor input, IReadOnlyDictionary<string, Tensor> extra)
         {
             // x (B,T,I) for Gated; ONNX's X is (T,B,I) in layout 0.
             var x = batchMajor ? input : ImportedModel.SwapFirstAxes(input);
-            int batch = x.Shape[0], steps = x.Shape[1], d = layers.Length, h = layers[0].Units;
+            int batch = x.Shape[0], steps = x.Shape[1];
             if (fixedBatch is int fb && fb != batch)
             {
                 throw new ArgumentException($"{label} has initial states or sequence_lens for batch {fb}; the input has batch {batch}.", nameof(input));
@@ -179,9 +223,7 @@ public static partial class OnnxImporter
                     }
                 }
 
-                var layer = layers[k];
-                var output = layer.Forward(x, new RecurrentInputs { InitialStates = start, Lengths = lengths });
-                bool backwards = layer.Options.GoBackwards;
+                var (output, finalStates, backwards) = direction(k, x, start, lengths);
                 for (int b = 0; b < batch; b++)
                 {
                     int valid = lengths?[b] ?? steps;
@@ -195,7 +237,7 @@ public static partial class OnnxImporter
 
                     for (int s = 0; s < stateCount; s++)
                     {
-                        layer.FinalStates[s].Data.AsSpan(b * h, h).CopyTo(finals[s].Data.AsSpan(StateOffset(b, k, batch, d, h), h));
+                        finalStates[s].Data.AsSpan(b * h, h).CopyTo(finals[s].Data.AsSpan(StateOffset(b, k, batch, d, h), h));
                     }
                 }
             }

@@ -27,7 +27,9 @@ public static partial class OnnxImporter
 
     /// <summary>
     /// Reads the file with every graph input and output by name: any graph <see cref="Load"/> reads, and a standard
-    /// single-node GRU, LSTM or RNN graph (either layout, outputs Y, Y_h, Y_c, initial states and sequence_lens).
+    /// single-node GRU, LSTM or RNN graph (either layout, outputs Y, Y_h, Y_c, initial states and sequence_lens), on
+    /// Gated's layers or, for what they lack (clip, other activations, peepholes, input_forget), on a reference
+    /// implementation of ONNX's equations (<see cref="ImportedModel.UsesReferencePath"/>).
     /// </summary>
     public static ImportedModel LoadGraph(string path)
     {
@@ -60,8 +62,9 @@ public static partial class OnnxImporter
         }
     }
 
-    private static Sequential AsSequential(ImportedModel graph) => graph.Sequential ?? throw new ModelFormatException(
-        $"{graph.Source}: the graph is one {graph.NodeType} node with outputs {string.Join(", ", graph.OutputNames)}, not a chain of layers; read it with OnnxImporter.LoadGraph");
+    private static Sequential AsSequential(ImportedModel graph) => graph.Sequential ?? throw new ModelFormatException(graph.ReferenceReason is string reason
+        ? $"{graph.Source}: {reason}"
+        : $"{graph.Source}: the graph is one {graph.NodeType} node with outputs {string.Join(", ", graph.OutputNames)}, not a chain of layers; read it with OnnxImporter.LoadGraph");
 
     private enum Kind
     {
@@ -114,6 +117,11 @@ public static partial class OnnxImporter
         public int Directions, Hidden, InputSize;
         public string Direction = "forward";
         public bool ResetAfter = true, Relu;
+
+        // What only the reference path (OnnxRecurrenceReference) runs: clip ≤ 0 for none.
+        public float Clip;
+        public bool InputForget;
+        public OnnxActivation[] Activations = [];
         public float[] W = [], R = [], B = [];
         public bool? ReturnSequences;
 
@@ -483,7 +491,8 @@ public static partial class OnnxImporter
         }
 
         // The node's attributes and its W, R, B: everything but X, the optional inputs and the layout.
-        private Stage ParseCell(int features)
+        // beyondLayers null: what Gated's layers cannot express fails; otherwise it is listed there (for the reference path).
+        private Stage ParseCell(int features, List<string>? beyondLayers = null)
         {
             var n = _node;
             string op = n.OpType;
@@ -492,13 +501,14 @@ public static partial class OnnxImporter
             {
                 if (n.Attribute(unsupported) is not null)
                 {
-                    Fail($"attribute '{unsupported}' is not supported by Gated");
+                    Beyond($"attribute '{unsupported}' is not supported by Gated");
                 }
             }
 
-            if (n.Attribute("input_forget")?.I is long coupled && coupled != 0)
+            bool inputForget = n.Attribute("input_forget")?.I is long coupled && coupled != 0;
+            if (inputForget)
             {
-                Fail("attribute 'input_forget' is 1; Gated's LSTM has independent input and forget gates");
+                Beyond("attribute 'input_forget' is 1; Gated's LSTM has independent input and forget gates");
             }
 
             string direction = n.Attribute("direction")?.S ?? "forward";
@@ -540,6 +550,16 @@ public static partial class OnnxImporter
                 stage.ResetAfter = (n.Attribute("linear_before_reset")?.I ?? 0) != 0;
             }
 
+            stage.Clip = n.Attribute("clip")?.F ?? 0;
+            stage.InputForget = inputForget;
+            string[] defaults = op switch { "GRU" => ["Sigmoid", "Tanh"], "LSTM" => ["Sigmoid", "Tanh", "Tanh"], _ => ["Tanh"] };
+            if (beyondLayers is not null)
+            {
+                stage.Activations = OnnxActivation.Parse(
+                    defaults, d, n.Attribute("activations")?.Strings, n.Attribute("activation_alpha")?.Floats ?? [], n.Attribute("activation_beta")?.Floats ?? [],
+                    out string problem) ?? Fail<OnnxActivation[]>(problem);
+            }
+
             if (n.Attribute("activations") is { } activations)
             {
                 string[] expected = op switch
@@ -552,13 +572,23 @@ public static partial class OnnxImporter
                 if (!activations.Strings.SequenceEqual(want, StringComparer.OrdinalIgnoreCase))
                 {
                     string allowed = op == "RNN" ? "Tanh or Relu, the same in both directions" : $"[{string.Join(", ", expected)}] per direction";
-                    Fail($"attribute 'activations' [{string.Join(", ", activations.Strings)}] is not supported by Gated (it reads {allowed})");
+                    Beyond($"attribute 'activations' [{string.Join(", ", activations.Strings)}] is not supported by Gated (it reads {allowed})");
                 }
 
                 stage.Relu = op == "RNN" && expected[0] == "Relu";
             }
 
             return stage;
+
+            void Beyond(string message)
+            {
+                if (beyondLayers is null)
+                {
+                    Fail(message);
+                }
+
+                beyondLayers?.Add(message);
+            }
         }
 
         private void Gemm()

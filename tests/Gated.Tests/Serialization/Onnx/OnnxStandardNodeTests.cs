@@ -9,7 +9,9 @@ namespace Gated.Tests.Serialization.Onnx;
 
 /// <summary>
 /// Standard single-node GRU, LSTM and RNN graphs (Fixtures/make_onnx_operator_fixtures.py, references from ONNX's own
-/// operator-test helpers, checked in ONNX Runtime there) read by OnnxImporter.LoadGraph and run in Gated to 1e-5.
+/// operator-test helpers or the spec's equations in numpy, checked in ONNX Runtime there) read by OnnxImporter.LoadGraph
+/// and run in Gated to 1e-5: on Gated's layers, or on the reference path for what the layers lack, which
+/// OnnxImporter.Load (a Gated model) refuses with one line.
 /// </summary>
 public sealed class OnnxStandardNodeTests
 {
@@ -34,12 +36,22 @@ public sealed class OnnxStandardNodeTests
         var root = json.RootElement;
         if (root.TryGetProperty("refused", out var refused))
         {
-            var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.LoadGraph(path));
+            // Older cases of what the layers lack: Load refuses them, LoadGraph runs them on the reference path.
+            var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Load(path));
             Assert.Equal($"{path}: {refused.GetString()}", e.Message);
+            Assert.True(OnnxImporter.LoadGraph(path).UsesReferencePath);
             return;
         }
 
         var graph = OnnxImporter.LoadGraph(path);
+        bool referencePath = root.TryGetProperty("reference_path", out var flag) && flag.GetBoolean();
+        Assert.Equal(referencePath, graph.UsesReferencePath);
+        var convert = Assert.Throws<ModelFormatException>(() => OnnxImporter.Load(path));
+        if (referencePath)
+        {
+            Assert.Equal($"{path}: {root.GetProperty("convert_refused").GetString()}", convert.Message);
+        }
+
         var inputs = root.GetProperty("inputs").EnumerateObject().ToDictionary(p => p.Name, p => OnnxTestCase.Read(p.Value));
         var x = inputs["X"];
         inputs.Remove("X");
@@ -58,6 +70,24 @@ public sealed class OnnxStandardNodeTests
         string path = RepoFiles.Find("tests/Gated.Tests/Fixtures/onnx-operator/gru_lbr0_forward.onnx");
         var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Load(path));
         Assert.Equal($"{path}: the graph is one GRU node with outputs Y, Y_h, not a chain of layers; read it with OnnxImporter.LoadGraph", e.Message);
+    }
+
+    [Fact]
+    public void UnknownActivationFailsWithOneLine()
+    {
+        byte[] data = File.ReadAllBytes(RepoFiles.Find("tests/Gated.Tests/Fixtures/onnx-operator/rnn_sigmoid_reverse.onnx"));
+        var model = OnnxModel.Parse(data, "m");
+        model.Graph!.Nodes[0].Attribute("activations")!.Strings[0] = "Swish";
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.GraphFromBytes(model.ToBytes(), "m.onnx"));
+        Assert.StartsWith("m.onnx: node 'Y' (RNN): attribute 'activations' names 'Swish', which is not an ONNX activation function", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void GraphsTheLayersExpressDoNotUseTheReferencePath()
+    {
+        Assert.False(OnnxImporter.LoadGraph(RepoFiles.Find("tests/Gated.Tests/Fixtures/onnx-operator/lstm_zero_peepholes.onnx")).UsesReferencePath);
+        Assert.True(OnnxImporter.LoadGraph(RepoFiles.Find("tests/Gated.Tests/Fixtures/onnx-operator/lstm_peepholes.onnx")).UsesReferencePath);
     }
 
     [Fact]
