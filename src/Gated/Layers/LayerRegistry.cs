@@ -20,6 +20,7 @@ public static class LayerRegistry
         Register<MonotoneQuantiles>();
         Register<TimeMean>();
         Register<LastStep>();
+        Register<LayerNormalization>();
         Register<Dropout>();
         Register<Embedding>();
         Register<Masking>();
