@@ -78,6 +78,9 @@ public abstract class Layer
     /// <summary>True for layers whose per-sample input is a (time) sequence of token indices (Embedding).</summary>
     internal virtual bool TakesTokenSequences => false;
 
+    /// <summary>True for layers whose output's time axis is their own (RepeatVector, Reshape), not the batch's.</summary>
+    internal virtual bool SetsOutputLength => false;
+
     /// <summary>Whether a batch may bring a sequence length other than the built one (its axis 1).</summary>
     internal bool AcceptsVariableTime => TakesTokenSequences || (InputShape.Length > 1 && AcceptsAnySequenceLength);
 

@@ -21,6 +21,7 @@ public static class LayerRegistry
         Register<TimeMean>();
         Register<LastStep>();
         Register<LayerNormalization>();
+        Register<RepeatVector>();
         Register<Dropout>();
         Register<Embedding>();
         Register<Masking>();

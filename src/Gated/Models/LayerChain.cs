@@ -95,18 +95,32 @@ internal static class LayerChain
         }
     }
 
-    /// <summary>(samples, outputShape...) filled into shape (of rank outputShape + 1), with x's length on a sequence output that follows it.</summary>
+    /// <summary>(samples, outputShape...) filled into shape (of rank outputShape + 1), with x's length on a sequence output that follows it (no layer sets its own length).</summary>
     public static int[] BatchOutputShape(IReadOnlyList<Layer> layers, Tensor x, int[] shape)
     {
         shape[0] = x.Shape[0];
         layers[^1].OutputShape.CopyTo(shape, 1);
         // A sequence output takes its length from the batch when the first layer accepts any length.
-        if (layers[^1].OutputShape.Length > 1 && layers[0].AcceptsVariableTime && x.Rank >= 2)
+        if (layers[^1].OutputShape.Length > 1 && layers[0].AcceptsVariableTime && x.Rank >= 2 && !AnySetsOutputLength(layers))
         {
             shape[1] = x.Shape[1];
         }
 
         return shape;
+    }
+
+    // A loop, not LINQ: training steps call BatchOutputShape and allocate nothing.
+    private static bool AnySetsOutputLength(IReadOnlyList<Layer> layers)
+    {
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].SetsOutputLength)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Runs x (N, ...) through the layers in batches of batchSize into a new tensor (N, ...output).</summary>
