@@ -22,6 +22,8 @@ public static class LayerRegistry
         Register<LastStep>();
         Register<LayerNormalization>();
         Register<RepeatVector>();
+        Register<Flatten>();
+        Register<Reshape>();
         Register<Dropout>();
         Register<Embedding>();
         Register<Masking>();
