@@ -19,6 +19,7 @@ public static class LayerRegistry
         Register<Activation>();
         Register<MonotoneQuantiles>();
         Register<TimeMean>();
+        Register<GlobalAveragePooling1D>();
         Register<LastStep>();
         Register<LayerNormalization>();
         Register<RepeatVector>();

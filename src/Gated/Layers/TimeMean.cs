@@ -7,10 +7,10 @@ namespace Gated.Layers;
 /// The mean over the time axis, as Keras's GlobalAveragePooling1D: (batch, time, features) → (batch, features),
 ///     y[b, f] = Σ_t m[b, t] · x[b, t, f] / Σ_t m[b, t],
 /// where m is the mask an earlier layer made (1 = real step, 0 = padding), or all ones without one, so with a mask
-/// only real steps count (a sample with none gives zeros). No parameters; any sequence length. PyTorch's
+/// only real steps count (a sample with none gives zeros). <see cref="GlobalAveragePooling1D"/> is this layer under Keras's name. No parameters; any sequence length. PyTorch's
 /// <c>out.mean(dim=1)</c> on a recurrent layer's output sequence is this layer after one that returns sequences.
 /// </summary>
-public sealed class TimeMean : Layer, IConfigurableLayer
+public class TimeMean : Layer, IConfigurableLayer
 {
     private int[]? _lastShape;
     private float[]? _lastWeights; // (B, T): m[b, t] / Σ_t m[b, t], what each step contributes
@@ -68,12 +68,12 @@ public sealed class TimeMean : Layer, IConfigurableLayer
     public override Tensor Backward(Tensor outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var shape = _lastShape ?? throw new InvalidOperationException("TimeMean Backward needs a Forward with training: true first.");
+        var shape = _lastShape ?? throw new InvalidOperationException($"{TypeName} Backward needs a Forward with training: true first.");
         int batch = shape[0], steps = shape[1], features = shape[2];
         if (outputGradient.Rank != 2 || outputGradient.Shape[0] != batch || outputGradient.Shape[1] != features)
         {
             throw new ArgumentException(
-                $"TimeMean output gradient must have shape {Tensor.FormatShape([batch, features])}, got {Tensor.FormatShape(outputGradient.Shape)}.",
+                $"{TypeName} output gradient must have shape {Tensor.FormatShape([batch, features])}, got {Tensor.FormatShape(outputGradient.Shape)}.",
                 nameof(outputGradient));
         }
 
@@ -105,7 +105,7 @@ public sealed class TimeMean : Layer, IConfigurableLayer
     {
         if (inputShape.Length != 2 || inputShape[0] < 1 || inputShape[1] < 1)
         {
-            throw new ArgumentException($"TimeMean expects a per-sample input (time, features), got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+            throw new ArgumentException($"{TypeName} expects a per-sample input (time, features), got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
         }
 
         return [inputShape[1]];
