@@ -172,11 +172,17 @@ internal sealed class ForecastRun(TimeSeriesSet data, ForecastOptions options, s
     {
         string who = next.Series is null ? "" : $" of '{next.Series}'";
         stdout.WriteLine($"Forecast{who} after {data.Format(next.Origin)}:");
+        PrintSteps(stdout, next, data, _u);
+    }
+
+    /// <summary>One line per forecast step: "  2016-08-29: 77.82 °F   [q0.1: 72.12, q0.5: 77.82, q0.9: 82.43]" (`forecast` and `predict` alike).</summary>
+    public static void PrintSteps(TextWriter stdout, ForecastOutput next, TimeSeriesSet data, string unitSuffix)
+    {
         for (int h = 0; h < next.Horizon; h++)
         {
             string band = next.Quantiles.Count < 2 ? ""
                 : string.Create(CultureInfo.InvariantCulture, $"   [{string.Join(", ", next.Quantiles.Select((q, k) => $"q{q}: {next.QuantileValues[k][h]:F2}"))}]");
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {data.Format(next.Dates[h])}: {next.Point[h]:F2}{_u}{band}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {data.Format(next.Dates[h])}: {next.Point[h]:F2}{unitSuffix}{band}"));
         }
     }
 

@@ -203,12 +203,7 @@ internal static class PredictCommand
         {
             string who = next.Series is null ? $"'{schema.TargetName}'" : $"'{schema.TargetName}' of '{next.Series}'";
             stdout.WriteLine($"Forecast of {who} after {data.Format(next.Origin)} ({data.Frequency.Name}, from the last {forecaster.Options.Window} points):");
-            for (int h = 0; h < next.Horizon; h++)
-            {
-                string band = next.Quantiles.Count < 2 ? ""
-                    : string.Create(CultureInfo.InvariantCulture, $"   [{string.Join(", ", next.Quantiles.Select((q, k) => $"q{q}: {next.QuantileValues[k][h]:F2}"))}]");
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {data.Format(next.Dates[h])}: {next.Point[h]:F2}{band}"));
-            }
+            ForecastRun.PrintSteps(stdout, next, data, unitSuffix: "");
         }
 
         return 0;

@@ -78,8 +78,8 @@ internal sealed class ServedModel
         return output;
     }
 
-    /// <summary>A stream of one sequence over a predictor of its own (a session owns it until it ends).</summary>
-    public ModelStream CreateStream() => Model.CreatePredictor().CreateStream(1);
+    /// <summary>A stream of one sequence with state of its own (a session owns it until it ends).</summary>
+    public ModelStream CreateStream() => Model.CreateStream(1);
 
     /// <summary>The forecast after the history in a :forecast body.</summary>
     public ForecastOutput Forecast(JsonElement body)

@@ -11,6 +11,8 @@ namespace Gated.Forecasting;
 /// </summary>
 internal static class ForecastEvaluation
 {
+    private static readonly BaselineKind[] BaselineKinds = Enum.GetValues<BaselineKind>();
+
     public static (Forecaster Forecaster, ForecastReport Report) Run(TimeSeriesSet data, ForecastOptions options, FitCallback? callback)
     {
         // Options that name no covariates read the data's own; options that name some must name the data's.
@@ -143,13 +145,13 @@ internal static class ForecastEvaluation
     {
         var rows = forecaster.ForecastAt(series, forecaster.ScalingOf(series), origins);
         int horizon = forecaster.Options.Horizon;
-        var baselines = new float[Enum.GetValues<BaselineKind>().Length][];
+        var baselines = new float[BaselineKinds.Length][];
         for (int i = 0; i < origins.Length; i++)
         {
             int origin = origins[i];
             var output = forecaster.ToOutput(series, origin, rows[i]);
             var history = series.Target.AsSpan(0, origin + 1);
-            foreach (var kind in Enum.GetValues<BaselineKind>())
+            foreach (var kind in BaselineKinds)
             {
                 baselines[(int)kind] = new float[horizon];
                 if (kind == BaselineKind.SeasonalNaive && season is null)
@@ -225,7 +227,7 @@ internal static class ForecastEvaluation
                 _ => "SimpleRNN",
             };
             var models = new List<ModelScores> { Scores(modelName, "model", points, p => p.Forecast) };
-            foreach (var kind in Enum.GetValues<BaselineKind>())
+            foreach (var kind in BaselineKinds)
             {
                 if (kind != BaselineKind.SeasonalNaive || seasonal)
                 {
