@@ -10,7 +10,7 @@ namespace Gated.Layers;
 public abstract class Layer
 {
     private readonly List<Parameter> _parameters = [];
-    private readonly Tensor?[] _results = new Tensor?[2];
+    private Tensor?[] _results = new Tensor?[2];
     private int[]? _inputShape;
     private int[]? _outputShape;
 
@@ -99,7 +99,7 @@ public abstract class Layer
     /// </summary>
     internal bool ReusesResults { get; set; }
 
-    /// <summary>Slots of <see cref="ResultTensor"/>.</summary>
+    /// <summary>Slots of <see cref="ResultTensor"/>; a layer of several inputs uses BackwardResult + k for input k.</summary>
     private protected const int ForwardResult = 0, BackwardResult = 1;
 
     /// <summary>
@@ -111,6 +111,11 @@ public abstract class Layer
         if (!ReusesResults)
         {
             return new Tensor(shape.ToArray());
+        }
+
+        if (slot >= _results.Length)
+        {
+            Array.Resize(ref _results, slot + 1);
         }
 
         var cached = _results[slot];
@@ -148,6 +153,71 @@ public abstract class Layer
 
             _parameters.Add(parameter);
         }
+    }
+
+    /// <summary>
+    /// How many tensors one call gives in a functional model: 1, or the output and the final states of a recurrent
+    /// layer with return_state. A chain (Sequential) takes only layers of one output.
+    /// </summary>
+    public virtual int OutputCount => 1;
+
+    /// <summary>
+    /// Builds the layer for one call in a functional model and returns the per-sample shape of each output. A layer of
+    /// one input builds from it; a layer already built (a second call of a shared layer) checks that the shapes are the
+    /// ones it was built for.
+    /// </summary>
+    internal virtual int[][] BuildCall(IReadOnlyList<int[]> inputShapes, SeededRandom random)
+    {
+        if (inputShapes.Count != 1)
+        {
+            throw new ArgumentException($"{TypeName} takes one input, got {inputShapes.Count}.", nameof(inputShapes));
+        }
+
+        BuildOrCheck(inputShapes[0], random);
+        return [OutputShape];
+    }
+
+    /// <summary>
+    /// One call's forward pass in a functional model: outputs and their masks from the inputs and theirs. By default the
+    /// single-input path: <see cref="ComputeMask(Tensor, Tensor?)"/>, then <see cref="ForwardMasked"/>.
+    /// </summary>
+    internal virtual void ForwardCall(Tensor[] inputs, Tensor?[] masks, bool training, Tensor[] outputs, Tensor?[] outputMasks)
+    {
+        outputMasks[0] = ComputeMask(inputs[0], masks[0]);
+        outputs[0] = ForwardMasked(inputs[0], masks[0], training);
+    }
+
+    /// <summary>
+    /// One call's backward pass: from dLoss/d(each output) (zeros for an output nothing used) to dLoss/d(each input),
+    /// adding into the parameters' gradients. The input gradients may be the layer's own tensors, valid until its next call.
+    /// </summary>
+    internal virtual void BackwardCall(Tensor[] outputGradients, Tensor[] inputGradients) =>
+        inputGradients[0] = Backward(outputGradients[0]);
+
+    /// <summary>Builds for inputShape, or, when already built, checks that inputShape is the shape it was built for.</summary>
+    private protected void BuildOrCheck(int[] inputShape, SeededRandom random)
+    {
+        if (!IsBuilt)
+        {
+            Build(inputShape, random);
+        }
+        else if (!InputShape.AsSpan().SequenceEqual(inputShape))
+        {
+            throw new ArgumentException(
+                $"{TypeName} is built for input {Tensor.FormatShape(InputShape)}; a call with {Tensor.FormatShape(inputShape)} cannot share it.", nameof(inputShape));
+        }
+    }
+
+    /// <summary>Records the shapes of a layer built by a path other than <see cref="Build"/> (a layer of several inputs).</summary>
+    private protected void MarkBuilt(int[] inputShape, int[] outputShape)
+    {
+        if (IsBuilt)
+        {
+            throw new InvalidOperationException($"{TypeName} layer is already built for input {Tensor.FormatShape(InputShape)}.");
+        }
+
+        _inputShape = (int[])inputShape.Clone();
+        _outputShape = outputShape;
     }
 
     /// <summary>Checks a batch against the built per-sample shape and returns its batch size.</summary>

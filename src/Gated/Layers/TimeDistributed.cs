@@ -19,6 +19,11 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
     public TimeDistributed(Layer inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        if (inner.OutputCount != 1 || inner is MultiInputLayer)
+        {
+            throw new ArgumentException($"TimeDistributed wraps layers of one input and one output; {inner.TypeName} is not one.", nameof(inner));
+        }
+
         if (inner.IsBuilt)
         {
             throw new ArgumentException(

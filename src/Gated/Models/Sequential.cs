@@ -109,6 +109,12 @@ public sealed class Sequential : ITrainableModel
             throw new ArgumentException($"Input shape must have positive dimensions, got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
         }
 
+        foreach (var layer in _layers.Where(l => l.OutputCount != 1))
+        {
+            throw new InvalidOperationException(
+                $"{layer.TypeName} gives {layer.OutputCount} tensors (return_state); a Sequential chains layers of one output: use a functional Model.");
+        }
+
         var random = new SeededRandom(seed);
         int[] shape = inputShape;
         foreach (var layer in _layers)

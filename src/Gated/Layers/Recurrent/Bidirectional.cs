@@ -42,6 +42,11 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
             throw new ArgumentException("Bidirectional does not wrap stateful layers.", nameof(layer));
         }
 
+        if (layer.Options.ReturnState)
+        {
+            throw new ArgumentException("Bidirectional does not wrap layers with return_state; call each direction's layer in a functional model instead.", nameof(layer));
+        }
+
         Merge = merge;
         ForwardLayer = layer;
         var config = new Dictionary<string, string>(layer.GetConfig()) { ["go_backwards"] = layer.Options.GoBackwards ? "false" : "true" };

@@ -24,6 +24,8 @@ public abstract class RecurrentLayer : Layer
     private SeededRandom? _dropoutRandom;
     private Tensor[]? _finalStates;
     private Tensor[]? _statefulStates;
+    private RecurrentInputs? _callInputs;
+    private Tensor?[]? _callStateGradients;
 
     /// <summary>Checks the shared options; the subclass adds its own.</summary>
     /// <param name="units">H, the size of the hidden state.</param>
@@ -246,6 +248,79 @@ public abstract class RecurrentLayer : Layer
         return new RecurrentStream(this, loop, w);
     }
 
+    /// <summary>1, or with return_state the output and then each final state.</summary>
+    public override int OutputCount => Options.ReturnState ? 1 + StateCount : 1;
+
+    /// <summary>
+    /// A call takes the sequence and optionally its initial states (Keras's initial_state: h, or h and c, each (units)),
+    /// and gives the output and, with return_state, the final states.
+    /// </summary>
+    internal override int[][] BuildCall(IReadOnlyList<int[]> inputShapes, SeededRandom random)
+    {
+        if (inputShapes.Count != 1 && inputShapes.Count != 1 + StateCount)
+        {
+            throw new ArgumentException(
+                $"{TypeName} takes the sequence and optionally {StateCount} initial state(s), got {inputShapes.Count} inputs.", nameof(inputShapes));
+        }
+
+        for (int k = 1; k < inputShapes.Count; k++)
+        {
+            if (inputShapes[k].Length != 1 || inputShapes[k][0] != Units)
+            {
+                throw new ArgumentException(
+                    $"{TypeName} initial state {k - 1} must be ({Units}) per sample, got {Tensor.FormatShape(inputShapes[k])}.", nameof(inputShapes));
+            }
+        }
+
+        BuildOrCheck(inputShapes[0], random);
+        var shapes = new int[OutputCount][];
+        shapes[0] = OutputShape;
+        for (int k = 1; k < shapes.Length; k++)
+        {
+            shapes[k] = [Units];
+        }
+
+        return shapes;
+    }
+
+    internal override void ForwardCall(Tensor[] inputs, Tensor?[] masks, bool training, Tensor[] outputs, Tensor?[] outputMasks)
+    {
+        var mask = masks[0];
+        outputMasks[0] = ComputeMask(inputs[0], mask);
+        if (inputs.Length == 1)
+        {
+            outputs[0] = ForwardMasked(inputs[0], mask, training);
+        }
+        else
+        {
+            _callInputs ??= new RecurrentInputs { InitialStates = new Tensor[StateCount] };
+            var states = (Tensor[])_callInputs.InitialStates!;
+            Array.Copy(inputs, 1, states, 0, StateCount);
+            outputs[0] = Forward(inputs[0], mask is null ? _callInputs : _callInputs with { Mask = mask }, training);
+        }
+
+        for (int k = 1; k < outputs.Length; k++)
+        {
+            outputs[k] = FinalStates[k - 1];
+            outputMasks[k] = null;
+        }
+    }
+
+    internal override void BackwardCall(Tensor[] outputGradients, Tensor[] inputGradients)
+    {
+        _callStateGradients ??= new Tensor?[StateCount];
+        for (int k = 0; k < StateCount; k++)
+        {
+            _callStateGradients[k] = k + 1 < outputGradients.Length ? outputGradients[k + 1] : null;
+        }
+
+        inputGradients[0] = Backward(outputGradients[0], _callStateGradients);
+        for (int k = 1; k < inputGradients.Length; k++)
+        {
+            inputGradients[k] = InitialStateGradients![k - 1];
+        }
+    }
+
     /// <summary>The options as strings for model files (the subclass adds its own keys).</summary>
     protected Dictionary<string, string> BaseConfig() => new()
     {
@@ -257,6 +332,7 @@ public abstract class RecurrentLayer : Layer
         ["recurrent_dropout"] = Options.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture),
         ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
         ["zero_output_for_mask"] = Options.ZeroOutputForMask ? "true" : "false",
+        ["return_state"] = Options.ReturnState ? "true" : "false",
     };
 
     /// <summary>Reads the options that <see cref="BaseConfig"/> wrote.</summary>
@@ -271,6 +347,7 @@ public abstract class RecurrentLayer : Layer
         Init = config.Choice("init", ("keras", WeightInit.Keras), ("pytorch", WeightInit.PyTorch)),
         // Files written before the option existed hold models that output zeros at masked steps.
         ZeroOutputForMask = !config.Has("zero_output_for_mask") || config.Bool("zero_output_for_mask"),
+        ReturnState = config.Has("return_state") && config.Bool("return_state"),
     };
 
     /// <summary>Checks the per-sample input (time, features), creates the cell with its parameters, and the dropout generator.</summary>

@@ -9,6 +9,12 @@ public sealed record RecurrentOptions
     /// <summary>Output every step (batch, time, H) rather than the last one (batch, H).</summary>
     public bool ReturnSequences { get; init; }
 
+    /// <summary>
+    /// Keras's return_state: a call in a functional model gives the output and then the final states (h, or h and c),
+    /// each (batch, units), so an encoder's state can start a decoder. Only functional models take such a layer.
+    /// </summary>
+    public bool ReturnState { get; init; }
+
     /// <summary>Process the sequence from its end; with ReturnSequences the outputs come in processing order (reversed), as Keras.</summary>
     public bool GoBackwards { get; init; }
 
