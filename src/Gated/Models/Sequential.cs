@@ -28,6 +28,8 @@ public sealed class Sequential : ITrainableModel
     private int[]? _inputShape;
     private int[] _batchOutputShape = [];
     private readonly ConcurrentBag<Predictor> _predictors = [];
+    private readonly Tensor[] _output = new Tensor[1];
+    private static readonly string[] OutputNames = ["output"];
 
     /// <summary>A model of the given layers, in order; more can be added until Build.</summary>
     public Sequential(params IEnumerable<Layer> layers)
@@ -256,21 +258,28 @@ public sealed class Sequential : ITrainableModel
         return text.ToString();
     }
 
-    /// <summary>Runs every layer on the batch x; the result belongs to the last layer and is overwritten by the next call.</summary>
-    Tensor ITrainableModel.Forward(Tensor x, bool training)
+    /// <summary>One input.</summary>
+    int ITrainableModel.InputCount => 1;
+
+    /// <summary>One output, named "output".</summary>
+    IReadOnlyList<string> ITrainableModel.OutputNames => OutputNames;
+
+    /// <summary>Runs every layer on the batch; the result belongs to the last layer and is overwritten by the next call.</summary>
+    IReadOnlyList<Tensor> ITrainableModel.Forward(IReadOnlyList<Tensor> inputs, bool training)
     {
         lock (Trainer.Gate)
         {
-            return Forward(x, training);
+            _output[0] = Forward(inputs[0], training);
+            return _output;
         }
     }
 
     /// <summary>Runs every layer's Backward, last to first, from dLoss/dOutput.</summary>
-    void ITrainableModel.Backward(Tensor outputGradient)
+    void ITrainableModel.Backward(IReadOnlyList<Tensor> outputGradients)
     {
         lock (Trainer.Gate)
         {
-            var gradient = outputGradient;
+            var gradient = outputGradients[0];
             try
             {
                 SetReuse(true);
@@ -286,11 +295,20 @@ public sealed class Sequential : ITrainableModel
         }
     }
 
-    /// <summary>Throws unless x is (samples, InputShape...), with any length when the first layer accepts one.</summary>
-    void ITrainableModel.CheckInputs(Tensor x, string parameterName) => CheckInputs(x, parameterName);
+    /// <summary>Throws unless there is one input, (samples, InputShape...), with any length when the first layer accepts one.</summary>
+    void ITrainableModel.CheckInputs(IReadOnlyList<Tensor> inputs, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(inputs, parameterName);
+        if (inputs.Count != 1)
+        {
+            throw new ArgumentException($"A Sequential takes one input tensor, got {inputs.Count}.", parameterName);
+        }
+
+        CheckInputs(inputs[0], parameterName);
+    }
 
     /// <summary>(samples, OutputShape...), with x's length on a sequence output that follows it.</summary>
-    ReadOnlySpan<int> ITrainableModel.OutputShapeOf(Tensor x) => BatchOutputShape(x);
+    ReadOnlySpan<int> ITrainableModel.OutputShapeOf(IReadOnlyList<Tensor> inputs, int output) => BatchOutputShape(inputs[0]);
 
     // Filled in place so that training checks shapes without allocating.
     private int[] BatchOutputShape(Tensor x) => LayerChain.BatchOutputShape(_layers, x, _batchOutputShape);

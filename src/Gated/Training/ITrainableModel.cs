@@ -3,9 +3,10 @@ using Gated.Tensors;
 namespace Gated.Training;
 
 /// <summary>
-/// What a <see cref="Trainer"/> needs from a model: a forward pass over a batch, the backward pass from the loss
-/// gradient, all parameters and their gradients as flat buffers (so an optimizer update is one loop), and the
-/// shape rules that let the trainer reject a bad batch before it runs.
+/// What a <see cref="Trainer"/> needs from a model of one or several inputs and outputs: a forward pass over a batch
+/// of each input, the backward pass from each output's loss gradient, all parameters and their gradients as flat
+/// buffers (so an optimizer update is one loop), and the shape rules that let the trainer reject a bad batch before
+/// it runs. A Sequential is the case of one input and one output.
 /// </summary>
 public interface ITrainableModel
 {
@@ -15,24 +16,31 @@ public interface ITrainableModel
     /// <summary>The gradients, same layout as <see cref="ParameterValues"/>; <see cref="Backward"/> accumulates into them.</summary>
     Span<float> ParameterGradients { get; }
 
-    /// <summary>
-    /// Runs the model on a batch x (N, ...), keeping what <see cref="Backward"/> needs when training. The result may
-    /// belong to the model and be overwritten by the next call: callers use or copy it at once.
-    /// </summary>
-    Tensor Forward(Tensor x, bool training);
+    /// <summary>How many input tensors a batch has.</summary>
+    int InputCount { get; }
+
+    /// <summary>The outputs' names, in output order; a model of several outputs logs each output's loss and metrics under its name.</summary>
+    IReadOnlyList<string> OutputNames { get; }
 
     /// <summary>
-    /// Back-propagates dLoss/dOutput of the last training <see cref="Forward"/>, adding every parameter's gradient
-    /// into <see cref="ParameterGradients"/>.
+    /// Runs the model on a batch of each input (N, ...), keeping what <see cref="Backward"/> needs when training. The
+    /// list and its tensors may belong to the model and be overwritten by the next call: callers use or copy them at once.
     /// </summary>
-    void Backward(Tensor outputGradient);
-
-    /// <summary>Throws ArgumentException naming parameterName unless x is a batch of inputs this model takes.</summary>
-    void CheckInputs(Tensor x, string parameterName);
+    IReadOnlyList<Tensor> Forward(IReadOnlyList<Tensor> inputs, bool training);
 
     /// <summary>
-    /// The shape, batch axis first, that <see cref="Forward"/> gives for x (already accepted by <see cref="CheckInputs"/>).
-    /// The span may be reused by the next call, so training checks shapes without allocating.
+    /// Back-propagates dLoss/d(each output) of the last training <see cref="Forward"/>, adding every parameter's
+    /// gradient into <see cref="ParameterGradients"/>.
     /// </summary>
-    ReadOnlySpan<int> OutputShapeOf(Tensor x);
+    void Backward(IReadOnlyList<Tensor> outputGradients);
+
+    /// <summary>Throws ArgumentException naming parameterName unless inputs is one batch per input that this model takes.</summary>
+    void CheckInputs(IReadOnlyList<Tensor> inputs, string parameterName);
+
+    /// <summary>
+    /// The shape, batch axis first, that <see cref="Forward"/> gives for output <paramref name="output"/> on inputs
+    /// (already accepted by <see cref="CheckInputs"/>). The span may be reused by the next call, so training checks
+    /// shapes without allocating.
+    /// </summary>
+    ReadOnlySpan<int> OutputShapeOf(IReadOnlyList<Tensor> inputs, int output);
 }

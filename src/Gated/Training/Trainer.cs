@@ -6,8 +6,11 @@ namespace Gated.Training;
 
 /// <summary>
 /// The Keras training workflow for any <see cref="ITrainableModel"/>: Compile, Fit (with validation split,
-/// shuffling, callbacks and resuming), Evaluate and TrainOnBatch. Once its buffers are sized, a training step
-/// allocates nothing.
+/// shuffling, callbacks and resuming), Evaluate and TrainOnBatch, for models of one input and output (the overloads
+/// on tensors) or several (the overloads on lists, in the model's input and output order). With several outputs, each
+/// has its loss, weight and metrics: the loss minimised and logged as "loss" is Σ weight·loss, and each output's loss
+/// and metrics are logged as "NAME_loss" and "NAME_METRIC" (Keras's names). Once its buffers are sized, a training
+/// step allocates nothing.
 /// </summary>
 /// <remarks>
 /// Fit, Evaluate and TrainOnBatch reuse the model's workspaces and the trainer's buffers, so calls on one trainer
@@ -17,10 +20,16 @@ namespace Gated.Training;
 /// </remarks>
 public sealed class Trainer
 {
-    // Reused between training steps so that a steady-state step allocates nothing: the loss gradient, and Fit's
-    // gathered batches (full ones, and the shorter last one of an epoch).
-    private Tensor? _lossGradient;
-    private Tensor? _batchX, _batchY, _tailX, _tailY;
+    // Reused between training steps so that a steady-state step allocates nothing: the loss gradients, the one-tensor
+    // lists of the single-input overloads, and Fit's gathered batches (full ones, and the shorter last one of an epoch).
+    private Tensor[] _lossGradients = [];
+    private double[] _outputLosses = [];
+    private readonly Tensor[] _oneX = new Tensor[1], _oneY = new Tensor[1];
+    private Tensor?[] _batchX = [], _batchY = [], _tailX = [], _tailY = [];
+    private Tensor[] _gatheredX = [], _gatheredY = [];
+    private Loss[] _losses = [];
+    private double[] _lossWeights = [];
+    private Metric[][] _metrics = [];
 
     /// <summary>
     /// Held by Fit, Evaluate and TrainOnBatch, and by a model that shares it (Sequential's Forward and Backward), so
@@ -34,7 +43,7 @@ public sealed class Trainer
     /// </summary>
     internal ReaderWriterLockSlim WeightsLock { get; } = new(LockRecursionPolicy.SupportsRecursion);
 
-    /// <summary>A trainer for model; call <see cref="Compile"/> before training or evaluating.</summary>
+    /// <summary>A trainer for model; call <see cref="Compile(Optimizer, Loss, IEnumerable{Metric})"/> before training or evaluating.</summary>
     public Trainer(ITrainableModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -44,14 +53,23 @@ public sealed class Trainer
     /// <summary>The model this trainer updates.</summary>
     public ITrainableModel Model { get; }
 
-    /// <summary>The optimizer given to <see cref="Compile"/>; null before.</summary>
+    /// <summary>The optimizer given to Compile; null before.</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss given to <see cref="Compile"/>; null before.</summary>
-    public Loss? Loss { get; private set; }
+    /// <summary>The loss given to Compile (the first output's, when the outputs have losses of their own); null before.</summary>
+    public Loss? Loss => _losses.Length > 0 ? _losses[0] : null;
 
-    /// <summary>The metrics given to <see cref="Compile"/>, logged by Fit and Evaluate under their names.</summary>
-    public IReadOnlyList<Metric> Metrics { get; private set; } = [];
+    /// <summary>Each output's loss, in output order; empty before Compile.</summary>
+    public IReadOnlyList<Loss> Losses => _losses;
+
+    /// <summary>Each output's weight in the total loss, in output order; empty before Compile.</summary>
+    public IReadOnlyList<double> LossWeights => _lossWeights;
+
+    /// <summary>The metrics given to Compile (the first output's, for a model of several outputs), logged by Fit and Evaluate.</summary>
+    public IReadOnlyList<Metric> Metrics => _metrics.Length > 0 ? _metrics[0] : [];
+
+    /// <summary>Each output's metrics, in output order; empty before Compile.</summary>
+    public IReadOnlyList<IReadOnlyList<Metric>> MetricsPerOutput => _metrics;
 
     /// <summary>
     /// The shuffling state of the current Fit run (generator and sample order), kept so a checkpoint can resume
@@ -59,29 +77,100 @@ public sealed class Trainer
     /// </summary>
     public TrainingRunState? TrainingRun { get; set; }
 
-    /// <summary>Sets the optimizer, the loss and the metrics (distinct names, none called "loss") for training.</summary>
+    /// <summary>
+    /// Sets the optimizer, one loss for every output (Keras's single loss) and the metrics (distinct names, none called
+    /// "loss") of a model of one output.
+    /// </summary>
+    /// <exception cref="ArgumentException">Metrics given for a model of several outputs: they need one set per output.</exception>
     public void Compile(Optimizer optimizer, Loss loss, params IEnumerable<Metric> metrics)
     {
-        ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(metrics);
+        int outputs = Model.OutputNames.Count;
         var list = metrics.ToList();
-        var names = list.Select(m => m.Name).ToList();
-        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count || names.Contains("loss"))
+        if (outputs > 1 && list.Count > 0)
         {
-            throw new ArgumentException($"Metric names must be distinct and not 'loss': {string.Join(", ", names)}.", nameof(metrics));
+            throw new ArgumentException(
+                $"The model has {outputs} outputs: give metrics per output with Compile(optimizer, losses, lossWeights, metrics).", nameof(metrics));
+        }
+
+        Compile(optimizer, Enumerable.Repeat(loss, outputs).ToList(), null, outputs == 1 ? [list] : null);
+    }
+
+    /// <summary>
+    /// Sets the optimizer and, per output in output order, its loss, its weight in the total loss (1 each when null)
+    /// and its metrics (null for none; distinct names within an output, none called "loss").
+    /// </summary>
+    /// <exception cref="ArgumentException">A list does not have one entry per output, a weight is negative or not finite, or two logged names collide.</exception>
+    public void Compile(Optimizer optimizer, IReadOnlyList<Loss> losses, IReadOnlyList<double>? lossWeights = null, IReadOnlyList<IReadOnlyList<Metric>>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(losses);
+        var names = Model.OutputNames;
+        int outputs = names.Count;
+        CheckCount(losses.Count, outputs, "losses", nameof(losses));
+        if (losses.Any(l => l is null))
+        {
+            throw new ArgumentNullException(nameof(losses), "A loss is null.");
+        }
+
+        var weights = lossWeights?.ToArray() ?? Enumerable.Repeat(1.0, outputs).ToArray();
+        CheckCount(weights.Length, outputs, "loss weights", nameof(lossWeights));
+        foreach (double w in weights)
+        {
+            if (!(double.IsFinite(w) && w >= 0))
+            {
+                throw new ArgumentException($"Loss weights must be finite and not negative, got {w}.", nameof(lossWeights));
+            }
+        }
+
+        var perOutput = metrics?.Select(m => (m ?? []).ToArray()).ToArray() ?? Enumerable.Range(0, outputs).Select(_ => Array.Empty<Metric>()).ToArray();
+        CheckCount(perOutput.Length, outputs, "metric lists", nameof(metrics));
+        var logged = new List<string> { "loss" };
+        for (int k = 0; k < outputs; k++)
+        {
+            if (outputs > 1)
+            {
+                logged.Add(names[k] + "_loss");
+            }
+
+            logged.AddRange(perOutput[k].Select(m => MetricLogName(names, k, m)));
+        }
+
+        if (perOutput.SelectMany(m => m).Distinct().Count() != perOutput.Sum(m => m.Length))
+        {
+            throw new ArgumentException("Each metric object keeps its own running state: give every output its own instances.", nameof(metrics));
+        }
+
+        var duplicate = logged.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Logged names must be distinct: '{duplicate.Key}' comes twice ({string.Join(", ", logged)}).", nameof(metrics));
         }
 
         Optimizer = optimizer;
-        Loss = loss;
-        Metrics = list;
+        _losses = [.. losses];
+        _lossWeights = weights;
+        _metrics = perOutput;
+        _outputLosses = new double[outputs];
+        _lossGradients = new Tensor[outputs];
     }
 
     /// <summary>Mean loss over x, y computed in batches (sample-weighted, so it does not depend on batchSize).</summary>
     public double Evaluate(Tensor x, Tensor y, int batchSize = 32) => EvaluateWithMetrics(x, y, batchSize)["loss"];
 
+    /// <summary>Mean total loss over a model's inputs and targets (one tensor per input and per output), in batches.</summary>
+    public double Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32) => EvaluateWithMetrics(x, y, batchSize)["loss"];
+
     /// <summary>Loss and every compiled metric over x, y, keyed by name ("loss", "accuracy", ...).</summary>
-    public IReadOnlyDictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize = 32)
+    public IReadOnlyDictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize = 32) =>
+        EvaluateWithMetrics([x], [y], batchSize);
+
+    /// <summary>
+    /// The total loss, and for several outputs each output's loss, and every compiled metric over x, y (one tensor per
+    /// input and per output), keyed by the names Fit logs.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> EvaluateWithMetrics(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize = 32)
     {
         lock (Gate)
         {
@@ -89,36 +178,45 @@ public sealed class Trainer
         }
     }
 
-    private IReadOnlyDictionary<string, double> EvaluateWithMetricsSerialized(Tensor x, Tensor y, int batchSize)
+    private IReadOnlyDictionary<string, double> EvaluateWithMetricsSerialized(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize)
     {
-        var loss = Loss ?? throw new InvalidOperationException("Compile the model before Evaluate.");
-        CheckBatch(x, y, loss);
+        RequireCompiled("Evaluate");
+        int n = CheckBatch(x, y);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        int n = x.Shape[0];
-        double sum = 0;
-        foreach (var metric in Metrics)
-        {
-            metric.Reset();
-        }
-
+        var sums = new double[_losses.Length];
+        ResetMetrics();
+        var xs = new Tensor[x.Count];
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
-            var prediction = Model.Forward(x.SliceBatch(start, count), training: false);
-            var target = y.SliceBatch(start, count).Data;
-            sum += loss.Compute(prediction.Data, target, []) * count;
-            foreach (var metric in Metrics)
+            for (int i = 0; i < xs.Length; i++)
             {
-                metric.Update(prediction.Data, target, count);
+                xs[i] = x[i].SliceBatch(start, count);
+            }
+
+            var predictions = Model.Forward(xs, training: false);
+            for (int k = 0; k < _losses.Length; k++)
+            {
+                var target = y[k].SliceBatch(start, count).Data;
+                sums[k] += _losses[k].Compute(predictions[k].Data, target, []) * count;
+                foreach (var metric in _metrics[k])
+                {
+                    metric.Update(predictions[k].Data, target, count);
+                }
             }
         }
 
-        var results = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = sum / n };
-        foreach (var metric in Metrics)
+        var results = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = 0 };
+        for (int k = 0; k < sums.Length; k++)
         {
-            results[metric.Name] = metric.Result();
+            results["loss"] += _lossWeights[k] * sums[k] / n;
+            if (sums.Length > 1)
+            {
+                results[Model.OutputNames[k] + "_loss"] = sums[k] / n;
+            }
         }
 
+        AddMetricResults(results);
         return results;
     }
 
@@ -127,25 +225,52 @@ public sealed class Trainer
     {
         lock (Gate)
         {
+            _oneX[0] = x;
+            _oneY[0] = y;
+            return TrainOnBatchSerialized(_oneX, _oneY);
+        }
+    }
+
+    /// <summary>One optimizer step on one batch of each input and target; returns the batch's total loss before the step.</summary>
+    public float TrainOnBatch(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y)
+    {
+        lock (Gate)
+        {
             return TrainOnBatchSerialized(x, y);
         }
     }
 
-    private float TrainOnBatchSerialized(Tensor x, Tensor y)
+    private float TrainOnBatchSerialized(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y)
     {
-        var optimizer = Optimizer ?? throw new InvalidOperationException("Compile the model before training.");
-        var loss = Loss!;
-        CheckBatch(x, y, loss);
+        var optimizer = RequireCompiled("training");
+        int samples = CheckBatch(x, y);
         Model.ParameterGradients.Clear();
-        var prediction = Model.Forward(x, training: true);
-        var gradient = _lossGradient is not null && _lossGradient.Shape.AsSpan().SequenceEqual(prediction.Shape) ? _lossGradient : _lossGradient = new Tensor(prediction.Shape);
-        double value = loss.Compute(prediction.Data, y.Data, gradient.Data);
-        for (int m = 0; m < Metrics.Count; m++)
+        var predictions = Model.Forward(x, training: true);
+        double total = 0;
+        for (int k = 0; k < _losses.Length; k++)
         {
-            Metrics[m].Update(prediction.Data, y.Data, x.Shape[0]);
+            var prediction = predictions[k];
+            var gradient = _lossGradients[k] is Tensor g && g.Shape.AsSpan().SequenceEqual(prediction.Shape) ? g : _lossGradients[k] = new Tensor(prediction.Shape);
+            double value = _losses[k].Compute(prediction.Data, y[k].Data, gradient.Data);
+            double weight = _lossWeights[k];
+            if (weight != 1)
+            {
+                var d = gradient.Data.AsSpan();
+                for (int i = 0; i < d.Length; i++)
+                {
+                    d[i] = (float)(d[i] * weight);
+                }
+            }
+
+            _outputLosses[k] = value;
+            total += weight * value;
+            foreach (var metric in _metrics[k])
+            {
+                metric.Update(prediction.Data, y[k].Data, samples);
+            }
         }
 
-        Model.Backward(gradient);
+        Model.Backward(_lossGradients);
         WeightsLock.EnterWriteLock();
         try
         {
@@ -156,7 +281,7 @@ public sealed class Trainer
             WeightsLock.ExitWriteLock();
         }
 
-        return (float)value;
+        return (float)total;
     }
 
     /// <summary>
@@ -167,6 +292,16 @@ public sealed class Trainer
     /// <exception cref="TrainingDivergedException">A batch loss stopped being finite (a learning rate too large, most often).</exception>
     public History Fit(
         Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
+        ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0) =>
+        Fit([x], [y], epochs, batchSize, validationSplit, shuffle, seed, callbacks, initialEpoch);
+
+    /// <summary>
+    /// Fit for a model of several inputs or outputs: x holds one tensor per input, y one per output, all with the same
+    /// samples; the same samples of each are shuffled, batched and held out together.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A batch loss stopped being finite (a learning rate too large, most often).</exception>
+    public History Fit(
+        IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
         ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0)
     {
         lock (Gate)
@@ -176,11 +311,11 @@ public sealed class Trainer
     }
 
     private History FitSerialized(
-        Tensor x, Tensor y, int epochs, int batchSize, double validationSplit, bool shuffle,
+        IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int epochs, int batchSize, double validationSplit, bool shuffle,
         ulong seed, IReadOnlyList<FitCallback>? callbacks, int initialEpoch)
     {
-        var loss = Loss ?? throw new InvalidOperationException("Compile the model before Fit.");
-        CheckBatch(x, y, loss);
+        RequireCompiled("Fit");
+        int n = CheckBatch(x, y);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
@@ -194,7 +329,6 @@ public sealed class Trainer
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Validation split must be in [0, 1).");
         }
 
-        int n = x.Shape[0];
         int validationCount = DatasetSplit.HeldOutCount(n, validationSplit);
         int trainCount = n - validationCount;
         if (trainCount == 0 || (validationSplit > 0 && validationCount == 0))
@@ -205,8 +339,8 @@ public sealed class Trainer
         }
 
         callbacks ??= [];
-        Tensor? validationX = validationCount > 0 ? x.SliceBatch(trainCount, validationCount) : null;
-        Tensor? validationY = validationCount > 0 ? y.SliceBatch(trainCount, validationCount) : null;
+        Tensor[]? validationX = validationCount > 0 ? x.Select(t => t.SliceBatch(trainCount, validationCount)).ToArray() : null;
+        Tensor[]? validationY = validationCount > 0 ? y.Select(t => t.SliceBatch(trainCount, validationCount)).ToArray() : null;
         // A fresh run starts from seed; a resumed one (initialEpoch > 0) continues the restored shuffling state.
         var run = initialEpoch == 0
             ? new TrainingRunState(seed, trainCount)
@@ -219,6 +353,7 @@ public sealed class Trainer
 
         TrainingRun = run;
         int batches = (trainCount + batchSize - 1) / batchSize;
+        PrepareBatchBuffers(x.Count, y.Count);
         var history = new History();
         foreach (var callback in callbacks)
         {
@@ -227,6 +362,7 @@ public sealed class Trainer
             callback.OnTrainBegin(epochs, batches, trainCount, validationCount);
         }
 
+        var outputLossSums = new double[_losses.Length];
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -240,11 +376,8 @@ public sealed class Trainer
                 run.Random.Shuffle(run.Order);
             }
 
-            foreach (var metric in Metrics)
-            {
-                metric.Reset();
-            }
-
+            ResetMetrics();
+            Array.Clear(outputLossSums);
             double lossSum = 0;
             int seen = 0;
             for (int b = 0; b < batches; b++)
@@ -253,13 +386,20 @@ public sealed class Trainer
                 int count = Math.Min(batchSize, trainCount - start);
                 var indices = run.Order.AsSpan(start, count);
                 bool full = count == batchSize;
-                float batchLoss = TrainOnBatch(Gather(x, indices, ref full ? ref _batchX : ref _tailX), Gather(y, indices, ref full ? ref _batchY : ref _tailY));
+                GatherAll(x, indices, full ? _batchX : _tailX, _gatheredX);
+                GatherAll(y, indices, full ? _batchY : _tailY, _gatheredY);
+                float batchLoss = TrainOnBatchSerialized(_gatheredX, _gatheredY);
                 if (!float.IsFinite(batchLoss))
                 {
                     throw new TrainingDivergedException(batchLoss, epoch + 1, b + 1);
                 }
 
                 lossSum += (double)batchLoss * count;
+                for (int k = 0; k < outputLossSums.Length; k++)
+                {
+                    outputLossSums[k] += _outputLosses[k] * count;
+                }
+
                 seen += count;
                 foreach (var callback in callbacks)
                 {
@@ -269,9 +409,16 @@ public sealed class Trainer
 
             var logs = new EpochLogs(epoch, 0);
             logs.Set("loss", lossSum / seen);
-            foreach (var metric in Metrics)
+            for (int k = 0; outputLossSums.Length > 1 && k < outputLossSums.Length; k++)
             {
-                logs.Set(metric.Name, metric.Result());
+                logs.Set(Model.OutputNames[k] + "_loss", outputLossSums[k] / seen);
+            }
+
+            var metricResults = new Dictionary<string, double>(StringComparer.Ordinal);
+            AddMetricResults(metricResults);
+            foreach (var (name, value) in metricResults)
+            {
+                logs.Set(name, value);
             }
 
             if (validationX is not null)
@@ -304,22 +451,99 @@ public sealed class Trainer
         return history;
     }
 
-    // The model's own input check first, then the rules every batch shares: y has x's samples, fits the loss, and
-    // there is at least one sample.
-    private void CheckBatch(Tensor x, Tensor y, Loss loss)
+    private Optimizer RequireCompiled(string what) =>
+        Optimizer ?? throw new InvalidOperationException($"Compile the model before {what}.");
+
+    private static void CheckCount(int given, int outputs, string what, string parameterName)
     {
-        Model.CheckInputs(x, nameof(x));
-        ArgumentNullException.ThrowIfNull(y);
-        if (y.Rank == 0 || y.Shape[0] != x.Shape[0])
+        if (given != outputs)
         {
-            throw new ArgumentException($"x has {x.Shape[0]} samples but y has shape {Tensor.FormatShape(y.Shape)}.", nameof(y));
+            throw new ArgumentException($"The model has {outputs} output(s); got {given} {what}.", parameterName);
+        }
+    }
+
+    // Keras's names: a metric's own name for a model of one output, "OUTPUT_METRIC" for several.
+    private static string MetricLogName(IReadOnlyList<string> outputNames, int output, Metric metric) =>
+        outputNames.Count == 1 ? metric.Name : outputNames[output] + "_" + metric.Name;
+
+    private void ResetMetrics()
+    {
+        foreach (var metrics in _metrics)
+        {
+            foreach (var metric in metrics)
+            {
+                metric.Reset();
+            }
+        }
+    }
+
+    private void AddMetricResults(Dictionary<string, double> results)
+    {
+        for (int k = 0; k < _metrics.Length; k++)
+        {
+            foreach (var metric in _metrics[k])
+            {
+                results[MetricLogName(Model.OutputNames, k, metric)] = metric.Result();
+            }
+        }
+    }
+
+    // The model's own input check first, then the rules every batch shares: one target per output with x's samples,
+    // each fitting its loss, and at least one sample. Returns the number of samples.
+    private int CheckBatch(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        Model.CheckInputs(x, nameof(x));
+        int n = x[0].Shape[0];
+        if (y.Count != _losses.Length)
+        {
+            throw new ArgumentException($"The model has {_losses.Length} output(s); got {y.Count} target tensors.", nameof(y));
         }
 
-        loss.CheckTargetShape(Model.OutputShapeOf(x), y.Shape);
+        for (int k = 0; k < y.Count; k++)
+        {
+            var target = y[k];
+            ArgumentNullException.ThrowIfNull(target, nameof(y));
+            if (target.Rank == 0 || target.Shape[0] != n)
+            {
+                string which = y.Count == 1 ? "y" : $"Target {k} ({Model.OutputNames[k]})";
+                throw new ArgumentException($"x has {n} samples but {which} has shape {Tensor.FormatShape(target.Shape)}.", nameof(y));
+            }
 
-        if (x.Shape[0] == 0)
+            _losses[k].CheckTargetShape(Model.OutputShapeOf(x, k), target.Shape);
+        }
+
+        if (n == 0)
         {
             throw new ArgumentException("x has no samples.", nameof(x));
+        }
+
+        return n;
+    }
+
+    private void PrepareBatchBuffers(int inputs, int outputs)
+    {
+        if (_batchX.Length != inputs)
+        {
+            _batchX = new Tensor?[inputs];
+            _tailX = new Tensor?[inputs];
+            _gatheredX = new Tensor[inputs];
+        }
+
+        if (_batchY.Length != outputs)
+        {
+            _batchY = new Tensor?[outputs];
+            _tailY = new Tensor?[outputs];
+            _gatheredY = new Tensor[outputs];
+        }
+    }
+
+    private static void GatherAll(IReadOnlyList<Tensor> sources, ReadOnlySpan<int> indices, Tensor?[] buffers, Tensor[] gathered)
+    {
+        for (int i = 0; i < sources.Count; i++)
+        {
+            gathered[i] = Gather(sources[i], indices, ref buffers[i]);
         }
     }
 

@@ -18,7 +18,32 @@ internal sealed class LinearModel(int features) : ITrainableModel
 
     public Span<float> ParameterGradients => _gradients;
 
-    public Tensor Forward(Tensor x, bool training)
+    public int InputCount => 1;
+
+    public IReadOnlyList<string> OutputNames { get; } = ["y"];
+
+    public IReadOnlyList<Tensor> Forward(IReadOnlyList<Tensor> inputs, bool training) => [Forward(inputs[0])];
+
+    public void Backward(IReadOnlyList<Tensor> outputGradients) => Backward(outputGradients[0]);
+
+    public void CheckInputs(IReadOnlyList<Tensor> inputs, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(inputs, parameterName);
+        if (inputs.Count != 1)
+        {
+            throw new ArgumentException($"One input, got {inputs.Count}.", parameterName);
+        }
+
+        CheckInputs(inputs[0], parameterName);
+    }
+
+    public ReadOnlySpan<int> OutputShapeOf(IReadOnlyList<Tensor> inputs, int output)
+    {
+        _outputShape[0] = inputs[0].Shape[0];
+        return _outputShape;
+    }
+
+    private Tensor Forward(Tensor x)
     {
         _input = x;
         var y = new Tensor(x.Shape[0], 1);
@@ -36,7 +61,7 @@ internal sealed class LinearModel(int features) : ITrainableModel
         return y;
     }
 
-    public void Backward(Tensor outputGradient)
+    private void Backward(Tensor outputGradient)
     {
         var x = _input!;
         for (int n = 0; n < x.Shape[0]; n++)
@@ -51,18 +76,12 @@ internal sealed class LinearModel(int features) : ITrainableModel
         }
     }
 
-    public void CheckInputs(Tensor x, string parameterName)
+    private void CheckInputs(Tensor x, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(x, parameterName);
         if (x.Rank != 2 || x.Shape[1] != features)
         {
             throw new ArgumentException($"Expected (samples, {features}), got {Tensor.FormatShape(x.Shape)}.", parameterName);
         }
-    }
-
-    public ReadOnlySpan<int> OutputShapeOf(Tensor x)
-    {
-        _outputShape[0] = x.Shape[0];
-        return _outputShape;
     }
 }
