@@ -17,6 +17,12 @@ public abstract class Layer
     /// <summary>Layer kind as shown by Summary() and stored in model files ("GRU", "Dense").</summary>
     public abstract string TypeName { get; }
 
+    /// <summary>
+    /// The layer's name in a functional model (Summary, "Connected to", the logs of a model output it gives, model files);
+    /// null gives a name from the type ("gru", "gru_1", ...) when a model is built.
+    /// </summary>
+    public string? Name { get; set; }
+
     /// <summary>Per-sample input shape (no batch axis).</summary>
     /// <exception cref="InvalidOperationException">The layer is not built yet.</exception>
     public int[] InputShape => _inputShape ?? throw NotBuilt();

@@ -48,7 +48,11 @@ public sealed class Parameter
         _values = values;
         _gradients = gradients;
         _offset = offset;
+        IsInModelBuffer = true;
     }
+
+    /// <summary>Whether a model has moved this parameter into its flat buffers (a second model then only reads it).</summary>
+    internal bool IsInModelBuffer { get; private set; }
 
     /// <summary>
     /// Makes this parameter a view of <paramref name="source"/>'s storage, copying nothing: a predictor's copy of a layer

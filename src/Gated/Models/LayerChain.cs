@@ -17,36 +17,48 @@ internal static class LayerChain
     public static Layer[] Share(IReadOnlyList<Layer> layers)
     {
         var copies = new Layer[layers.Count];
-        var random = new SeededRandom(0);
         for (int i = 0; i < layers.Count; i++)
         {
-            var layer = layers[i];
-            Layer copy;
-            try
-            {
-                copy = LayerRegistry.Create(layer.TypeName, layer.GetConfig(), "the model");
-            }
-            catch (IO.ModelFormatException e)
-            {
-                throw new NotSupportedException(
-                    $"Layer {i} ({layer.TypeName}) cannot be recreated from its configuration, so it cannot be shared by a predictor: {e.Message}", e);
-            }
-
-            copy.Build(layer.InputShape, random);
-            if (copy.Parameters.Count != layer.Parameters.Count)
-            {
-                throw new NotSupportedException($"Layer {i} ({layer.TypeName}) recreated from its configuration has other parameters than the model's.");
-            }
-
-            for (int p = 0; p < copy.Parameters.Count; p++)
-            {
-                copy.Parameters[p].ShareStorageOf(layer.Parameters[p]);
-            }
-
-            copies[i] = copy;
+            copies[i] = ShareLayer(layers[i], [layers[i].InputShape], $"Layer {i}");
         }
 
         return copies;
+    }
+
+    /// <summary>
+    /// A new layer of the same type and configuration, built for the call input shapes, whose parameters are views of
+    /// layer's (no weight is copied).
+    /// </summary>
+    /// <param name="layer">The built layer to copy.</param>
+    /// <param name="callInputShapes">The per-sample shapes of the call the copy serves.</param>
+    /// <param name="what">How messages name the layer ("Layer 3").</param>
+    /// <exception cref="NotSupportedException">The layer cannot be recreated from its configuration.</exception>
+    public static Layer ShareLayer(Layer layer, IReadOnlyList<int[]> callInputShapes, string what)
+    {
+        Layer copy;
+        try
+        {
+            copy = LayerRegistry.Create(layer.TypeName, layer.GetConfig(), "the model");
+        }
+        catch (IO.ModelFormatException e)
+        {
+            throw new NotSupportedException(
+                $"{what} ({layer.TypeName}) cannot be recreated from its configuration, so it cannot be shared: {e.Message}", e);
+        }
+
+        copy.BuildCall(callInputShapes, new SeededRandom(0));
+        if (copy.Parameters.Count != layer.Parameters.Count)
+        {
+            throw new NotSupportedException($"{what} ({layer.TypeName}) recreated from its configuration has other parameters than the model's.");
+        }
+
+        for (int p = 0; p < copy.Parameters.Count; p++)
+        {
+            copy.Parameters[p].ShareStorageOf(layer.Parameters[p]);
+        }
+
+        copy.Name = layer.Name;
+        return copy;
     }
 
     /// <summary>Runs every layer on the batch x; the result belongs to the last layer and is overwritten by the next call.</summary>
