@@ -7,13 +7,17 @@ internal sealed record AnomalyOptions
 {
     public ulong Seed { get; init; }
 
-    /// <summary>Share of each mote's readings, from its first, that trains its GRU and sets its thresholds; no label is read there.</summary>
+    /// <summary>Share of each mote's readings, from its first, that trains its models and sets its thresholds; no label is read there.</summary>
     public double TrainFraction { get; init; } = 0.4;
 
-    /// <summary>Previous readings the GRU sees to forecast the next one.</summary>
+    /// <summary>Previous changes the GRU sees to forecast the next one; also the length of the windows the autoencoder reconstructs.</summary>
     public int Window { get; init; } = 20;
 
+    /// <summary>Units of the GRU forecaster and of the autoencoder's encoder and decoder each.</summary>
     public int Units { get; init; } = 16;
+
+    /// <summary>The autoencoder's recurrent cell: gru or lstm.</summary>
+    public string Autoencoder { get; init; } = "gru";
 
     public int Epochs { get; init; } = 20;
 
@@ -36,23 +40,28 @@ internal sealed record AnomalyOptions
 
     /// <summary>Every flag, declared once: the usage text and the parser come from this list.</summary>
     public static readonly ExampleFlags<AnomalyOptions> Flags = new(
-        "Flags anomalous sensor readings by how far each lies from a GRU's forecast, and scores the flags against the labels.",
+        "Flags anomalous sensor readings by how far each lies from a GRU's forecast and by how badly a recurrent autoencoder reconstructs the window ending at it, and scores the flags against the labels.",
         "examples/AnomalyDetection",
         new AnomalyOptions(),
         [
             new("--seed", "S", "seed for weights and shuffling", o => o.Seed, (o, flag, value) => o with { Seed = FlagValues.Seed64(flag, value) }),
-            new("--train-fraction", "F", "first share of each mote's readings that trains it and sets thresholds", o => o.TrainFraction, (o, flag, value) => o with { TrainFraction = FlagValues.Fraction(flag, value) }),
-            new("--window", "W", "previous readings per forecast", o => o.Window, (o, flag, value) => o with { Window = FlagValues.Int(flag, value, min: 1) }),
-            new("--units", "H", "GRU units", o => o.Units, (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) }),
+            new("--train-fraction", "F", "first share of each mote's readings that trains its models and sets thresholds", o => o.TrainFraction, (o, flag, value) => o with { TrainFraction = FlagValues.Fraction(flag, value) }),
+            new("--window", "W", "changes per forecast and per autoencoder window", o => o.Window, (o, flag, value) => o with { Window = FlagValues.Int(flag, value, min: 1) }),
+            new("--units", "H", "units of the GRU forecaster and of the autoencoder's encoder and decoder", o => o.Units, (o, flag, value) => o with { Units = FlagValues.Int(flag, value, min: 1) }),
+            new("--autoencoder", "CELL", "the autoencoder's cell, gru or lstm", o => o.Autoencoder, (o, flag, value) => o with { Autoencoder = Cell(flag, value) }),
             new("--epochs", "E", "most epochs per mote; early stopping may end sooner", o => o.Epochs, (o, flag, value) => o with { Epochs = FlagValues.Int(flag, value, min: 1) }),
             new("--patience", "P", "epochs without a better val_loss before stopping", o => o.Patience, (o, flag, value) => o with { Patience = FlagValues.Int(flag, value, min: 0) }),
             new("--batch-size", "B", "", o => o.BatchSize, (o, flag, value) => o with { BatchSize = FlagValues.Int(flag, value, min: 1) }),
             new("--learning-rate", "LR", "Adam's learning rate", o => o.LearningRate, (o, flag, value) => o with { LearningRate = FlagValues.Positive(flag, value) }),
-            new("--k", "K", "flag when |residual − mean| > K·std of the training residuals", o => o.K, (o, flag, value) => o with { K = FlagValues.Positive(flag, value) }),
+            new("--k", "K", "flag when |score − mean| > K·std of the training scores (residuals or reconstruction errors)", o => o.K, (o, flag, value) => o with { K = FlagValues.Positive(flag, value) }),
             new("--channels", "LIST", "temperature, or temperature,humidity", o => o.Channels, (o, flag, value) => o with { Channels = ChannelList(value) }),
             new("--plot-mote", "M", "mote to plot", o => o.PlotMote, (o, flag, value) => o with { PlotMote = FlagValues.Int(flag, value, min: 0) }),
             new("--out", "DIR", "folder for flags.csv and the mote's SVG charts", o => o.OutFolder, (o, flag, value) => o with { OutFolder = value }),
         ]);
+
+    private static string Cell(string flag, string value) => value.ToLowerInvariant() is "gru" or "lstm"
+        ? value.ToLowerInvariant()
+        : throw new ArgumentException($"{flag} must be gru or lstm, got '{value}'");
 
     private static string[] ChannelList(string value)
     {

@@ -1,24 +1,23 @@
-using System.Diagnostics;
 using Gated.Data;
 using Gated.Layers;
 using Gated.Layers.Recurrent;
 using Gated.Models;
 using Gated.Tensors;
-using Gated.Training;
 
 namespace Gated.Examples.AnomalyDetection;
 
 /// <summary>
 /// The recipe for one mote: a small GRU learns to forecast the next reading from the changes over the previous
 /// window on the mote's first readings (no labels used), then every reading is scored by how far it lies from its forecast.
-/// Two baselines are scored on the same readings with the same rule: the persistence residual (the change since
-/// the last reading) and the reading's own level.
+/// A recurrent autoencoder trained on the same readings is scored by how badly it reconstructs the window ending at
+/// each reading (<see cref="AutoencoderDetector"/>). Three baselines are scored on the same readings with the same rule:
+/// the persistence residual (the change since the last reading), the reading's own level, and the autoencoder's score
+/// with no model (the mean square of the window's standardised changes).
 /// </summary>
 internal static class MoteDetector
 {
     public static MoteScores Run(SensorReadings mote, AnomalyOptions options)
     {
-        var clock = Stopwatch.StartNew();
         int n = mote.Count, w = options.Window;
         int trainCount = (int)(n * options.TrainFraction);
         if (trainCount - w - 1 < 20)
@@ -51,18 +50,10 @@ internal static class MoteDetector
         // Window i: the changes into readings i+1 .. i+w (w, C) → the change into reading j = i+w+1 (C).
         int first = w + 1;
         int windows = n - first;
-        var inputs = new Tensor(windows, w, channels);
+        var inputs = ChangeWindows.Ending(changes, w, windows, w);
         var targets = new Tensor(windows, channels);
         for (int i = 0; i < windows; i++)
         {
-            for (int t = 0; t < w; t++)
-            {
-                for (int c = 0; c < channels; c++)
-                {
-                    inputs.Data[(((i * w) + t) * channels) + c] = changes[c][i + 1 + t];
-                }
-            }
-
             for (int c = 0; c < channels; c++)
             {
                 targets.Data[(i * channels) + c] = changes[c][i + first];
@@ -71,12 +62,7 @@ internal static class MoteDetector
 
         int trainWindows = trainCount - first;
         var model = new Sequential(new Gru(options.Units), new Dense(channels));
-        model.Build([w, channels], options.Seed);
-        model.Compile(new Adam(options.LearningRate), Loss.MeanSquaredError);
-        var stopping = new EarlyStopping("val_loss", patience: options.Patience, restoreBestWeights: true);
-        var history = model.Fit(
-            inputs.SliceBatch(0, trainWindows), targets.SliceBatch(0, trainWindows), options.Epochs, options.BatchSize,
-            validationSplit: 0.1, shuffle: true, seed: options.Seed, callbacks: [stopping]);
+        var forecasterFit = FitSummary.Fit(model, inputs.SliceBatch(0, trainWindows), targets.SliceBatch(0, trainWindows), options);
 
         var predicted = model.Predict(inputs, batchSize: 256).Data;
         var gruResiduals = new float[channels][];
@@ -91,7 +77,7 @@ internal static class MoteDetector
             persistenceResiduals[c] = new float[n];
             levels[c] = new float[n];
 
-            // Every method scores readings w+1 .. n−1 only, so all three are counted over the same readings.
+            // Every method scores readings w+1 .. n−1 only, so all five are counted over the same readings.
             for (int j = 0; j < n; j++)
             {
                 if (j < first)
@@ -112,6 +98,8 @@ internal static class MoteDetector
             }
         }
 
+        var (reconstructionErrors, windowMeanSquares, autoencoderFit) = AutoencoderDetector.Run(changes, first, trainCount, options);
+
         return new MoteScores
         {
             MoteId = mote.MoteId[0],
@@ -125,10 +113,10 @@ internal static class MoteDetector
             GruScores = DeviationScores.FromResiduals(gruResiduals, trainCount),
             PersistenceScores = DeviationScores.FromResiduals(persistenceResiduals, trainCount),
             LevelScores = DeviationScores.FromResiduals(levels, trainCount),
-            Epochs = history.Epochs,
-            BestEpoch = (stopping.BestEpoch ?? (history.Epochs - 1)) + 1,
-            BestValidationLoss = stopping.Best ?? double.NaN,
-            Seconds = clock.Elapsed.TotalSeconds,
+            AutoencoderScores = DeviationScores.FromResiduals(reconstructionErrors, trainCount),
+            WindowScores = DeviationScores.FromResiduals(windowMeanSquares, trainCount),
+            ForecasterFit = forecasterFit,
+            AutoencoderFit = autoencoderFit,
             GruRmse = LaterNormalRmse(gruResiduals[0], mote.IsAnomaly, trainCount),
             PersistenceRmse = LaterNormalRmse(persistenceResiduals[0], mote.IsAnomaly, trainCount),
         };

@@ -1,8 +1,8 @@
 namespace Gated.Examples.AnomalyDetection;
 
 /// <summary>
-/// One mote's readings with the anomaly scores of the three methods (NaN where a method gives none) and what its
-/// GRU's training measured. Scores are in training standard deviations; see <see cref="DeviationScores"/>.
+/// One mote's readings with the anomaly scores of the five methods (NaN where a method gives none) and what the
+/// training of its GRU forecaster and its autoencoder measured. Scores are in training standard deviations; see <see cref="DeviationScores"/>.
 /// </summary>
 internal sealed record MoteScores
 {
@@ -30,14 +30,15 @@ internal sealed record MoteScores
 
     public required float[] LevelScores { get; init; }
 
-    public required int Epochs { get; init; }
+    /// <summary>The autoencoder's reconstruction error of the window ending at each reading, as a deviation score.</summary>
+    public required float[] AutoencoderScores { get; init; }
 
-    /// <summary>One-based epoch whose weights were kept.</summary>
-    public required int BestEpoch { get; init; }
+    /// <summary>The mean square of the standardised changes in the window ending at each reading, as a deviation score: the autoencoder's score with no model.</summary>
+    public required float[] WindowScores { get; init; }
 
-    public required double BestValidationLoss { get; init; }
+    public required FitSummary ForecasterFit { get; init; }
 
-    public required double Seconds { get; init; }
+    public required FitSummary AutoencoderFit { get; init; }
 
     /// <summary>Temperature forecast RMSE (°C) of the GRU on the readings after the training part that are not labelled.</summary>
     public required double GruRmse { get; init; }

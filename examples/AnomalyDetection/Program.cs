@@ -1,6 +1,7 @@
 // Anomaly detection on the bundled sensor network: per mote, a small GRU forecasts the next reading from the
-// previous ones; a reading far from its forecast (in training standard deviations) is flagged, and the flags are
-// scored against the label column beside two baselines scored with the same rule.
+// previous ones and a recurrent autoencoder reconstructs the window ending at each reading; a reading far from its
+// forecast, or badly reconstructed (in training standard deviations), is flagged, and the flags are scored against
+// the label column beside three baselines scored with the same rule.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -43,7 +44,10 @@ Console.WriteLine($"Machine: {MachineLoad.Describe()}");
 Console.WriteLine($"Data: {path}, {readings.Count} readings from motes {string.Join(", ", readings.MoteIds)}, {readings.IsAnomaly.Count(a => a)} labelled anomalous");
 Console.WriteLine($"Per mote: GRU({options.Units}) → Dense forecasts the change to the next {string.Join(" and ", options.Channels)} from the last {options.Window} changes, " +
     $"trained on the first {options.TrainFraction:P0} of the mote's readings (last 10 % of those for val_loss and early stopping; labels unused)");
-Console.WriteLine($"Flag rule: |residual − mean| > {options.K}·std of the mote's training residuals (the largest over the channels)");
+string cell = options.Autoencoder.ToUpperInvariant();
+Console.WriteLine($"Per mote: {cell}({options.Units}) → RepeatVector({options.Window}) → {cell}({options.Units}, sequences) → TimeDistributed(Dense) reconstructs " +
+    $"the last {options.Window} changes, trained on the same readings the same way; a reading's error is the window's MSE, the window ending at it");
+Console.WriteLine($"Flag rule: |score − mean| > {options.K}·std of the mote's training scores (residuals, reconstruction errors, levels or window mean squares; the largest over the channels)");
 
 var motes = new List<MoteScores>();
 foreach (int id in readings.MoteIds)
@@ -62,15 +66,17 @@ foreach (int id in readings.MoteIds)
     motes.Add(mote);
     int labelled = mote.Labelled.Count(l => l);
     Console.WriteLine($"  mote {id} ({(mote.Indoor ? "indoor" : "outdoor")}): {mote.Reading.Length} readings, {labelled} labelled; " +
-        $"trained on readings 1–{mote.TrainCount}, {mote.Epochs} epochs (kept epoch {mote.BestEpoch}, val_loss {mote.BestValidationLoss:F4}), {mote.Seconds:F1} s; " +
+        $"trained on readings 1–{mote.TrainCount}; forecaster {mote.ForecasterFit.Format()}, autoencoder {mote.AutoencoderFit.Format()}; " +
         $"temperature RMSE on later normal readings: GRU {mote.GruRmse:F4} °C, persistence {mote.PersistenceRmse:F4} °C");
 }
 
 var methods = new (string Name, Func<MoteScores, float[]> Scores)[]
 {
     ("GRU forecast residual", m => m.GruScores),
+    ($"{cell} autoencoder", m => m.AutoencoderScores),
     ("persistence residual", m => m.PersistenceScores),
     ("level z-score", m => m.LevelScores),
+    ("window mean square", m => m.WindowScores),
 };
 
 Console.WriteLine();
@@ -82,14 +88,14 @@ foreach (var (name, scores) in methods)
 }
 
 Console.WriteLine();
-Console.WriteLine($"Per mote, k = {options.K}, precision/recall/F1 (— where undefined: nothing flagged or nothing labelled):");
-Console.WriteLine($"  {"mote",-5} {"labelled",8}  {"GRU (TP FP FN)",-32} {"persistence",-20} {"level z-score",-20}");
+Console.WriteLine($"Per mote, k = {options.K} (— where undefined: nothing flagged or nothing labelled):");
+Console.WriteLine($"  {"mote",-4} {"labelled",8}  {"method",-22} {"TP",5} {"FP",5} {"FN",5}  precision  recall      F1");
 foreach (var mote in motes)
 {
-    var gru = Counts(mote, mote.GruScores, options.K);
-    Console.WriteLine($"  {mote.MoteId,-5} {mote.Labelled.Count(l => l),8}  " +
-        $"{gru.FormatShort() + $" ({gru.TruePositives} {gru.FalsePositives} {gru.FalseNegatives})",-32} " +
-        $"{Counts(mote, mote.PersistenceScores, options.K).FormatShort(),-20} {Counts(mote, mote.LevelScores, options.K).FormatShort(),-20}");
+    foreach (var (name, scores) in methods)
+    {
+        Console.WriteLine($"  {mote.MoteId,-4} {mote.Labelled.Count(l => l),8}  {name,-22} {Counts(mote, scores(mote), options.K).Format()}");
+    }
 }
 
 Console.WriteLine();
@@ -119,14 +125,14 @@ foreach (double k in new[] { 3.0, 4.0, 5.0, 6.0, 8.0 })
 
 Directory.CreateDirectory(options.OutFolder);
 string csvPath = Path.Combine(options.OutFolder, "flags.csv");
-var csv = new StringBuilder("mote_id,reading,temperature,humidity,label,gru_forecast,gru_score,persistence_score,level_score,gru_flag\n");
+var csv = new StringBuilder("mote_id,reading,temperature,humidity,label,gru_forecast,gru_score,autoencoder_score,persistence_score,level_score,window_score,gru_flag\n");
 foreach (var mote in motes)
 {
     for (int i = 0; i < mote.Reading.Length; i++)
     {
         csv.Append(CultureInfo.InvariantCulture,
             $"{mote.MoteId},{mote.Reading[i]},{mote.Temperature[i]},{mote.Humidity[i]},{(mote.Labelled[i] ? 1 : 0)},{Cell(mote.TemperatureForecast[i])}," +
-            $"{Cell(mote.GruScores[i])},{Cell(mote.PersistenceScores[i])},{Cell(mote.LevelScores[i])},{(mote.GruScores[i] > options.K ? 1 : 0)}\n");
+            $"{Cell(mote.GruScores[i])},{Cell(mote.AutoencoderScores[i])},{Cell(mote.PersistenceScores[i])},{Cell(mote.LevelScores[i])},{Cell(mote.WindowScores[i])},{(mote.GruScores[i] > options.K ? 1 : 0)}\n");
     }
 }
 
