@@ -25,6 +25,9 @@ public static class LayerRegistry
         Register<RepeatVector>();
         Register<Flatten>();
         Register<Reshape>();
+        Register<Concatenate>();
+        Register<Add>();
+        Register<Multiply>();
         Register<Dropout>();
         Register<Embedding>();
         Register<Masking>();
