@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gated.Layers.Initializers;
 using Gated.Randomness;
 
@@ -6,8 +7,8 @@ namespace Gated.Layers;
 /// <summary>
 /// Keras's AdditiveAttention (Bahdanau-style): scores[i, j] = Σ_d scale_d · tanh(query[i, d] + key[j, d]), with a
 /// trainable scale (dim) drawn Glorot-uniform (fan in = fan out = dim, as Keras for a vector) when use_scale, and
-/// scale 1 otherwise. Masks, softmax and the weighted sum of values are <see cref="ScoredAttention"/>'s. Dropout on
-/// the weights is not supported (rate 0 only).
+/// scale 1 otherwise. Masks, softmax, dropout on the weights and the weighted sum of values are
+/// <see cref="ScoredAttention"/>'s.
 /// </summary>
 public sealed class AdditiveAttention : ScoredAttention, IConfigurableLayer
 {
@@ -17,9 +18,9 @@ public sealed class AdditiveAttention : ScoredAttention, IConfigurableLayer
 
     /// <summary>An additive attention layer.</summary>
     /// <param name="useScale">Whether the tanh terms are weighted by a trainable vector (Keras's default true).</param>
-    /// <param name="dropout">Dropout rate on the attention weights: only 0 is supported.</param>
+    /// <param name="dropout">Fraction of the attention weights dropped in training, in [0, 1).</param>
     /// <param name="useCausalMask">Whether query step i attends only to key steps j ≤ i.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> is not 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> is not in [0, 1).</exception>
     public AdditiveAttention(bool useScale = true, double dropout = 0, bool useCausalMask = false)
         : base(useScale, useCausalMask, dropout)
     {
@@ -42,7 +43,7 @@ public sealed class AdditiveAttention : ScoredAttention, IConfigurableLayer
     public override IReadOnlyDictionary<string, string> GetConfig() => new Dictionary<string, string>
     {
         ["use_scale"] = UseScale ? "true" : "false",
-        ["dropout"] = "0",
+        ["dropout"] = DropoutRate.ToString("R", CultureInfo.InvariantCulture),
         ["use_causal_mask"] = UseCausalMask ? "true" : "false",
     };
 

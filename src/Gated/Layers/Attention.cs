@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gated.Randomness;
 
 namespace Gated.Layers;
@@ -6,7 +7,7 @@ namespace Gated.Layers;
 /// Keras's Attention (Luong-style): scores = query · keyᵀ, times a trainable scalar scale (starting at 1) when
 /// use_scale; or, with score_mode "concat", scores = concat_score_weight · Σ_d tanh(scale · (query_d + key_d)) with
 /// the scalar concat_score_weight starting at 1. Masks, softmax and the weighted sum of values are
-/// <see cref="ScoredAttention"/>'s. Dropout on the weights is not supported (rate 0 only).
+/// <see cref="ScoredAttention"/>'s, and so is the dropout on the weights.
 /// </summary>
 public sealed class Attention : ScoredAttention, IConfigurableLayer
 {
@@ -20,9 +21,9 @@ public sealed class Attention : ScoredAttention, IConfigurableLayer
     /// <summary>A dot-product (or concat) attention layer.</summary>
     /// <param name="useScale">Whether to multiply the scores by a trainable scalar (Keras's default false).</param>
     /// <param name="scoreMode">Dot product or tanh of the sum ("concat").</param>
-    /// <param name="dropout">Dropout rate on the attention weights: only 0 is supported.</param>
+    /// <param name="dropout">Fraction of the attention weights dropped in training, in [0, 1).</param>
     /// <param name="useCausalMask">Whether query step i attends only to key steps j ≤ i.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> is not 0, or <paramref name="scoreMode"/> is not defined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> is not in [0, 1), or <paramref name="scoreMode"/> is not defined.</exception>
     public Attention(bool useScale = false, AttentionScoreMode scoreMode = AttentionScoreMode.Dot, double dropout = 0, bool useCausalMask = false)
         : base(useScale, useCausalMask, dropout)
     {
@@ -57,19 +58,15 @@ public sealed class Attention : ScoredAttention, IConfigurableLayer
     {
         ["use_scale"] = UseScale ? "true" : "false",
         ["score_mode"] = ModeNames.First(m => m.Mode == ScoreMode).Name,
-        ["dropout"] = "0",
+        ["dropout"] = DropoutRate.ToString("R", CultureInfo.InvariantCulture),
         ["use_causal_mask"] = UseCausalMask ? "true" : "false",
     };
 
-    /// <summary>The dropout rate a Keras configuration gives, refused unless 0.</summary>
+    /// <summary>The dropout rate of a configuration, in [0, 1); 0 when absent.</summary>
     internal static double ConfigDropout(LayerConfig config)
     {
-        if (config.Has("dropout") && config.Number("dropout", 0, 1) != 0)
-        {
-            throw config.Error($"'dropout' is '{config.Text("dropout")}'; only 0 is supported (no dropout on the attention weights)");
-        }
-
-        return 0;
+        double rate = config.Has("dropout") ? config.Number("dropout", 0, 1) : 0;
+        return rate < 1 ? rate : throw config.Error($"'dropout' is '{config.Text("dropout")}', not in [0, 1)");
     }
 
     /// <summary>use_causal_mask (a call argument in Keras 3, kept in the configuration here), or Keras 2's causal; false when absent.</summary>

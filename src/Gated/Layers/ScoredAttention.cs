@@ -11,7 +11,9 @@ namespace Gated.Layers;
 ///     weights = softmax(scores) over Tv,   output = weights · value   (Tq, dv),
 /// and query steps the query mask hides output zeros. The output's mask is the query's mask. A key mask is ignored,
 /// as in Keras. A row whose every key step is hidden attends uniformly over all Tv steps: the −1e9 bias swamps its
-/// scores in float, exactly as in Keras's float32 arithmetic.
+/// scores in float, exactly as in Keras's float32 arithmetic. With a dropout rate, training drops each weight with that
+/// probability and scales the kept ones by 1 / (1 − rate), as Keras's dropout on the attention scores; the generator
+/// is drawn from the model's build generator, and its draws run row-major over (B, Tq, Tv).
 /// </summary>
 public abstract class ScoredAttention : MultiInputLayer
 {
@@ -21,17 +23,21 @@ public abstract class ScoredAttention : MultiInputLayer
     private float[] _weights = [];      // scores, then softmax weights, (B, Tq, Tv)
     private float[] _keyGradient = [];  // dkey when the value is the key, (B, Tv, dim)
     private float[] _rowGradient = [];  // dweights of one query step, (Tv)
+    private float[] _dropMask = [];     // 0 or 1 / (1 − rate) per weight of the last training Forward, (B, Tq, Tv)
+    private SeededRandom? _random;
+    private bool _lastDropped;
     private Tensor[] _inputGradients = [];
     private Tensor? _lastQuery, _lastValue, _lastKey, _lastQueryMask;
     private int _lastBatch = -1;
 
     private protected ScoredAttention(bool useScale, bool useCausalMask, double dropout)
     {
-        if (dropout != 0)
+        if (!(dropout >= 0 && dropout < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Attention dropout on the weights is not supported; only 0 is.");
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Attention dropout must be in [0, 1).");
         }
 
+        DropoutRate = dropout;
         UseScale = useScale;
         UseCausalMask = useCausalMask;
     }
@@ -41,6 +47,9 @@ public abstract class ScoredAttention : MultiInputLayer
 
     /// <summary>Whether query step i may attend only to key steps j ≤ i (Keras's use_causal_mask call argument).</summary>
     public bool UseCausalMask { get; }
+
+    /// <summary>The fraction of attention weights dropped in training (Keras's dropout), in [0, 1).</summary>
+    public double DropoutRate { get; }
 
     /// <summary>The query's steps Tq.</summary>
     private protected int QuerySteps { get; private set; }
@@ -73,6 +82,13 @@ public abstract class ScoredAttention : MultiInputLayer
 
         var weights = _weights.AsSpan(0, rows * tv);
         ComputeScores(query.Data, key.Data, batch, weights);
+        bool drop = training && DropoutRate > 0;
+        if (drop && _dropMask.Length < rows * tv)
+        {
+            _dropMask = new float[rows * tv];
+        }
+
+        float keptScale = (float)(1.0 / (1.0 - DropoutRate));
 
         var output = ResultTensor(ForwardResult, [batch, tq, dv]);
         var y = output.Data.AsSpan();
@@ -91,8 +107,13 @@ public abstract class ScoredAttention : MultiInputLayer
             }
 
             Softmax(w);
+            var m = drop ? _dropMask.AsSpan(row * tv, tv) : default;
+            for (int j = 0; j < m.Length; j++)
+            {
+                m[j] = _random!.NextDouble() >= DropoutRate ? keptScale : 0f;
+            }
 
-            // y_i = Σ_j w_j · v_j, zero where the query mask hides step i
+            // y_i = Σ_j w_j · m_j · v_j (m the dropout mask, else 1), zero where the query mask hides step i
             var yi = y.Slice(row * dv, dv);
             yi.Clear();
             if (queryMask is not null && queryMask.Data[row] == 0)
@@ -102,7 +123,7 @@ public abstract class ScoredAttention : MultiInputLayer
 
             for (int j = 0; j < tv; j++)
             {
-                float wj = w[j];
+                float wj = drop ? w[j] * m[j] : w[j];
                 var vj = v.Slice(((b * tv) + j) * dv, dv);
                 for (int c = 0; c < dv; c++)
                 {
@@ -116,12 +137,13 @@ public abstract class ScoredAttention : MultiInputLayer
         _lastKey = training && inputs.Count > 2 ? key : null;
         _lastQueryMask = training ? queryMask : null;
         _lastBatch = training ? batch : -1;
+        _lastDropped = drop;
         return output;
     }
 
     /// <summary>
-    /// With dy masked by the query mask: dvalue = weightsᵀ · dy, dweights = dy · valueᵀ, dscores = w ⊙ (dw − Σ w ⊙ dw)
-    /// per row, then the subclass turns dscores into dquery, dkey and its parameters' gradients; without a key,
+    /// With dy masked by the query mask and m the dropout mask (1 without dropout): dvalue = (w ⊙ m)ᵀ · dy,
+    /// dw = m ⊙ (dy · valueᵀ), dscores = w ⊙ (dw − Σ w ⊙ dw) per row, then the subclass turns dscores into dquery, dkey and its parameters' gradients; without a key,
     /// dkey adds into dvalue.
     /// </summary>
     /// <exception cref="InvalidOperationException">No training Forward came first.</exception>
@@ -191,21 +213,22 @@ public abstract class ScoredAttention : MultiInputLayer
             }
 
             var dyi = dy.Slice(row * dv, dv);
+            var m = _lastDropped ? _dropMask.AsSpan(row * tv, tv) : default;
             double weighted = 0;
             for (int j = 0; j < tv; j++)
             {
                 int offset = ((b * tv) + j) * dv;
                 var vj = v.Slice(offset, dv);
                 var dvj = dValues.Slice(offset, dv);
-                float wj = w[j], sum = 0;
+                float mj = _lastDropped ? m[j] : 1f, kept = w[j] * mj, sum = 0;
                 for (int c = 0; c < dv; c++)
                 {
-                    dvj[c] += wj * dyi[c];
+                    dvj[c] += kept * dyi[c];
                     sum += dyi[c] * vj[c];
                 }
 
-                dw[j] = sum;
-                weighted += wj * sum;
+                dw[j] = sum * mj;
+                weighted += w[j] * dw[j];
             }
 
             for (int j = 0; j < tv; j++)
@@ -275,8 +298,15 @@ public abstract class ScoredAttention : MultiInputLayer
         ValueSteps = value[0];
         KeyFeatures = query[1];
         CreateParameters(KeyFeatures, random);
+        if (DropoutRate > 0)
+        {
+            _random = new SeededRandom(random.NextUInt64());
+        }
+
         return [query[0], value[1]];
     }
+
+    internal override SeededRandom? RandomStream => _random;
 
     /// <summary>Creates and initialises the subclass's parameters for query and key features dim.</summary>
     private protected abstract void CreateParameters(int dim, SeededRandom random);

@@ -87,8 +87,9 @@ public sealed class AdditiveAttentionTests
         Assert.Equal((false, true), (copy.UseScale, copy.UseCausalMask));
         var keras = Assert.IsType<AdditiveAttention>(LayerRegistry.Create("AdditiveAttention", new Dictionary<string, string> { ["dropout"] = "0.0" }, "test"));
         Assert.Equal((true, false), (keras.UseScale, keras.UseCausalMask));
-        Assert.Throws<Gated.IO.ModelFormatException>(() => LayerRegistry.Create("AdditiveAttention", new Dictionary<string, string> { ["dropout"] = "0.5" }, "test"));
-        Assert.Equal("dropout", Assert.Throws<ArgumentOutOfRangeException>(() => new AdditiveAttention(dropout: 0.5)).ParamName);
+        Assert.Equal("0.5", new AdditiveAttention(dropout: 0.5).GetConfig()["dropout"]);
+        Assert.Throws<Gated.IO.ModelFormatException>(() => LayerRegistry.Create("AdditiveAttention", new Dictionary<string, string> { ["dropout"] = "1.5" }, "test"));
+        Assert.Equal("dropout", Assert.Throws<ArgumentOutOfRangeException>(() => new AdditiveAttention(dropout: -0.5)).ParamName);
     }
 
     [Fact]

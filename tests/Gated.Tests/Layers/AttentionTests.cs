@@ -76,6 +76,32 @@ public sealed class AttentionTests
         MatchesFiniteDifferences(layer, inputs, masks, random, $"Attention {mode} scale={useScale} causal={causal} key={hasKey} masked={masked} ({string.Join(", ", shape)})");
     }
 
+    [Theory]
+    [InlineData("dot")]
+    [InlineData("concat")]
+    [InlineData("additive")]
+    public void DropoutOnTheWeightsMatchesReferenceAndFiniteDifferences(string kind)
+    {
+        ScoredAttention layer = kind switch
+        {
+            "dot" => new Attention(useScale: true, dropout: 0.4),
+            "concat" => new Attention(useScale: true, AttentionScoreMode.Concat, dropout: 0.4, useCausalMask: true),
+            _ => new AdditiveAttention(dropout: 0.4),
+        };
+
+        var random = new SeededRandom(41);
+        var (inputs, masks) = Setup(layer, random, [2, 4, 5, 3, 2], hasKey: true, masked: true);
+        AttentionChecks.MatchesReference(layer, inputs, masks, random, $"{kind} attention with dropout");
+        MatchesFiniteDifferences(layer, inputs, masks, random, $"{kind} attention with dropout");
+
+        // Inference drops nothing.
+        var reference = ReferenceFor(layer);
+        var expected = reference.Forward(2, TestData.ToDouble(inputs[0].Data), TestData.ToDouble(inputs[1].Data), TestData.ToDouble(inputs[2].Data),
+            TestData.ToDouble(masks[0]!.Data), TestData.ToDouble(masks[1]!.Data));
+        NumericAssert.Close(expected, layer.Forward(inputs, masks).Data, 1e-5, 1e-5, kind + " inference");
+        Assert.Null(new Attention().RandomStream);
+    }
+
     [Fact]
     public void AValueMaskRemovesItsStepsAndAQueryMaskZeroesItsRows()
     {
@@ -177,11 +203,12 @@ public sealed class AttentionTests
         Assert.Equal((false, AttentionScoreMode.Dot, false), (keras.UseScale, keras.ScoreMode, keras.UseCausalMask));
         Assert.True(((Attention)LayerRegistry.Create("Attention", new Dictionary<string, string> { ["causal"] = "true" }, "test")).UseCausalMask);
 
-        var dropout = Assert.Throws<ModelFormatException>(() => LayerRegistry.Create("Attention", new Dictionary<string, string> { ["dropout"] = "0.1" }, "f.keras"));
-        Assert.Contains("'dropout' is '0.1'; only 0 is supported", dropout.Message, StringComparison.Ordinal);
+        Assert.Equal(0.25, ((Attention)LayerRegistry.Create("Attention", new Attention(dropout: 0.25).GetConfig(), "test")).DropoutRate);
+        var dropout = Assert.Throws<ModelFormatException>(() => LayerRegistry.Create("Attention", new Dictionary<string, string> { ["dropout"] = "1" }, "f.keras"));
+        Assert.Contains("'dropout' is '1', not in [0, 1)", dropout.Message, StringComparison.Ordinal);
         var mode = Assert.Throws<ModelFormatException>(() => LayerRegistry.Create("Attention", new Dictionary<string, string> { ["score_mode"] = "general" }, "f.keras"));
         Assert.Contains("expected one of dot, concat", mode.Message, StringComparison.Ordinal);
-        Assert.Equal("dropout", Assert.Throws<ArgumentOutOfRangeException>(() => new Attention(dropout: 0.1)).ParamName);
+        Assert.Equal("dropout", Assert.Throws<ArgumentOutOfRangeException>(() => new Attention(dropout: 1)).ParamName);
     }
 
     [Fact]

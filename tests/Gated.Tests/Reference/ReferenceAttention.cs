@@ -7,12 +7,13 @@ namespace Gated.Tests.Reference;
 ///     concat    s_ij = c · Σ_d tanh(scale · (q_id + k_jd))
 ///     additive  s_ij = Σ_d scale_d · tanh(q_id + k_jd)
 ///     s_ij −= 1e9 where value step j is masked or (causal) j &gt; i;  w_i = softmax(s_i);  y_i = Σ_j w_ij v_j, 0 for a masked query step.
-/// scale is null without use_scale (then 1). The backward applies the softmax's full Jacobian w_j (δ_jk − w_k).
+/// scale is null without use_scale (then 1). A dropout mask m (B, Tq, Tv) of 0 and 1 / (1 − rate), when given, makes
+/// y_i = Σ_j w_ij m_ij v_j. The backward applies the softmax's full Jacobian w_j (δ_jk − w_k).
 /// </summary>
 public sealed class ReferenceAttention(ReferenceAttention.Mode mode, int queryFeatures, int valueFeatures, bool causal, double[]? scale, double concatWeight = 1)
 {
     private double[] _q = [], _v = [], _k = [], _w = [];
-    private double[]? _queryMask;
+    private double[]? _queryMask, _dropMask;
     private int _batch, _tq, _tv;
     private bool _hasKey;
 
@@ -37,7 +38,7 @@ public sealed class ReferenceAttention(ReferenceAttention.Mode mode, int queryFe
     /// <summary>The softmax weights (B, Tq, Tv) of the last Forward.</summary>
     public double[] Weights => _w;
 
-    public double[] Forward(int batch, double[] query, double[] value, double[]? key, double[]? queryMask, double[]? valueMask)
+    public double[] Forward(int batch, double[] query, double[] value, double[]? key, double[]? queryMask, double[]? valueMask, double[]? dropMask = null)
     {
         int dim = queryFeatures, dv = valueFeatures;
         _batch = batch;
@@ -48,6 +49,7 @@ public sealed class ReferenceAttention(ReferenceAttention.Mode mode, int queryFe
         _hasKey = key is not null;
         _k = key ?? value;
         _queryMask = queryMask;
+        _dropMask = dropMask;
         _w = new double[batch * _tq * _tv];
         var y = new double[batch * _tq * dv];
         for (int b = 0; b < batch; b++)
@@ -66,6 +68,7 @@ public sealed class ReferenceAttention(ReferenceAttention.Mode mode, int queryFe
                 {
                     double w = Math.Exp(s[j] - max) / sum;
                     _w[(((b * _tq) + i) * _tv) + j] = w;
+                    w *= dropMask?[(((b * _tq) + i) * _tv) + j] ?? 1;
                     for (int c = 0; c < dv; c++)
                     {
                         y[(((b * _tq) + i) * dv) + c] += queryMask is not null && queryMask[(b * _tq) + i] == 0 ? 0 : w * _v[(((b * _tv) + j) * dv) + c];
@@ -99,11 +102,12 @@ public sealed class ReferenceAttention(ReferenceAttention.Mode mode, int queryFe
                 for (int j = 0; j < tv; j++)
                 {
                     w[j] = _w[(((b * tq) + i) * tv) + j];
+                    double m = _dropMask?[(((b * tq) + i) * tv) + j] ?? 1;
                     for (int c = 0; c < dv; c++)
                     {
                         double g = dy[(((b * tq) + i) * dv) + c];
-                        dw[j] += g * _v[(((b * tv) + j) * dv) + c];
-                        ValueGradient[(((b * tv) + j) * dv) + c] += w[j] * g;
+                        dw[j] += m * g * _v[(((b * tv) + j) * dv) + c];
+                        ValueGradient[(((b * tv) + j) * dv) + c] += w[j] * m * g;
                     }
                 }
 

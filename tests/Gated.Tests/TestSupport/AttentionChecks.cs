@@ -9,7 +9,8 @@ namespace Gated.Tests.TestSupport;
 /// <summary>
 /// The checks Attention and AdditiveAttention share: random inputs and masks, the layer against ReferenceAttention
 /// (forward 1e-5 absolute + relative, gradients 1e-4 of the scale), and central differences of the float layer with
-/// the loss summed in double (ε = 1e-2) for every input and parameter.
+/// the loss summed in double (ε = 1e-2) for every input and parameter. With dropout, the checks run in training and
+/// replay the layer's generator: the reference gets the same dropout mask, and every differenced forward the same draws.
 /// </summary>
 public static class AttentionChecks
 {
@@ -62,10 +63,12 @@ public static class AttentionChecks
     public static void MatchesReference(ScoredAttention layer, Tensor[] inputs, Tensor?[] masks, SeededRandom random, string what)
     {
         var reference = ReferenceFor(layer);
-        var y = layer.Forward(inputs, masks, training: true);
         int batch = inputs[0].Shape[0];
+        var dropMask = DropMask(layer, batch);
+        var y = layer.Forward(inputs, masks, training: true);
         var expected = reference.Forward(
-            batch, TestData.ToDouble(inputs[0].Data), TestData.ToDouble(inputs[1].Data), Doubles(inputs.ElementAtOrDefault(2)), Doubles(masks.ElementAtOrDefault(0)), Doubles(masks.ElementAtOrDefault(1)));
+            batch, TestData.ToDouble(inputs[0].Data), TestData.ToDouble(inputs[1].Data), Doubles(inputs.ElementAtOrDefault(2)),
+            Doubles(masks.ElementAtOrDefault(0)), Doubles(masks.ElementAtOrDefault(1)), dropMask);
         NumericAssert.ShapeEqual([batch, layer.InputShapes[0][0], layer.InputShapes[1][1]], y.Shape, what + " output");
         NumericAssert.Close(expected, y.Data, 1e-5, 1e-5, what + " output");
 
@@ -94,12 +97,21 @@ public static class AttentionChecks
 
     public static void MatchesFiniteDifferences(ScoredAttention layer, Tensor[] inputs, Tensor?[] masks, SeededRandom random, string what)
     {
+        var state = layer.RandomStream?.GetState();
         var y = layer.Forward(inputs, masks, training: true);
         var w = TestData.UniformTensor(random, 1.0, y.Shape);
         layer.ZeroGradients();
         var gradients = layer.BackwardInputs(w).Select(g => g.Data.ToArray()).ToArray();
 
-        double Loss() => TestData.WeightedSum(layer.Forward(inputs, masks).Data, w.Data);
+        double Loss()
+        {
+            if (state is not null)
+            {
+                layer.RandomStream!.SetState(state);
+            }
+
+            return TestData.WeightedSum(layer.Forward(inputs, masks, training: state is not null).Data, w.Data);
+        }
         foreach (var p in layer.Parameters)
         {
             NumericAssert.Gradient(FiniteDifference.Gradient(p, Loss, 1e-2), p.Gradients, 1e-2, 0.1, $"{what} d{p.Name}");
@@ -110,6 +122,28 @@ public static class AttentionChecks
         {
             NumericAssert.Gradient(FiniteDifference.Gradient(inputs[k].Data, Loss, 1e-2), gradients[k], 1e-2, 0.1, $"{what} d{names[k]}");
         }
+    }
+
+    /// <summary>The dropout mask (B, Tq, Tv) the layer's next training Forward draws, row-major; null without dropout.</summary>
+    private static double[]? DropMask(ScoredAttention layer, int batch)
+    {
+        if (layer.RandomStream is not { } stream)
+        {
+            return null;
+        }
+
+        var replay = new SeededRandom(0);
+        replay.SetState(stream.GetState());
+        double kept = (float)(1.0 / (1.0 - layer.DropoutRate));
+        var mask = new double[batch * layer.InputShapes[0][0] * layer.InputShapes[1][0]];
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = replay.NextDouble() >= layer.DropoutRate ? kept : 0;
+        }
+
+        Assert.Contains(0.0, mask);
+        Assert.Contains(kept, mask);
+        return mask;
     }
 
     private static Tensor Mask(SeededRandom random, int batch, int steps)
