@@ -22,6 +22,8 @@ public static class LayerRegistry
         Register<GlobalAveragePooling1D>();
         Register<LastStep>();
         Register<LayerNormalization>();
+        Register<Attention>();
+        Register<AdditiveAttention>();
         Register<RepeatVector>();
         Register<Flatten>();
         Register<Reshape>();
