@@ -251,6 +251,7 @@ public sealed class Seq2SeqDecoder
         var logProbabilities = new double[_vocabulary];
         var finished = Enumerable.Range(0, n).Select(_ => new List<(double Score, int[] Ids)>()).ToArray();
         var candidates = new List<(double Score, int Row, int Token)>();
+        var topTokens = new int[Math.Min(2 * width, _vocabulary)];
         for (int t = 0; t < maxLength; t++)
         {
             Step(previous, logits);
@@ -266,13 +267,12 @@ public sealed class Seq2SeqDecoder
                         continue;
                     }
 
+                    // Only a row's best 2·width tokens can be among the best 2·width continuations of all rows.
                     LogSoftmax(logits.AsSpan(row * _vocabulary, _vocabulary), logProbabilities);
-                    for (int v = 0; v < _vocabulary; v++)
+                    int best = TopTokens(logProbabilities, topTokens);
+                    for (int i = 0; i < best; i++)
                     {
-                        if (v != Vocabulary.Pad && v != Vocabulary.Bos)
-                        {
-                            candidates.Add((scores[row] + logProbabilities[v], row, v));
-                        }
+                        candidates.Add((scores[row] + logProbabilities[topTokens[i]], row, topTokens[i]));
                     }
                 }
 
@@ -352,6 +352,30 @@ public sealed class Seq2SeqDecoder
             _context = new Tensor(rows, _encodedWidth);
             _stepInput = new float[rows * (_embeddingSize + _encodedWidth)];
         }
+    }
+
+    // The indices of the largest values (PAD and BOS never), best first, into top; returns how many.
+    private static int TopTokens(ReadOnlySpan<double> values, int[] top)
+    {
+        int count = 0;
+        for (int v = 0; v < values.Length; v++)
+        {
+            if (v == Vocabulary.Pad || v == Vocabulary.Bos || (count == top.Length && values[v] <= values[top[count - 1]]))
+            {
+                continue;
+            }
+
+            int i = count < top.Length ? count++ : count - 1;
+            while (i > 0 && values[top[i - 1]] < values[v])
+            {
+                top[i] = top[i - 1];
+                i--;
+            }
+
+            top[i] = v;
+        }
+
+        return count;
     }
 
     private static int ArgMax(ReadOnlySpan<float> logits)
