@@ -1,4 +1,3 @@
-using Gated.IO;
 using Gated.Layers;
 using Gated.Models;
 
@@ -11,12 +10,7 @@ public static partial class OnnxExporter
     public static void Save(Model model, string path) => Save(model, path, null);
 
     /// <summary>Writes a functional model to <paramref name="path"/> (atomically) with <paramref name="metadata"/> as the file's metadata_props.</summary>
-    public static void Save(Model model, string path, IReadOnlyDictionary<string, string>? metadata)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(model, metadata);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
-    }
+    public static void Save(Model model, string path, IReadOnlyDictionary<string, string>? metadata) => WriteFile(path, () => ToBytes(model, metadata));
 
     /// <summary>The ONNX file's bytes of a functional model; see <see cref="ToBytes(Model, IReadOnlyDictionary{string, string}?)"/>.</summary>
     public static byte[] ToBytes(Model model) => ToBytes(model, null);

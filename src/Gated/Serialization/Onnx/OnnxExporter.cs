@@ -39,12 +39,7 @@ public static partial class OnnxExporter
     /// Writes the model to <paramref name="path"/> (atomically) with <paramref name="metadata"/> as the file's
     /// metadata_props (a forecaster's recipe: <see cref="ForecasterMetadata.Of"/>); read them back with <see cref="OnnxMetadata"/>.
     /// </summary>
-    public static void Save(Sequential model, string path, IReadOnlyDictionary<string, string>? metadata)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(model, metadata);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
-    }
+    public static void Save(Sequential model, string path, IReadOnlyDictionary<string, string>? metadata) => WriteFile(path, () => ToBytes(model, metadata));
 
     /// <summary>The ONNX file's bytes.</summary>
     public static byte[] ToBytes(Sequential model) => ToBytes(model, null);
@@ -104,6 +99,13 @@ public static partial class OnnxExporter
         g.Add("Identity", [x], ["output"]);
         g.Graph.Outputs.Add(new OnnxValueInfo { Name = "output", ElementType = OnnxTensor.Float, Dims = outputDims });
         return FileBytes(g, metadata);
+    }
+
+    private static void WriteFile(string path, Func<byte[]> bytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] file = bytes();
+        AtomicFile.Write(path, stream => stream.Write(file));
     }
 
     // The model around the graph, metadata_props in ordinal key order so the bytes are reproducible.

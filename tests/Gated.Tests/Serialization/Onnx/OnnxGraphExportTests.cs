@@ -3,7 +3,6 @@ using Gated.Layers.Recurrent;
 using Gated.Models;
 using Gated.Randomness;
 using Gated.Serialization.Onnx;
-using Gated.Tensors;
 using Gated.Tests.Cli;
 using Gated.Tests.TestSupport;
 using Xunit;
@@ -132,7 +131,7 @@ public sealed class OnnxGraphExportTests
     {
         var tokens = new Input([5], "tokens");
         var model = Randomized(new Model(tokens, new Dense(2).Call(new Gru(4).Call(new Embedding(10, 3).Call(tokens))), seed: 2));
-        var x = new Tensor(3, 5);
+        var x = TestData.UniformTensor(new SeededRandom(2), 1.0, 3, 5);
         for (int i = 0; i < x.Length; i++)
         {
             x.Data[i] = (i * 7) % 10;
@@ -148,7 +147,7 @@ public sealed class OnnxGraphExportTests
     private static void AssertOnnxRuntimeMatches(Model model)
     {
         var random = new SeededRandom(17);
-        Tensor[] x = [.. model.Inputs.Select(i => TestData.UniformTensor(random, 1.0, [3, .. i.Shape]))];
+        var x = model.Inputs.Select(i => TestData.UniformTensor(random, 1.0, [3, .. i.Shape])).ToArray();
         using var folder = new TempFolder();
         string path = folder.File("model.onnx");
         OnnxExporter.Save(model, path);
