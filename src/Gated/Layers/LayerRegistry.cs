@@ -22,9 +22,14 @@ public static class LayerRegistry
         Register<GlobalAveragePooling1D>();
         Register<LastStep>();
         Register<LayerNormalization>();
+        Register<Attention>();
+        Register<AdditiveAttention>();
         Register<RepeatVector>();
         Register<Flatten>();
         Register<Reshape>();
+        Register<Concatenate>();
+        Register<Add>();
+        Register<Multiply>();
         Register<Dropout>();
         Register<Embedding>();
         Register<Masking>();

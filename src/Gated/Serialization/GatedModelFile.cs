@@ -8,8 +8,9 @@ namespace Gated.Serialization;
 
 /// <summary>
 /// A Gated model file: safetensors holding every parameter as "layers.{i}.{name}", with the architecture
-/// (input shape, layer types and configurations) as JSON under the metadata key "gated.model" and any
-/// caller-supplied strings (scaler, window, ...) beside it.
+/// (input shape, layer types and configurations; for a functional model also the layers' names and the graph of
+/// inputs, calls and outputs) as JSON under the metadata key "gated.model" and any caller-supplied strings
+/// (scaler, window, ...) beside it.
 /// </summary>
 public static class GatedModelFile
 {
@@ -45,14 +46,57 @@ public static class GatedModelFile
             InputShape = model.InputShape,
             Layers = model.Layers.Select(l => new LayerEntry { Type = l.TypeName, Config = new(l.GetConfig()) }).ToList(),
         };
+        Write(path, architecture, model.Layers, metadata, state);
+    }
+
+    /// <summary>
+    /// Writes a functional model atomically: its parameters (as "layers.{i}.{name}", i in <see cref="Model.Layers"/>
+    /// order), its graph (inputs, layers with names and configurations, calls, outputs) and the caller's metadata.
+    /// </summary>
+    public static void Save(string path, Model model, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var layerIndex = new Dictionary<Layer, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            layerIndex[model.Layers[i]] = i;
+        }
+
+        var callIndex = new Dictionary<LayerCall, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < model.Calls.Count; i++)
+        {
+            callIndex[model.Calls[i]] = i;
+        }
+
+        TensorEntry Reference(SymbolicTensor t) => t.Producer is null
+            ? new TensorEntry { Input = model.Inputs.ToList().IndexOf(t) }
+            : new TensorEntry { Call = callIndex[t.Producer], Output = t.OutputIndex };
+        var architecture = new Architecture
+        {
+            Format = FormatVersion,
+            Graph = new GraphEntry
+            {
+                Inputs = model.Inputs.Select((t, i) => new InputEntry { Name = model.InputNames[i], Shape = t.Shape }).ToList(),
+                Calls = model.Calls.Select(c => new CallEntry { Layer = layerIndex[c.Layer], Inputs = c.Inputs.Select(Reference).ToList() }).ToList(),
+                Outputs = model.Outputs.Select(Reference).ToList(),
+            },
+            Layers = model.Layers.Select(l => new LayerEntry { Type = l.TypeName, Name = model.NameOf(l), Config = new(l.GetConfig()) }).ToList(),
+        };
+        Write(path, architecture, model.Layers, metadata, null);
+    }
+
+    private static void Write(
+        string path, Architecture architecture, IReadOnlyList<Layer> layers, IReadOnlyDictionary<string, string>? metadata,
+        IReadOnlyDictionary<string, SafeTensorsFile.Entry>? state)
+    {
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
         {
             [ArchitectureKey] = JsonSerializer.Serialize(architecture, ArchitectureJson.Default.Architecture),
         };
         var tensors = new List<KeyValuePair<string, SafeTensorsFile.Entry>>();
-        for (int i = 0; i < model.Layers.Count; i++)
+        for (int i = 0; i < layers.Count; i++)
         {
-            foreach (var p in model.Layers[i].Parameters)
+            foreach (var p in layers[i].Parameters)
             {
                 tensors.Add(new($"layers.{i}.{p.FullName}", new SafeTensorsFile.Entry(p.Shape, p.Values.ToArray())));
             }
@@ -68,6 +112,98 @@ public static class GatedModelFile
 
     /// <summary>Loads a model, the metadata and any extra state saved with it; every failure is a ModelFormatException or FileNotFoundException.</summary>
     public static LoadedModel Load(string path)
+    {
+        var (architecture, tensors, metadata) = ReadArchitecture(path);
+        if (architecture.Graph is not null)
+        {
+            throw new ModelFormatException($"{path}: holds a functional model (a graph of layers); load it with GatedModelFile.LoadFunctional.");
+        }
+
+        if (architecture.InputShape is not { Length: > 0 } inputShape || inputShape.Any(d => d < 1 || d > 1 << 24)
+            || architecture.Layers is not { Count: > 0 } layerEntries)
+        {
+            throw new ModelFormatException($"{path}: the architecture has no valid input shape or no layers.");
+        }
+
+        var model = new Sequential(layerEntries.Select(e => LayerRegistry.Create(e.Type ?? "", e.Config ?? [], path)));
+        try
+        {
+            model.Build(inputShape);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new ModelFormatException($"{path}: the layers do not fit together ({e.Message}).", e);
+        }
+
+        var state = ReadWeights(path, model.Layers, tensors);
+        metadata.Remove(ArchitectureKey);
+        return new LoadedModel(model, metadata, state);
+    }
+
+    /// <summary>Loads a functional model saved by <see cref="Save(string, Model, IReadOnlyDictionary{string, string}?)"/> and its metadata; every failure is a ModelFormatException or FileNotFoundException.</summary>
+    public static (Model Model, IReadOnlyDictionary<string, string> Metadata) LoadFunctional(string path)
+    {
+        var (architecture, tensors, metadata) = ReadArchitecture(path);
+        if (architecture.Graph is not { } graph)
+        {
+            throw new ModelFormatException($"{path}: holds a Sequential model; load it with GatedModelFile.Load.");
+        }
+
+        if (graph.Inputs is not { Count: > 0 } inputEntries || graph.Calls is not { Count: > 0 } callEntries
+            || graph.Outputs is not { Count: > 0 } outputEntries || architecture.Layers is not { Count: > 0 } layerEntries)
+        {
+            throw new ModelFormatException($"{path}: the graph has no inputs, calls, outputs or layers.");
+        }
+
+        Model model;
+        try
+        {
+            var inputs = inputEntries.Select(e => new Input(e.Shape ?? [], e.Name)).ToArray();
+            var layers = layerEntries.Select(e =>
+            {
+                var layer = LayerRegistry.Create(e.Type ?? "", e.Config ?? [], path);
+                layer.Name = e.Name;
+                return layer;
+            }).ToArray();
+            var calls = new List<IReadOnlyList<SymbolicTensor>>();
+            SymbolicTensor Resolve(TensorEntry? entry, int before) => entry switch
+            {
+                { Input: int i } when i >= 0 && i < inputs.Length => inputs[i],
+                { Call: int c, Output: int k } when c >= 0 && c < before && k >= 0 && k < calls[c].Count => calls[c][k],
+                _ => throw new ModelFormatException($"{path}: the graph refers to a tensor that does not exist before it."),
+            };
+            foreach (var call in callEntries)
+            {
+                if (call.Layer is not int index || index < 0 || index >= layers.Length || call.Inputs is not { Count: > 0 })
+                {
+                    throw new ModelFormatException($"{path}: a call names no valid layer or no inputs.");
+                }
+
+                calls.Add(layers[index].CallMultiple(call.Inputs.Select(t => Resolve(t, calls.Count)).ToArray()));
+            }
+
+            model = new Model(inputs, outputEntries.Select(t => Resolve(t, calls.Count)).ToArray());
+            if (model.Layers.Count != layers.Length || model.Layers.Where((l, i) => l != layers[i]).Any())
+            {
+                throw new ModelFormatException($"{path}: the graph's layers are not all used, in the order they are listed.");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new ModelFormatException($"{path}: the graph does not fit together ({e.Message}).", e);
+        }
+
+        var state = ReadWeights(path, model.Layers, tensors);
+        if (state.Count > 0)
+        {
+            throw new ModelFormatException($"{path}: a functional model file holds no training state, but '{StatePrefix}{state.Keys.First()}' is there.");
+        }
+
+        metadata.Remove(ArchitectureKey);
+        return (model, metadata);
+    }
+
+    private static (Architecture Architecture, Dictionary<string, SafeTensorsFile.Entry> Tensors, Dictionary<string, string> Metadata) ReadArchitecture(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -103,26 +239,17 @@ public static class GatedModelFile
             throw new ModelFormatException($"{path}: model format {architecture.Format} is not supported (this build reads {FormatVersion}).");
         }
 
-        if (architecture.InputShape is not { Length: > 0 } inputShape || inputShape.Any(d => d < 1 || d > 1 << 24)
-            || architecture.Layers is not { Count: > 0 } layerEntries)
-        {
-            throw new ModelFormatException($"{path}: the architecture has no valid input shape or no layers.");
-        }
+        return (architecture, tensors, metadata);
+    }
 
-        var model = new Sequential(layerEntries.Select(e => LayerRegistry.Create(e.Type ?? "", e.Config ?? [], path)));
-        try
-        {
-            model.Build(inputShape);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ModelFormatException($"{path}: the layers do not fit together ({e.Message}).", e);
-        }
-
+    // Copies each layer's tensors ("layers.{i}.{name}") into its parameters, checking names, shapes and values; returns
+    // the extra state tensors (names without the prefix). Any other tensor is refused.
+    private static Dictionary<string, SafeTensorsFile.Entry> ReadWeights(string path, IReadOnlyList<Layer> layers, Dictionary<string, SafeTensorsFile.Entry> tensors)
+    {
         int expected = 0;
-        for (int i = 0; i < model.Layers.Count; i++)
+        for (int i = 0; i < layers.Count; i++)
         {
-            foreach (var p in model.Layers[i].Parameters)
+            foreach (var p in layers[i].Parameters)
             {
                 string name = $"layers.{i}.{p.FullName}";
                 if (!tensors.TryGetValue(name, out var entry))
@@ -150,19 +277,18 @@ public static class GatedModelFile
             .ToDictionary(p => p.Key[StatePrefix.Length..], p => p.Value, StringComparer.Ordinal);
         if (tensors.Count != expected + state.Count)
         {
-            string extra = tensors.Keys.First(k => !k.StartsWith(StatePrefix, StringComparison.Ordinal) && !IsUsed(model, k));
+            string extra = tensors.Keys.First(k => !k.StartsWith(StatePrefix, StringComparison.Ordinal) && !IsUsed(layers, k));
             throw new ModelFormatException($"{path}: tensor '{extra}' does not belong to the architecture.");
         }
 
-        metadata.Remove(ArchitectureKey);
-        return new LoadedModel(model, metadata, state);
+        return state;
     }
 
-    private static bool IsUsed(Sequential model, string name)
+    private static bool IsUsed(IReadOnlyList<Layer> layers, string name)
     {
-        for (int i = 0; i < model.Layers.Count; i++)
+        for (int i = 0; i < layers.Count; i++)
         {
-            if (model.Layers[i].Parameters.Any(p => name == $"layers.{i}.{p.FullName}"))
+            if (layers[i].Parameters.Any(p => name == $"layers.{i}.{p.FullName}"))
             {
                 return true;
             }
@@ -189,16 +315,72 @@ public static class GatedModelFile
         public int Format { get; set; }
 
         [JsonPropertyName("input_shape")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int[]? InputShape { get; set; }
 
         [JsonPropertyName("layers")]
         public List<LayerEntry>? Layers { get; set; }
+
+        [JsonPropertyName("graph")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public GraphEntry? Graph { get; set; }
+    }
+
+    // A functional model: its inputs, every layer call (the layer's index, the tensors it takes) and its outputs.
+    internal sealed class GraphEntry
+    {
+        [JsonPropertyName("inputs")]
+        public List<InputEntry>? Inputs { get; set; }
+
+        [JsonPropertyName("calls")]
+        public List<CallEntry>? Calls { get; set; }
+
+        [JsonPropertyName("outputs")]
+        public List<TensorEntry>? Outputs { get; set; }
+    }
+
+    internal sealed class InputEntry
+    {
+        [JsonPropertyName("name")]
+        public string? Name { get; set; }
+
+        [JsonPropertyName("shape")]
+        public int[]? Shape { get; set; }
+    }
+
+    internal sealed class CallEntry
+    {
+        [JsonPropertyName("layer")]
+        public int? Layer { get; set; }
+
+        [JsonPropertyName("inputs")]
+        public List<TensorEntry>? Inputs { get; set; }
+    }
+
+    // Either a model input ("input": i) or output k of an earlier call ("call": c, "output": k).
+    internal sealed class TensorEntry
+    {
+        [JsonPropertyName("input")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? Input { get; set; }
+
+        [JsonPropertyName("call")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? Call { get; set; }
+
+        [JsonPropertyName("output")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? Output { get; set; }
     }
 
     internal sealed class LayerEntry
     {
         [JsonPropertyName("type")]
         public string? Type { get; set; }
+
+        [JsonPropertyName("name")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Name { get; set; }
 
         [JsonPropertyName("config")]
         public Dictionary<string, string>? Config { get; set; }

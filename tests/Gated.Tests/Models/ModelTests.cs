@@ -83,6 +83,30 @@ public sealed class ModelTests
     }
 
     [Fact]
+    public void MergeGraphGradientsMatchFiniteDifferences()
+    {
+        var (model, inputs) = MergeGraph(seed: 21);
+        var random = new SeededRandom(22);
+        foreach (var p in model.Layers.SelectMany(l => l.Parameters))
+        {
+            TestData.Uniform(random, p.Length, 0.5).CopyTo(p.Values);
+        }
+
+        var weights = model.Outputs.Select(o => TestData.UniformTensor(random, 1.0, [inputs[0].Shape[0], .. o.Shape])).ToArray();
+        ITrainableModel trainable = model;
+        model.ParameterGradients.Clear();
+        trainable.Forward(inputs, training: true);
+        trainable.Backward(weights);
+        double[] analytic = TestData.ToDouble(model.ParameterGradients);
+
+        double Loss() => model.Predict(inputs).Select((p, k) => TestData.WeightedSum(p.Data, weights[k].Data)).Sum();
+
+        double[] numeric = FiniteDifference.Gradient(
+            model.ParameterValues.Length, i => model.ParameterValues[i], (i, v) => model.ParameterValues[i] = (float)v, Loss, Epsilon);
+        NumericAssert.Gradient(numeric, analytic, Relative, FloorFraction, "graph of Concatenate, Add, Multiply");
+    }
+
+    [Fact]
     public void SharedLayerSumsTheGradientsOfBothCalls()
     {
         // y = D(x1) + ... as two outputs of one Dense: dW = x1ᵀw1 + x2ᵀw2.
@@ -200,6 +224,21 @@ public sealed class ModelTests
         var first = new Dense(1) { Name = "same" };
         var second = new Dense(1) { Name = "same" };
         Assert.Throws<ArgumentException>(() => new Model(x, second.Call(first.Call(new Gru(2).Call(x)))));
+    }
+
+    // sequence (5, 3) → GRU(4) = a; static (2) → Dense(4) = b, which also starts the GRU (initial state); Concatenate(a, b)
+    // → Dense(2) is output 1; Multiply(Add(a, b), b) → Dense(1) is output 2. b fans out to four calls.
+    internal static (Model Model, Tensor[] Inputs) MergeGraph(ulong seed, int samples = 3)
+    {
+        var sequence = new Input([5, 3], "sequence");
+        var features = new Input([2], "static");
+        var b = new Dense(4).Call(features);
+        var a = new Gru(4).Call(sequence, b);
+        var joined = new Dense(2).Call(new Concatenate().Call(a, b));
+        var product = new Dense(1).Call(new Multiply().Call(new Add().Call(a, b), b));
+        var model = new Model([sequence, features], [joined, product], seed);
+        var random = new SeededRandom(seed + 100);
+        return (model, [TestData.UniformTensor(random, 1.0, samples, 5, 3), TestData.UniformTensor(random, 1.0, samples, 2)]);
     }
 
     // source (4, 3) → encoder GRU/LSTM with return_state → its state(s) start a decoder on target (3, 2); the state h

@@ -55,6 +55,34 @@ public class SteadyStateAllocationTests
     }
 
     [Fact]
+    public void FunctionalTrainingStepsAllocateNothingOnceWarm()
+    {
+        // Two inputs, an initial state, merge layers, a fan-out and two outputs (ModelTests.MergeGraph).
+        using var count = new ThreadCount(1);
+        var (model, x) = ModelTests.MergeGraph(seed: 1, samples: 16);
+        var y = model.Outputs.Select(o => new Tensor([16, .. o.Shape])).ToArray();
+        model.Compile(new Adam(), [Loss.MeanSquaredError, Loss.MeanAbsoluteError], [1.0, 0.5]);
+        for (int i = 0; i < 3; i++)
+        {
+            model.TrainOnBatch(x, y);
+        }
+
+        long allocated = 0;
+        for (int round = 0; round < 3 && (round == 0 || allocated != 0); round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                model.TrainOnBatch(x, y);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void ReusedResultsGiveTheSameTrainingAsFreshOnes()
     {
         // Fit (which reuses) against hand-driven steps on direct layer calls (which never reuse).

@@ -20,7 +20,7 @@ public sealed class PyTorchFixture
 
     public static string Directory => FolderPath("pytorch");
 
-    /// <summary>A fixture folder beside the test assembly: "pytorch" (make_pytorch_fixtures.py), "recurrent" (make_recurrent_fixtures.py).</summary>
+    /// <summary>A fixture folder beside the test assembly: "pytorch" (make_pytorch_fixtures.py), "recurrent" (make_recurrent_fixtures.py), "attention" (make_attention_fixtures.py).</summary>
     public static string FolderPath(string folder) => Path.Combine(AppContext.BaseDirectory, "Fixtures", folder);
 
     public string Name { get; }

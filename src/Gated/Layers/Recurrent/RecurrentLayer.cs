@@ -25,6 +25,7 @@ public abstract class RecurrentLayer : Layer
     private Tensor[]? _finalStates;
     private Tensor[]? _statefulStates;
     private RecurrentInputs? _callInputs;
+    private Tensor[]? _initialStateGradients;
     private Tensor?[]? _callStateGradients;
 
     /// <summary>Checks the shared options; the subclass adds its own.</summary>
@@ -223,13 +224,23 @@ public abstract class RecurrentLayer : Layer
         return dx;
     }
 
-    // In its own method: a lambda over Backward's locals would allocate its closure on every call, used or not.
+    // In its own method: a lambda over Backward's locals would allocate its closure on every call, used or not. Inside a
+    // model's loops the tensors of the last call are refilled (as FinalStates), so a steady-state step allocates nothing.
     private Tensor[] CopyStateGradients(RecurrentWorkspace w)
     {
-        var gradients = new Tensor[StateCount];
+        var gradients = _initialStateGradients;
+        if (!ReusesResults || gradients is null || gradients[0].Shape[0] != w.Batch)
+        {
+            gradients = _initialStateGradients = new Tensor[StateCount];
+            for (int k = 0; k < StateCount; k++)
+            {
+                gradients[k] = new Tensor(w.Batch, Units);
+            }
+        }
+
         for (int k = 0; k < StateCount; k++)
         {
-            gradients[k] = new Tensor(w.StateGradients[k].AsSpan(0, w.Batch * Units).ToArray(), w.Batch, Units);
+            w.StateGradients[k].AsSpan(0, w.Batch * Units).CopyTo(gradients[k].Data);
         }
 
         return gradients;
