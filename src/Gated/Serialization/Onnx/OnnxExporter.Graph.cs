@@ -103,8 +103,4 @@ public static partial class OnnxExporter
             }
         }
     }
-
-    // Layers of several inputs (Concatenate, Add, Multiply, Attention).
-    private static string Merge(Builder g, Layer layer, string[] inputs, string name, string label) =>
-        throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} ({label}).");
 }

@@ -231,14 +231,19 @@ public static partial class OnnxExporter
         string variance = g.Add("ReduceMean", [g.Add("Mul", [centered, centered])], attributes: lastAxis);
         string epsilon = g.Initializer($"{name}.epsilon", [(float)norm.Epsilon]);
         string y = g.Add("Div", [centered, g.Add("Sqrt", [g.Add("Add", [variance, epsilon])])]);
-        foreach (var p in norm.Parameters)
+        if (ParameterOf(g, norm, name, "gamma") is string gamma)
         {
-            string values = g.Initializer($"{name}.{p.Name}", p.Values.ToArray(), p.Length);
-            y = g.Add(p.Name == "gamma" ? "Mul" : "Add", [y, values]);
+            y = g.Add("Mul", [y, gamma]);
         }
 
-        return y;
+        return ParameterOf(g, norm, name, "beta") is string beta ? g.Add("Add", [y, beta]) : y;
     }
+
+    // The initializer "name.parameter" of a layer's parameter in its own shape; null when the layer has none so named.
+    private static string? ParameterOf(Builder g, Layer layer, string name, string parameter) =>
+        layer.Parameters.FirstOrDefault(p => p.Name == parameter) is { } p
+            ? g.Initializer($"{name}.{parameter}", p.Values.ToArray(), [.. p.Shape.Select(d => (long)d)])
+            : null;
 
     private static void Unmasked(Builder g, Layer layer, string label)
     {

@@ -12,8 +12,9 @@ namespace Gated.Tests.Serialization.Onnx;
 /// <summary>
 /// Functional models exported to ONNX run in ONNX Runtime with Gated's outputs (to 1e-5), under the model's input and
 /// output names: several inputs and outputs, encoder states starting a decoder (GRU h; LSTM h and c, forwards and
-/// backwards), shared layers with one weight set, LayerNormalization and the shape layers; what has no ONNX form is
-/// refused with the layer's name.
+/// backwards), shared layers with one weight set, LayerNormalization and the shape layers, the merge layers, Attention
+/// (dot, scaled, concat, causal) and AdditiveAttention with and without a key; what has no ONNX form is refused with the
+/// layer's name.
 /// </summary>
 public sealed class OnnxGraphExportTests
 {
@@ -80,6 +81,52 @@ public sealed class OnnxGraphExportTests
         var model = Randomized(new Model([x], [head, grid, last, mean], seed: 9));
 
         AssertOnnxRuntimeMatches(model);
+    }
+
+    [Fact]
+    public void ConcatenateAddAndMultiply()
+    {
+        var a = new Input([5, 3], "a");
+        var b = new Input([5, 3], "b");
+        var left = new Gru(4, returnSequences: true).Call(a);
+        var right = new Gru(4, returnSequences: true).Call(b);
+        var sum = new Add().Call(left, right);
+        var product = new Multiply().Call(left, right, sum);
+        var features = new Dense(2).Call(new Concatenate().Call(sum, product));
+        var steps = new Concatenate(axis: 1).Call(left, right);
+        var model = Randomized(new Model([a, b], [features, steps], seed: 19));
+
+        AssertOnnxRuntimeMatches(model);
+    }
+
+    public static TheoryData<string> Attentions => [.. AttentionsByName.Keys];
+
+    private static readonly Dictionary<string, Func<Layer>> AttentionsByName = new()
+    {
+        ["dot"] = () => new Attention(),
+        ["dot_scale_dropout"] = () => new Attention(useScale: true, dropout: 0.3),
+        ["dot_causal"] = () => new Attention(useCausalMask: true),
+        ["concat_scale"] = () => new Attention(useScale: true, scoreMode: AttentionScoreMode.Concat),
+        ["additive"] = () => new AdditiveAttention(),
+        ["additive_unscaled_causal"] = () => new AdditiveAttention(useScale: false, useCausalMask: true),
+    };
+
+    [Theory]
+    [MemberData(nameof(Attentions))]
+    public void AttentionOverEncoderSteps(string name)
+    {
+        foreach (bool withKey in new[] { false, true })
+        {
+            var decoder = new Input([4, 3], "decoder");
+            var encoder = new Input([6, 2], "encoder");
+            var query = new Gru(5, returnSequences: true).Call(decoder);
+            var value = new Gru(5, returnSequences: true).Call(encoder);
+            SymbolicTensor[] inputs = withKey ? [query, value, new Dense(5).Call(value)] : [query, value];
+            var context = AttentionsByName[name]().Call(inputs);
+            var model = Randomized(new Model([decoder, encoder], [new Dense(2).Call(context)], seed: 23));
+
+            AssertOnnxRuntimeMatches(model);
+        }
     }
 
     [Fact]
