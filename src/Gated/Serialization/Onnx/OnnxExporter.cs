@@ -13,7 +13,8 @@ namespace Gated.Serialization.Onnx;
 /// Recurrent layers become GRU, LSTM and RNN nodes in layout 0 (time-major) between Transpose nodes, since
 /// ONNX Runtime rejects layout 1; Dense becomes MatMul + Add, Activation its operator, Embedding Cast + Gather,
 /// TimeMean and GlobalAveragePooling1D ReduceMean, LastStep Slice, RepeatVector Unsqueeze + Expand, Flatten and Reshape
-/// Reshape, LayerNormalization ReduceMean, Sub, Mul, Add, Sqrt and Div (ONNX's own operator needs opset 17).
+/// Reshape, LayerNormalization ReduceMean, Sub, Mul, Add, Sqrt and Div (ONNX's own operator needs opset 17),
+/// MonotoneQuantiles Softplus + CumSum over each group.
 /// Gate blocks are reordered to ONNX's (GRU z,r,h as Gated; LSTM i,o,f,c from Gated's i,f,g,o) and
 /// B = [bias, recurrent_bias or zeros], as <see cref="WeightLayout"/>'s table says.
 /// <para>
@@ -171,7 +172,7 @@ public static partial class OnnxExporter
         {
             case Dropout:
                 return x;
-            case TimeDistributed td when td.Inner is Dense or Activation or Dropout:
+            case TimeDistributed td when td.Inner is Dense or Activation or Dropout or MonotoneQuantiles:
                 return Single(g, td.Inner, x, name, label, tokens);
             case Dense dense:
                 {
@@ -201,6 +202,8 @@ public static partial class OnnxExporter
 
             case LayerNormalization norm:
                 return LayerNorm(g, norm, x, name);
+            case MonotoneQuantiles quantiles:
+                return Monotone(g, x, quantiles.Quantiles);
             case TimeMean:
                 // GlobalAveragePooling1D too; under a mask Gated averages the real steps only, which this mean does not.
                 Unmasked(g, layer, label);
@@ -237,6 +240,21 @@ public static partial class OnnxExporter
         }
 
         return ParameterOf(g, norm, name, "beta") is string beta ? g.Add("Add", [y, beta]) : y;
+    }
+
+    // z (…, K·Q) → groups (N, Q) → out₀ = z₀, out_k = out_{k−1} + softplus(z_k), a CumSum over Q → z's shape.
+    private static string Monotone(Builder g, string x, int q)
+    {
+        if (q == 1)
+        {
+            return x;
+        }
+
+        string groups = g.Add("Reshape", [x, g.Ints([-1, q])]);
+        string first = g.Add("Slice", [groups, g.Ints([0]), g.Ints([1]), g.Ints([1])]);
+        string rises = g.Add("Softplus", [g.Add("Slice", [groups, g.Ints([1]), g.Ints([long.MaxValue]), g.Ints([1])])]);
+        string sums = g.Add("CumSum", [g.Add("Concat", [first, rises], attributes: [OnnxAttribute.Int("axis", 1)]), g.Int(1)]);
+        return g.Add("Reshape", [sums, g.Add("Shape", [x])]);
     }
 
     // The initializer "name.parameter" of a layer's parameter in its own shape; null when the layer has none so named.
@@ -360,6 +378,14 @@ public static partial class OnnxExporter
                 Graph.Initializers.Add(OnnxTensor.FromFloats(name, values, dims));
             }
 
+            return name;
+        }
+
+        /// <summary>An int64 scalar constant.</summary>
+        public string Int(long value)
+        {
+            string name = $"c{_counter++}";
+            Graph.Initializers.Add(OnnxTensor.FromInt64s(name, [value]));
             return name;
         }
 

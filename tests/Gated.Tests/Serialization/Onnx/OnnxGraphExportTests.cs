@@ -130,6 +130,24 @@ public sealed class OnnxGraphExportTests
     }
 
     [Fact]
+    public void MonotoneQuantilesPerStepAndAtTheEnd()
+    {
+        var x = new Input([5, 3], "x");
+        var steps = new Gru(4, returnSequences: true).Call(x);
+        var perStep = new TimeDistributed(new MonotoneQuantiles(3)).Call(new TimeDistributed(new Dense(6)).Call(steps));
+        var last = new MonotoneQuantiles(4).Call(new Dense(8).Call(new LastStep().Call(steps)));
+        var model = Randomized(new Model([x], [perStep, last], seed: 29));
+        // Wide pre-activations, so softplus sees large and very negative arguments.
+        var dense = (Dense)model.Layers.Single(l => l is Dense);
+        foreach (ref float w in dense.Kernel.Values)
+        {
+            w *= 8;
+        }
+
+        AssertOnnxRuntimeMatches(model);
+    }
+
+    [Fact]
     public void SequentialExportsTheNewLayersToo()
     {
         var model = new Sequential(new Gru(4, returnSequences: true), new LayerNormalization(), new TimeMean(), new RepeatVector(2), new Lstm(3, returnSequences: true), new LastStep(), new Dense(2));
