@@ -21,7 +21,7 @@ public static partial class OnnxExporter
             case ScoredAttention attention:
                 return Attention(g, attention, inputs, name);
             default:
-                throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} ({label}).");
+                throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} ({label}): no ONNX form is written for that layer type.");
         }
     }
 

@@ -220,8 +220,16 @@ public static partial class OnnxExporter
             case Reshape reshape:
                 Unmasked(g, layer, label);
                 return g.Add("Reshape", [x, g.Ints([0, .. reshape.TargetShape.Select(d => (long)d)])]);
+            case Masking:
+                throw new NotSupportedException(
+                    $"ONNX export does not cover Masking ({label}): a mask reaches ONNX only as the sequence lengths of a Sequential model that starts with Embedding(maskZero).");
+            case Embedding:
+                throw new NotSupportedException($"ONNX export does not cover Embedding ({label}) here: it must read a model input of token ids.");
+            case TimeDistributed td:
+                throw new NotSupportedException(
+                    $"ONNX export does not cover TimeDistributed ({label}) around {td.Inner.TypeName}; only around Dense, Activation, Dropout or MonotoneQuantiles.");
             default:
-                throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} ({label}).");
+                throw new NotSupportedException($"ONNX export does not cover {layer.TypeName} ({label}): no ONNX form is written for that layer type.");
         }
     }
 
