@@ -9,8 +9,9 @@ namespace Gated.Serialization;
 /// or with saveBestOnly only when the monitored value beats the best so far (strictly: &lt; in mode "min",
 /// &gt; in "max", as Keras). "{epoch}" in the path becomes the 1-based epoch number, so each epoch can keep its
 /// own file; without it the file is overwritten. Files are written atomically (temporary name, then rename).
-/// It lives here rather than in Gated.Training because it writes files; it saves <see cref="Sequential"/> models,
-/// the kind TrainingCheckpoint stores.
+/// It lives here rather than in Gated.Training because it writes files. A <see cref="Sequential"/> is saved as a
+/// TrainingCheckpoint; a functional <see cref="Model"/> as a Gated model file of its graph and weights (what
+/// <see cref="GatedModelFile.LoadFunctional"/> reads; its optimizer and shuffling state are not kept yet).
 /// </summary>
 public sealed class ModelCheckpoint : FitCallback
 {
@@ -67,14 +68,22 @@ public sealed class ModelCheckpoint : FitCallback
             Best = current;
         }
 
-        var model = Model switch
-        {
-            Sequential sequential => sequential,
-            null => throw new InvalidOperationException("ModelCheckpoint needs the model; Fit sets Trainer before training."),
-            var other => throw new NotSupportedException($"ModelCheckpoint saves Sequential models; this one is a {other.GetType().Name}."),
-        };
         string path = PathFor(logs.Epoch);
-        TrainingCheckpoint.Save(path, model);
+        switch (Model)
+        {
+            case Sequential sequential:
+                TrainingCheckpoint.Save(path, sequential);
+                break;
+            case Model functional:
+                // Weights and graph (GatedModelFile.LoadFunctional reads it); a functional model's run state is not saved yet.
+                GatedModelFile.Save(path, functional);
+                break;
+            case null:
+                throw new InvalidOperationException("ModelCheckpoint needs the model; Fit sets Trainer before training.");
+            default:
+                throw new NotSupportedException($"ModelCheckpoint saves Sequential and functional models; this one is a {Model.GetType().Name}.");
+        }
+
         _saved.Add(path);
     }
 }

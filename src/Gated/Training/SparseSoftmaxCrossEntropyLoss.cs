@@ -10,9 +10,27 @@ namespace Gated.Training;
 /// positions (N samples, or N·T steps for sequence outputs):
 ///     loss = (1/R) Σ_r [logsumexp(x_r) − x_r[t_r]],     dLoss/dx_r = (softmax(x_r) − onehot(t_r)) / R,
 /// with logsumexp(x) = max(x) + log Σ_j exp(x_j − max(x)) so large logits neither overflow nor underflow.
+/// With an ignored class (PyTorch's ignore_index; Keras's masked loss over padded steps), positions whose target is
+/// that class add nothing and R counts only the others (a batch of nothing else has loss 0).
 /// </summary>
 public sealed class SparseSoftmaxCrossEntropyLoss : Loss
 {
+    /// <summary>A loss over every position, or ignoring the positions whose target is <paramref name="ignoreClass"/> (padding).</summary>
+    /// <param name="ignoreClass">The class whose positions are left out (PAD = 0 in sequence targets); null for none.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ignoreClass"/> is negative.</exception>
+    public SparseSoftmaxCrossEntropyLoss(int? ignoreClass = null)
+    {
+        if (ignoreClass is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ignoreClass), ignoreClass, "The ignored class must be a class index.");
+        }
+
+        IgnoreClass = ignoreClass;
+    }
+
+    /// <summary>The class whose positions the loss leaves out, or null.</summary>
+    public int? IgnoreClass { get; }
+
     /// <inheritdoc/>
     public override string Name => "sparse_categorical_crossentropy";
 
@@ -47,10 +65,30 @@ public sealed class SparseSoftmaxCrossEntropyLoss : Loss
         CheckClassTargets(targets, classes);
 
         double sum = 0;
-        double invRows = 1.0 / rows;
+        int counted = rows;
+        if (IgnoreClass is int ignored)
+        {
+            counted = 0;
+            foreach (float t in targets)
+            {
+                counted += (int)t == ignored ? 0 : 1;
+            }
+        }
+
+        double invRows = counted == 0 ? 0 : 1.0 / counted;
         for (int r = 0; r < rows; r++)
         {
             var x = predictions.Slice(r * classes, classes);
+            if (IgnoreClass is int skip && (int)targets[r] == skip)
+            {
+                if (!gradient.IsEmpty)
+                {
+                    gradient.Slice(r * classes, classes).Clear();
+                }
+
+                continue;
+            }
+
             float max = x[0];
             for (int j = 1; j < classes; j++)
             {

@@ -106,6 +106,32 @@ public sealed class ModelTests
         NumericAssert.Gradient(numeric, analytic, Relative, FloorFraction, "graph of Concatenate, Add, Multiply");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AttentionEncoderDecoderGradientsMatchFiniteDifferences(bool additive)
+    {
+        var (model, inputs) = AttentionGraph(additive, seed: 31);
+        var random = new SeededRandom(32);
+        foreach (var p in model.Layers.SelectMany(l => l.Parameters))
+        {
+            TestData.Uniform(random, p.Length, 0.5).CopyTo(p.Values);
+        }
+
+        var weights = TestData.UniformTensor(random, 1.0, [inputs[0].Shape[0], .. model.Outputs[0].Shape]);
+        ITrainableModel trainable = model;
+        model.ParameterGradients.Clear();
+        trainable.Forward(inputs, training: true);
+        trainable.Backward([weights]);
+        double[] analytic = TestData.ToDouble(model.ParameterGradients);
+
+        double Loss() => TestData.WeightedSum(model.Predict(inputs)[0].Data, weights.Data);
+
+        double[] numeric = FiniteDifference.Gradient(
+            model.ParameterValues.Length, i => model.ParameterValues[i], (i, v) => model.ParameterValues[i] = (float)v, Loss, Epsilon);
+        NumericAssert.Gradient(numeric, analytic, Relative, FloorFraction, additive ? "Bahdanau encoder-decoder" : "Luong encoder-decoder");
+    }
+
     [Fact]
     public void SharedLayerSumsTheGradientsOfBothCalls()
     {
@@ -239,6 +265,23 @@ public sealed class ModelTests
         var model = new Model([sequence, features], [joined, product], seed);
         var random = new SeededRandom(seed + 100);
         return (model, [TestData.UniformTensor(random, 1.0, samples, 5, 3), TestData.UniformTensor(random, 1.0, samples, 2)]);
+    }
+
+    // The encoder-decoder of Bahdanau et al. (additive) or Luong et al. (scaled dot): a GRU encoder over source (6, 3)
+    // returns its sequence and state; the state starts a GRU decoder over target (4, 2); attention of the decoder's
+    // steps over the encoder's, concatenated with the decoder's output, feeds TimeDistributed(Dense(3)).
+    internal static (Model Model, Tensor[] Inputs) AttentionGraph(bool additive, ulong seed)
+    {
+        var source = new Input([6, 3], "source");
+        var target = new Input([4, 2], "target");
+        var encoded = new Gru(5, new RecurrentOptions { ReturnSequences = true, ReturnState = true }).CallMultiple(source);
+        var decoded = new Gru(5, new RecurrentOptions { ReturnSequences = true }).Call(target, encoded[1]);
+        Layer attention = additive ? new AdditiveAttention() : new Attention(useScale: true);
+        var context = attention.Call(decoded, encoded[0]);
+        var output = new TimeDistributed(new Dense(3)).Call(new Concatenate().Call(decoded, context));
+        var model = new Model([source, target], [output], seed);
+        var random = new SeededRandom(seed + 100);
+        return (model, [TestData.UniformTensor(random, 1.0, 3, 6, 3), TestData.UniformTensor(random, 1.0, 3, 4, 2)]);
     }
 
     // source (4, 3) → encoder GRU/LSTM with return_state → its state(s) start a decoder on target (3, 2); the state h

@@ -54,6 +54,19 @@ public sealed class FunctionalModelFileTests : IDisposable
         Assert.Equal(model.ParameterValues.ToArray(), loaded.ParameterValues.ToArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnAttentionEncoderDecoderLoadsIdentically(bool additive)
+    {
+        var (model, inputs) = Gated.Tests.Models.ModelTests.AttentionGraph(additive, seed: 5);
+        string path = _folder.File("attention.safetensors");
+        GatedModelFile.Save(path, model);
+        var (loaded, _) = GatedModelFile.LoadFunctional(path);
+        Assert.Equal(model.Summary(), loaded.Summary());
+        Assert.Equal(model.Predict(inputs)[0].Data, loaded.Predict(inputs)[0].Data);
+    }
+
     [Fact]
     public void TheOtherKindOfModelIsRefusedWithTheWayToLoadIt()
     {

@@ -70,6 +70,25 @@ public sealed class ModelCheckpointTests
     }
 
     [Fact]
+    public void SavesTheBestEpochOfAFunctionalModel()
+    {
+        using var folder = new TempFolder();
+        var (model, x) = Gated.Tests.Models.ModelTests.MergeGraph(seed: 2, samples: 12);
+        var y = model.Predict(x).Select(t => new Tensor(t.Data.Select(v => v + 1f).ToArray(), t.Shape)).ToArray();
+        model.Compile(new Adam(0.01f), [Loss.MeanSquaredError, Loss.MeanSquaredError]);
+        var checkpoint = new ModelCheckpoint(folder.File("best.safetensors"), saveBestOnly: true);
+        var history = model.Fit(x, y, epochs: 3, batchSize: 4, validationSplit: 0.25, callbacks: [checkpoint]);
+        var (loaded, _) = GatedModelFile.LoadFunctional(folder.File("best.safetensors"));
+        Assert.Equal(history.Get("val_loss").Min(), Evaluate(loaded, x, y), 5);
+    }
+
+    private static double Evaluate(Gated.Models.Model model, Tensor[] x, Tensor[] y)
+    {
+        model.Compile(new Adam(), [Loss.MeanSquaredError, Loss.MeanSquaredError]);
+        return model.Evaluate(x.Select(t => t.SliceBatch(9, 3)).ToArray(), y.Select(t => t.SliceBatch(9, 3)).ToArray())["loss"];
+    }
+
+    [Fact]
     public void RefusesAModelThatIsNotSequential()
     {
         using var folder = new TempFolder();

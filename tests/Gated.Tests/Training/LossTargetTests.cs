@@ -93,4 +93,24 @@ public sealed class LossTargetTests
         Assert.Equal("name", e.ParamName);
         Assert.Contains("sparse_categorical_crossentropy", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnIgnoredClassLeavesItsPositionsOut()
+    {
+        // Rows 0 and 2 are real, row 1 is padding (class 0): the loss is the mean over the two real rows, and the
+        // padded row's gradient is zero.
+        float[] logits = [0.5f, 1.5f, -1f, 2f, 0f, 0.25f, -0.5f, 1f, 3f];
+        float[] targets = [2, 0, 1];
+        var full = new float[9];
+        var loss = new SparseSoftmaxCrossEntropyLoss(ignoreClass: 0);
+        double value = loss.Compute(logits, targets, full);
+        var real = new float[6];
+        double expected = Loss.SparseSoftmaxCrossEntropy.Compute([.. logits[..3], .. logits[6..]], [2, 1], real);
+        Assert.Equal(expected, value, 12);
+        Assert.Equal(real[..3], full[..3]);
+        Assert.Equal(new float[3], full[3..6]);
+        Assert.Equal(real[3..], full[6..]);
+        Assert.Equal(0, loss.Compute(logits[..3], [0], new float[3]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SparseSoftmaxCrossEntropyLoss(ignoreClass: -1));
+    }
 }

@@ -1,0 +1,172 @@
+using Gated.Randomness;
+using Gated.Seq2Seq;
+using Gated.Tensors;
+using Gated.Tests.Cli;
+using Gated.Tests.TestSupport;
+using Xunit;
+
+namespace Gated.Tests.Seq2Seq;
+
+/// <summary>
+/// The step decoder against the training network: fed the teacher's tokens it gives the network's logits (1e-5), for
+/// attention, Cho's context vector and a bidirectional encoder; beam search finds the exhaustive search's best
+/// hypothesis on a tiny vocabulary; beam width 1 is greedy; save → load decodes the same; a short training run learns
+/// to reverse strings.
+/// </summary>
+public sealed class Seq2SeqDecoderTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    public static TheoryData<bool, bool> Architectures => new() { { true, false }, { false, false }, { true, true }, { false, true } };
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void TeacherForcedStepsGiveTheNetworksLogits(bool attention, bool bidirectional)
+    {
+        var model = RandomModel(attention, bidirectional, targetLength: 5, seed: 3);
+        var random = new SeededRandom(4);
+        var sources = Tokens(random, 3, 6, model.SourceVocabulary.Count, minLength: 2);
+        // Full-length decoder inputs: no padded step, so the network's mask changes nothing.
+        var decoderInput = Tokens(random, 3, 5, model.TargetVocabulary.Count, minLength: 5);
+        for (int b = 0; b < 3; b++)
+        {
+            decoderInput.Data[b * 5] = Vocabulary.Bos;
+        }
+
+        var expected = model.Network.Predict([sources, decoderInput])[0];
+        var actual = model.CreateDecoder().ForcedLogits(sources, decoderInput);
+        NumericAssert.Close(expected.Data, actual.Data, 1e-5, 1e-5, "step logits vs teacher-forced network");
+    }
+
+    [Theory]
+    [InlineData(true, 0.0)]
+    [InlineData(true, 1.0)]
+    [InlineData(false, 0.6)]
+    public void BeamSearchFindsTheExhaustiveBest(bool attention, double lengthPenalty)
+    {
+        // Target tokens: the 4 reserved + "a", "b": every hypothesis of up to 4 tokens over {UNK, a, b} and EOS.
+        var model = RandomModel(attention, bidirectional: false, targetLength: 4, seed: 7, targetTokens: ["a", "b"], scale: 3.0);
+        var sources = Tokens(new SeededRandom(8), 2, 6, model.SourceVocabulary.Count, minLength: 3);
+        var decoder = model.CreateDecoder();
+        var beam = decoder.Beam(sources, width: 100, lengthPenalty);
+        for (int b = 0; b < 2; b++)
+        {
+            var source = sources.SliceBatch(b, 1);
+            var (bestIds, bestScore) = Exhaustive(decoder, source, model.TargetLength, lengthPenalty);
+            Assert.Equal(bestIds, beam[b]);
+            Assert.True(bestScore > double.NegativeInfinity);
+        }
+
+        Assert.Equal(decoder.Greedy(sources), decoder.Beam(sources, width: 1, lengthPenalty));
+    }
+
+    [Fact]
+    public void SaveLoadDecodesTheSame()
+    {
+        var model = RandomModel(attention: true, bidirectional: true, targetLength: 6, seed: 9);
+        string path = _folder.File("s2s.safetensors");
+        model.Save(path);
+        var loaded = Seq2SeqModel.Load(path);
+        var sources = Tokens(new SeededRandom(10), 4, 6, model.SourceVocabulary.Count, minLength: 1);
+        Assert.Equal(model.CreateDecoder().Beam(sources, 3), loaded.CreateDecoder().Beam(sources, 3));
+        Assert.Equal(model.SourceVocabulary.Tokens, loaded.SourceVocabulary.Tokens);
+        Assert.Equal(model.Options with { Seed = 0, LearningRate = 1e-3 }, loaded.Options with { Seed = 0, LearningRate = 1e-3 });
+    }
+
+    [Fact]
+    public void LearnsToReverseShortStrings()
+    {
+        var random = new SeededRandom(11);
+        var words = Enumerable.Range(0, 400).Select(_ =>
+            new string(Enumerable.Range(0, 2 + random.NextInt(3)).Select(_ => (char)('a' + random.NextInt(5))).ToArray())).ToList();
+        var sources = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(w, TokenUnit.Chars)).ToList();
+        var targets = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(new string(w.Reverse().ToArray()), TokenUnit.Chars)).ToList();
+        var vocabulary = Vocabulary.Build(sources);
+        var options = new Seq2SeqOptions { Units = 32, EmbeddingSize = 16, Epochs = 40, BatchSize = 16, LearningRate = 0.01, Patience = 40 };
+        var model = Seq2SeqModel.Create(vocabulary, vocabulary, 4, 5, options);
+        var history = model.Fit(sources, targets, validationSplit: 0.1);
+        string[] decoded = model.Translate(words.Take(100).ToList());
+        int wrong = decoded.Where((d, i) => d != new string(words[i].Reverse().ToArray())).Count();
+        Assert.True(wrong <= 10, $"{wrong} of 100 reversed wrongly after {history.Epochs} epochs (loss {history.Loss[^1]:F3})");
+    }
+
+    private static (int[] Ids, double Score) Exhaustive(Seq2SeqDecoder decoder, Tensor source, int maxLength, double lengthPenalty)
+    {
+        int[] alphabet = [Vocabulary.Unk, 4, 5];
+        var best = (Ids: Array.Empty<int>(), Score: double.NegativeInfinity);
+        var prefixes = new List<int[]> { Array.Empty<int>() };
+        for (int length = 0; length <= maxLength; length++)
+        {
+            foreach (var prefix in prefixes)
+            {
+                // Ends with EOS after `length` tokens (length < maxLength), or is cut at maxLength tokens.
+                int[] sequence = length < maxLength ? [.. prefix, Vocabulary.Eos] : prefix;
+                double score = LogProbability(decoder, source, sequence, maxLength) / Math.Pow(sequence.Length, lengthPenalty);
+                if (score > best.Score)
+                {
+                    best = (prefix, score);
+                }
+            }
+
+            prefixes = prefixes.SelectMany(p => alphabet.Select(a => (int[])[.. p, a])).ToList();
+        }
+
+        return best;
+    }
+
+    private static double LogProbability(Seq2SeqDecoder decoder, Tensor source, int[] sequence, int maxLength)
+    {
+        var input = new Tensor(1, maxLength);
+        input.Data[0] = Vocabulary.Bos;
+        for (int t = 1; t < maxLength; t++)
+        {
+            input.Data[t] = t - 1 < sequence.Length ? sequence[t - 1] : Vocabulary.Eos;
+        }
+
+        var logits = decoder.ForcedLogits(source, input);
+        int vocabulary = logits.Shape[2];
+        double total = 0;
+        for (int t = 0; t < sequence.Length; t++)
+        {
+            var row = logits.Data.AsSpan(t * vocabulary, vocabulary);
+            double max = row.ToArray().Max();
+            double log = max + Math.Log(row.ToArray().Sum(v => Math.Exp(v - max)));
+            total += row[sequence[t]] - log;
+        }
+
+        return total;
+    }
+
+    internal static Seq2SeqModel RandomModel(bool attention, bool bidirectional, int targetLength, ulong seed, string[]? targetTokens = null, double scale = 0.5)
+    {
+        var source = Vocabulary.Build([["x", "y", "z", "w"]]);
+        var target = Vocabulary.Build([targetTokens ?? ["p", "q", "r", "s", "t"]]);
+        var options = new Seq2SeqOptions { Units = 6, EmbeddingSize = 4, Attention = attention, BidirectionalEncoder = bidirectional, Seed = seed };
+        var model = Seq2SeqModel.Create(source, target, 6, targetLength, options);
+        var random = new SeededRandom(seed + 50);
+        foreach (var p in model.Network.Layers.SelectMany(l => l.Parameters))
+        {
+            TestData.Uniform(random, p.Length, scale).CopyTo(p.Values);
+        }
+
+        return model;
+    }
+
+    // Token ids in [ReservedCount, vocabulary) for the first lengths, then PAD; every row at least minLength long.
+    private static Tensor Tokens(SeededRandom random, int rows, int length, int vocabulary, int minLength)
+    {
+        var tensor = new Tensor(rows, length);
+        for (int r = 0; r < rows; r++)
+        {
+            int real = minLength + random.NextInt(length - minLength + 1);
+            for (int t = 0; t < real; t++)
+            {
+                tensor.Data[(r * length) + t] = Vocabulary.ReservedCount + random.NextInt(vocabulary - Vocabulary.ReservedCount);
+            }
+        }
+
+        return tensor;
+    }
+}
