@@ -51,30 +51,9 @@ public sealed class ModelTests
     public void GraphGradientsMatchFiniteDifferences(bool lstm)
     {
         var (model, inputs) = EncoderDecoder(lstm, seed: 11);
-        var random = new SeededRandom(12);
-        foreach (var p in model.Layers.SelectMany(l => l.Parameters))
-        {
-            TestData.Uniform(random, p.Length, 0.5).CopyTo(p.Values);
-        }
-
-        var weights = model.Outputs.Select(o => TestData.UniformTensor(random, 1.0, [3, .. o.Shape])).ToArray();
-        ITrainableModel trainable = model;
-        model.ParameterGradients.Clear();
-        var outputs = trainable.Forward(inputs, training: true);
+        var outputs = GradientsMatchFiniteDifferences(model, inputs, seed: 12, lstm ? "LSTM encoder-decoder graph" : "GRU encoder-decoder graph");
         Assert.Equal([3, 2], outputs[0].Shape);
         Assert.Equal([3, 4], outputs[1].Shape);
-        trainable.Backward(weights);
-        double[] analytic = TestData.ToDouble(model.ParameterGradients);
-
-        double Loss()
-        {
-            var predictions = model.Predict(inputs);
-            return predictions.Select((p, k) => TestData.WeightedSum(p.Data, weights[k].Data)).Sum();
-        }
-
-        double[] numeric = FiniteDifference.Gradient(
-            model.ParameterValues.Length, i => model.ParameterValues[i], (i, v) => model.ParameterValues[i] = (float)v, Loss, Epsilon);
-        NumericAssert.Gradient(numeric, analytic, Relative, FloorFraction, lstm ? "LSTM encoder-decoder graph" : "GRU encoder-decoder graph");
         // Every parameter gets a gradient: the state path reaches the encoder, both calls reach the shared layer.
         foreach (var layer in model.Layers)
         {
@@ -86,24 +65,7 @@ public sealed class ModelTests
     public void MergeGraphGradientsMatchFiniteDifferences()
     {
         var (model, inputs) = MergeGraph(seed: 21);
-        var random = new SeededRandom(22);
-        foreach (var p in model.Layers.SelectMany(l => l.Parameters))
-        {
-            TestData.Uniform(random, p.Length, 0.5).CopyTo(p.Values);
-        }
-
-        var weights = model.Outputs.Select(o => TestData.UniformTensor(random, 1.0, [inputs[0].Shape[0], .. o.Shape])).ToArray();
-        ITrainableModel trainable = model;
-        model.ParameterGradients.Clear();
-        trainable.Forward(inputs, training: true);
-        trainable.Backward(weights);
-        double[] analytic = TestData.ToDouble(model.ParameterGradients);
-
-        double Loss() => model.Predict(inputs).Select((p, k) => TestData.WeightedSum(p.Data, weights[k].Data)).Sum();
-
-        double[] numeric = FiniteDifference.Gradient(
-            model.ParameterValues.Length, i => model.ParameterValues[i], (i, v) => model.ParameterValues[i] = (float)v, Loss, Epsilon);
-        NumericAssert.Gradient(numeric, analytic, Relative, FloorFraction, "graph of Concatenate, Add, Multiply");
+        GradientsMatchFiniteDifferences(model, inputs, seed: 22, "graph of Concatenate, Add, Multiply");
     }
 
     [Theory]
@@ -112,24 +74,7 @@ public sealed class ModelTests
     public void AttentionEncoderDecoderGradientsMatchFiniteDifferences(bool additive)
     {
         var (model, inputs) = AttentionGraph(additive, seed: 31);
-        var random = new SeededRandom(32);
-        foreach (var p in model.Layers.SelectMany(l => l.Parameters))
-        {
-            TestData.Uniform(random, p.Length, 0.5).CopyTo(p.Values);
-        }
-
-        var weights = TestData.UniformTensor(random, 1.0, [inputs[0].Shape[0], .. model.Outputs[0].Shape]);
-        ITrainableModel trainable = model;
-        model.ParameterGradients.Clear();
-        trainable.Forward(inputs, training: true);
-        trainable.Backward([weights]);
-        double[] analytic = TestData.ToDouble(model.ParameterGradients);
-
-        double Loss() => TestData.WeightedSum(model.Predict(inputs)[0].Data, weights.Data);
-
-        double[] numeric = FiniteDifference.Gradient(
-            model.ParameterValues.Length, i => model.ParameterValues[i], (i, v) => model.ParameterValues[i] = (float)v, Loss, Epsilon);
-        NumericAssert.Gradient(numeric, analytic, Relative, FloorFraction, additive ? "Bahdanau encoder-decoder" : "Luong encoder-decoder");
+        GradientsMatchFiniteDifferences(model, inputs, seed: 32, additive ? "Bahdanau encoder-decoder" : "Luong encoder-decoder");
     }
 
     [Fact]
@@ -250,6 +195,31 @@ public sealed class ModelTests
         var first = new Dense(1) { Name = "same" };
         var second = new Dense(1) { Name = "same" };
         Assert.Throws<ArgumentException>(() => new Model(x, second.Call(first.Call(new Gru(2).Call(x)))));
+    }
+
+    // Random weights in ±0.5, loss Σ_k Σ w_k ⊙ y_k with random w_k: the graph's parameter gradients against central
+    // differences of the loss through Predict. Returns the training forward's outputs.
+    private static IReadOnlyList<Tensor> GradientsMatchFiniteDifferences(Model model, Tensor[] inputs, ulong seed, string what)
+    {
+        var random = new SeededRandom(seed);
+        foreach (var p in model.Layers.SelectMany(l => l.Parameters))
+        {
+            TestData.Uniform(random, p.Length, 0.5).CopyTo(p.Values);
+        }
+
+        var weights = model.Outputs.Select(o => TestData.UniformTensor(random, 1.0, [inputs[0].Shape[0], .. o.Shape])).ToArray();
+        ITrainableModel trainable = model;
+        model.ParameterGradients.Clear();
+        var outputs = trainable.Forward(inputs, training: true).Select(t => t.Clone()).ToArray();
+        trainable.Backward(weights);
+        double[] analytic = TestData.ToDouble(model.ParameterGradients);
+
+        double Loss() => model.Predict(inputs).Select((p, k) => TestData.WeightedSum(p.Data, weights[k].Data)).Sum();
+
+        double[] numeric = FiniteDifference.Gradient(
+            model.ParameterValues.Length, i => model.ParameterValues[i], (i, v) => model.ParameterValues[i] = (float)v, Loss, Epsilon);
+        NumericAssert.Gradient(numeric, analytic, Relative, FloorFraction, what);
+        return outputs;
     }
 
     // sequence (5, 3) → GRU(4) = a; static (2) → Dense(4) = b, which also starts the GRU (initial state); Concatenate(a, b)
