@@ -1,10 +1,14 @@
 """The PyTorch anchor of Gated's sequence-to-sequence models (issue 16): the architecture of
-src/Gated/Seq2Seq/Seq2SeqModel.cs (BuildNetwork) in PyTorch 1.13, trained with Gated's recipe on the same files.
+src/Gated/Seq2Seq/Seq2SeqModel.cs (BuildNetwork) in PyTorch 1.13, trained with Gated's recipe on the same split.
 
-    /usr/bin/python3 bench/seq2seq-anchor/seq2seq_anchor.py --train train.tsv --valid valid.tsv --test test.tsv \
+    /usr/bin/python3 bench/seq2seq-anchor/seq2seq_anchor.py --pairs pairs.tsv [--seed 0] \
         [--source-tokens chars|words] [--target-tokens chars|words] [--no-attention] [--bidirectional] [--threads 2]
+    /usr/bin/python3 bench/seq2seq-anchor/seq2seq_anchor.py --train train.tsv --valid valid.tsv --test test.tsv ...
 
-Each file holds one pair per line, source<TAB>target. The split is the caller's: feed Gated the same three files.
+Pairs files hold one pair per line, source<TAB>target, read as Gated's SequencePairs.ReadTsv reads them. --pairs
+splits as Gated's Seq2SeqExperiment does (SequencePairs.Split, the same SeededRandom shuffle, so the same seed gives
+the same parts): a tenth of the distinct sources (with all their pairs) for testing, the rest in shuffled source
+order, of which the last tenth validates. Pre-split files are taken as Gated's Fit would take train then valid.
 Prints one line per epoch (loss, val_loss, seconds) on stderr and one JSON summary line on stdout.
 
 Architecture (Gated's layer names in brackets; Keras semantics, which Gated follows):
@@ -29,14 +33,17 @@ Loss: CrossEntropyLoss(ignore_index=0) against target + EOS (mean over the non-P
 
 Recipe (Seq2SeqOptions's defaults): Adam lr 1e-3, betas (0.9, 0.999), eps 1e-7 (Gated's; torch adds it to
 sqrt(v_hat) as Gated does); batch 64, reshuffled every epoch; at most 30 epochs; early stopping on the validation
-loss with patience 3, the best epoch's weights restored. Embedding 64, units 256. Test: greedy decoding up to T
-tokens, stopping at EOS; sequence error rate and token error rate (Levenshtein over tokens / reference tokens).
+loss with patience 3, the best epoch's weights restored. Embedding 64, units 256. Test (Seq2SeqExperiment and
+Seq2SeqScores): every distinct test source once, decoded greedily up to T tokens, stopping at EOS, against all its
+targets: token and character error rates (Levenshtein / reference length, against the closest reference) and
+sequence error rate (equal to no reference); the same for copying the source. BLEU is left out (no sacreBLEU here).
 
-Vocabularies (Gated's Vocabulary.Build): ids 0 PAD, 1 BOS, 2 EOS, 3 UNK, then the training part's tokens seen at
-least --min-count times, most frequent first, ties in ordinal (code point) order. Tokens (Gated's LineTokens): chars
-are extended grapheme clusters (.NET's text elements; the `regex` module's \\X, else code points), words are
-whitespace-separated. Lengths: S = the longest training source, T = the longest training target + 1 (BOS + target,
-target + EOS), unless --source-length / --target-length say otherwise; longer sequences are cut as Gated cuts them.
+Vocabularies (Gated's Vocabulary.Build): ids 0 PAD, 1 BOS, 2 EOS, 3 UNK, then the tokens of the training pairs
+(validation included, as Seq2SeqExperiment builds them) seen at least --min-count times, most frequent first, ties in
+ordinal (UTF-16) order. Tokens (Gated's LineTokens): chars are extended grapheme clusters (.NET's text elements;
+the `regex` module's \\X, else code points), words are separated by .NET's whitespace. Lengths: S = the longest
+training source, T = the longest training target + 1 (BOS + target, target + EOS), unless --source-length /
+--target-length say otherwise; longer sequences are cut as Gated cuts them.
 
 Weight initialisation is PyTorch's own (Gated draws Keras's); the architectures agree exactly, which
 tests/Gated.Tests/Fixtures/make_seq2seq_fixtures.py checks by importing Seq2Seq from this file.
@@ -45,6 +52,7 @@ tests/Gated.Tests/Fixtures/make_seq2seq_fixtures.py checks by importing Seq2Seq 
 import argparse
 import json
 import math
+import re
 import sys
 import time
 from collections import Counter
@@ -56,6 +64,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
 RESERVED = ["<pad>", "<bos>", "<eos>", "<unk>"]
 HIDDEN_SCORE_BIAS = 1e9  # Keras's bias on masked attention scores
+TEST_FRACTION = VALIDATION_FRACTION = 0.1  # Seq2SeqExperiment's
 
 try:
     import regex as _regex
@@ -63,9 +72,14 @@ except ImportError:  # code points: the same as text elements unless the text ha
     _regex = None
 
 
+# .NET's char.IsWhiteSpace: Python's isspace() without U+001C..U+001F, which .NET does not count as whitespace.
+NET_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and not "\x1c" <= c <= "\x1f")
+_WORD_SPLIT = re.compile("[" + re.escape(NET_WHITESPACE) + "]+")
+
+
 def split_tokens(line, unit):
     if unit == "words":
-        return line.split()
+        return [w for w in _WORD_SPLIT.split(line) if w]
     if _regex is not None:
         return _regex.findall(r"\X", line)
     return list(line)
@@ -205,20 +219,122 @@ class Seq2Seq(nn.Module):
         return torch.stack(out, dim=1).tolist()
 
 
-def read_pairs(path, source_unit, target_unit):
+MASK64 = (1 << 64) - 1
+
+
+class SeededRandom:
+    """Gated's SeededRandom (xoshiro256** seeded by SplitMix64), for the same shuffles from the same seed."""
+
+    def __init__(self, seed):
+        x = seed & MASK64
+        state = []
+        for _ in range(4):
+            x = (x + 0x9E3779B97F4A7C15) & MASK64
+            z = x
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+            state.append(z ^ (z >> 31))
+        self.s = state
+
+    @staticmethod
+    def _rotl(x, k):
+        return ((x << k) | (x >> (64 - k))) & MASK64
+
+    def next_uint64(self):
+        s0, s1, s2, s3 = self.s
+        result = (self._rotl((s1 * 5) & MASK64, 7) * 9) & MASK64
+        t = (s1 << 17) & MASK64
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = self._rotl(s3, 45)
+        self.s = [s0, s1, s2, s3]
+        return result
+
+    def next_int(self, bound):
+        limit = MASK64 - (MASK64 % bound)
+        while True:
+            r = self.next_uint64()
+            if r < limit:
+                return r % bound
+
+    def shuffle(self, values):
+        for i in range(len(values) - 1, 0, -1):
+            j = self.next_int(i + 1)
+            values[i], values[j] = values[j], values[i]
+
+
+def held_out_count(count, fraction):
+    """Gated's DatasetSplit.HeldOutCount: the last count − floor(count · (1 − fraction)) are held out."""
+    return count - math.floor(count * (1 - fraction))
+
+
+def read_pairs(path):
+    """Gated's SequencePairs.ReadTsv: non-empty lines 'source<TAB>target', both sides trimmed and non-blank."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        lines = re.split(r"\r\n|\r|\n", f.read())
+    if lines and lines[-1] == "":
+        lines.pop()
     pairs = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if not line:
-                continue
-            parts = line.split("\t")
-            if len(parts) < 2:
-                sys.exit(f"{path}:{number}: expected source<TAB>target")
-            pairs.append((split_tokens(parts[0], source_unit), split_tokens(parts[1], target_unit)))
-    if not pairs:
-        sys.exit(f"{path}: no pairs")
+    for number, line in enumerate(lines, 1):
+        if not line:
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2:
+            sys.exit(f"{path}:{number}: expected source<TAB>target, found {len(fields) - 1} tabs")
+        source, target = fields[0].strip(NET_WHITESPACE), fields[1].strip(NET_WHITESPACE)
+        if not source or not target:
+            sys.exit(f"{path}:{number}: the {'source' if not source else 'target'} is empty")
+        pairs.append((source, target))
+    if len(pairs) < 3:
+        sys.exit(f"{path}: holds {len(pairs)} pairs; training, validation and test need at least 3")
     return pairs
+
+
+def split_by_source(pairs, test_fraction, seed):
+    """Gated's SequencePairs.Split: distinct sources (first-seen order) shuffled by SeededRandom(seed); the first
+    held_out_count of them are the test part (file order); training pairs sorted by their source's shuffled rank."""
+    sources = list(dict.fromkeys(s for s, _ in pairs))
+    test_count = held_out_count(len(sources), test_fraction)
+    if test_count == 0 or test_count == len(sources):
+        sys.exit(f"a test fraction of {test_fraction} of {len(sources)} distinct sources leaves {test_count} for testing")
+    order = list(range(len(sources)))
+    SeededRandom(seed).shuffle(order)
+    test = {sources[i] for i in order[:test_count]}
+    rank = {sources[i]: r for r, i in enumerate(order)}
+    train = sorted((p for p in pairs if p[0] not in test), key=lambda p: rank[p[0]])
+    return train, [p for p in pairs if p[0] in test]
+
+
+def utf16_units(text):
+    data = text.encode("utf-16-le")
+    return [data[i:i + 2] for i in range(0, len(data), 2)]
+
+
+def scores(outputs, references, unit):
+    """Gated's Seq2SeqScores (BLEU aside): error rates against the closest reference, exact match against any."""
+    token_edits = token_total = char_edits = char_total = wrong = 0
+    for output, refs in zip(outputs, references):
+        tokens = split_tokens(output, unit)
+        candidates = [split_tokens(r, unit) for r in refs]
+        edits = [levenshtein(tokens, c) for c in candidates]
+        best = edits.index(min(edits))
+        token_edits += edits[best]
+        token_total += len(candidates[best])
+        units = utf16_units(output)
+        char = [levenshtein(units, utf16_units(r)) for r in refs]
+        closest = char.index(min(char))
+        char_edits += char[closest]
+        char_total += len(utf16_units(refs[closest]))
+        wrong += 0 if any(c == tokens for c in candidates) else 1
+
+    def rate(errors, total):
+        return (errors / total) if total else (0.0 if errors == 0 else math.inf)
+
+    return {"token_error_rate": rate(token_edits, token_total), "char_error_rate": rate(char_edits, char_total),
+            "sequence_error_rate": wrong / len(outputs)}
 
 
 def levenshtein(a, b):
@@ -255,9 +371,10 @@ def evaluate_loss(model, loss_fn, data, batch_size):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--train", required=True)
-    p.add_argument("--valid", required=True)
-    p.add_argument("--test", required=True)
+    p.add_argument("--pairs", help="one pairs file, split as Gated's Seq2SeqExperiment splits it")
+    p.add_argument("--train", help="pre-split: training pairs (with --valid and --test instead of --pairs)")
+    p.add_argument("--valid", help="pre-split: validation pairs")
+    p.add_argument("--test", help="pre-split: test pairs")
     p.add_argument("--source-tokens", choices=["chars", "words"], default="chars")
     p.add_argument("--target-tokens", choices=["chars", "words"], default="chars")
     p.add_argument("--no-attention", action="store_true", help="Cho et al.'s context vector instead of attention")
@@ -271,21 +388,38 @@ def main(argv=None):
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--patience", type=int, default=3)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="the split's seed (Gated's Seq2SeqOptions.Seed) and torch's")
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args(argv)
+    if bool(a.pairs) == bool(a.train or a.valid or a.test) or (not a.pairs and not (a.train and a.valid and a.test)):
+        p.error("give --pairs, or all of --train, --valid and --test")
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    train = read_pairs(a.train, a.source_tokens, a.target_tokens)
-    valid = read_pairs(a.valid, a.source_tokens, a.target_tokens)
-    test = read_pairs(a.test, a.source_tokens, a.target_tokens)
-    sv = Vocabulary.build((s for s, _ in train), a.min_count)
-    tv = Vocabulary.build((t for _, t in train), a.min_count)
-    S = a.source_length or max(1, max(len(s) for s, _ in train))
-    T = a.target_length or max(len(t) for _, t in train) + 1
-    train_data = tensors(train, sv, tv, S, T)
-    valid_data = tensors(valid, sv, tv, S, T)
+    if a.pairs:
+        # Seq2SeqExperiment: a tenth of the distinct sources for testing; the last tenth of the training pairs
+        # (in shuffled source order) for validation.
+        train, test = split_by_source(read_pairs(a.pairs), TEST_FRACTION, a.seed)
+        validation_count = held_out_count(len(train), VALIDATION_FRACTION)
+    else:
+        # The training pairs as Gated's Fit would get them: train then valid, the valid part held out.
+        valid = read_pairs(a.valid)
+        train, test = read_pairs(a.train) + valid, read_pairs(a.test)
+        validation_count = len(valid)
+    if validation_count == 0 or validation_count == len(train):
+        sys.exit(f"{len(train)} training pairs leave {validation_count} for validation")
+
+    # Vocabularies and lengths from all training pairs, validation included (Seq2SeqExperiment's rule).
+    sources = [split_tokens(s, a.source_tokens) for s, _ in train]
+    targets = [split_tokens(t, a.target_tokens) for _, t in train]
+    sv = Vocabulary.build(sources, a.min_count)
+    tv = Vocabulary.build(targets, a.min_count)
+    S = a.source_length or max(len(s) for s in sources)
+    T = a.target_length or max(len(t) for t in targets) + 1
+    fit = len(train) - validation_count
+    x, d, y = tensors(list(zip(sources, targets)), sv, tv, S, T)
+    valid_data = (x[fit:], d[fit:], y[fit:])
+    x, d, y = x[:fit], d[:fit], y[:fit]
 
     model = Seq2Seq(len(sv), len(tv), a.embedding, a.units, attention=not a.no_attention, bidirectional=a.bidirectional)
     optimizer = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-7)
@@ -293,7 +427,6 @@ def main(argv=None):
     generator = torch.Generator().manual_seed(a.seed)
 
     best, best_state, wait, history = math.inf, None, 0, []
-    x, d, y = train_data
     for epoch in range(1, a.epochs + 1):
         started = time.perf_counter()
         model.train()
@@ -322,36 +455,38 @@ def main(argv=None):
                 break
     model.load_state_dict(best_state)
 
+    # Every distinct test source once, scored against all its targets (Seq2SeqExperiment).
+    test_sources = list(dict.fromkeys(s for s, _ in test))
+    references = {s: [] for s in test_sources}
+    for s, t in test:
+        references[s].append(t)
+    references = [references[s] for s in test_sources]
     model.eval()
     started = time.perf_counter()
-    hypotheses = []
-    for start in range(0, len(test), a.batch_size):
-        chunk = test[start:start + a.batch_size]
-        source = torch.tensor([sv.encode(s, S) for s, _ in chunk], dtype=torch.long)
-        hypotheses.extend(tv.decode(ids) for ids in model.greedy(source, T))
+    outputs = []
+    for start in range(0, len(test_sources), a.batch_size):
+        chunk = test_sources[start:start + a.batch_size]
+        source = torch.tensor([sv.encode(split_tokens(s, a.source_tokens), S) for s in chunk], dtype=torch.long)
+        outputs.extend(join_tokens(tv.decode(ids), a.target_tokens) for ids in model.greedy(source, T))
     decode_seconds = time.perf_counter() - started
-    references = [t for _, t in test]
-    wrong = sum(h != r for h, r in zip(hypotheses, references))
-    edits = sum(levenshtein(h, r) for h, r in zip(hypotheses, references))
-    reference_tokens = sum(len(r) for r in references)
 
     summary = {
         "framework": "pytorch", "torch": torch.__version__, "threads": a.threads,
+        "split": "pairs" if a.pairs else "files", "seed": a.seed,
         "attention": not a.no_attention, "bidirectional": a.bidirectional,
         "source_tokens": a.source_tokens, "target_tokens": a.target_tokens,
-        "embedding": a.embedding, "units": a.units, "batch_size": a.batch_size, "lr": a.lr, "seed": a.seed,
+        "embedding": a.embedding, "units": a.units, "batch_size": a.batch_size, "lr": a.lr,
         "source_vocabulary": len(sv), "target_vocabulary": len(tv), "source_length": S, "target_length": T,
-        "train_pairs": len(train), "valid_pairs": len(valid), "test_pairs": len(test),
+        "train_pairs": len(train), "validation_pairs": validation_count, "test_sources": len(test_sources),
         "parameters": sum(p.numel() for p in model.parameters()),
         "epochs": len(history), "best_epoch": min(history, key=lambda h: h["val_loss"])["epoch"], "best_val_loss": best,
         "epoch_seconds": [round(h["seconds"], 3) for h in history],
         "mean_epoch_seconds": sum(h["seconds"] for h in history) / len(history),
         "history": history,
-        "test_sequence_error_rate": wrong / len(test),
-        "test_token_error_rate": edits / max(1, reference_tokens),
-        "test_decode_seconds": decode_seconds,
-        "examples": [{"source": join_tokens(s, a.source_tokens), "reference": join_tokens(t, a.target_tokens),
-                      "output": join_tokens(h, a.target_tokens)} for (s, t), h in list(zip(test, hypotheses))[:5]],
+        "greedy": scores(outputs, references, a.target_tokens),
+        "copy_baseline": scores(test_sources, references, a.target_tokens),
+        "greedy_sentences_per_second": len(test_sources) / max(decode_seconds, 1e-9),
+        "examples": [{"source": s, "references": r, "greedy": o} for s, r, o in list(zip(test_sources, references, outputs))[:5]],
     }
     print(json.dumps(summary))
 
