@@ -35,8 +35,9 @@ Recipe (Seq2SeqOptions's defaults): Adam lr 1e-3, betas (0.9, 0.999), eps 1e-7 (
 sqrt(v_hat) as Gated does); batch 64, reshuffled every epoch; at most 30 epochs; early stopping on the validation
 loss with patience 3, the best epoch's weights restored. Embedding 64, units 256. Test (Seq2SeqExperiment and
 Seq2SeqScores): every distinct test source once, decoded greedily up to T tokens, stopping at EOS, against all its
-targets: token and character error rates (Levenshtein / reference length, against the closest reference) and
-sequence error rate (equal to no reference); the same for copying the source. BLEU is left out (no sacreBLEU here).
+targets: corpus BLEU (sacreBLEU 2.x's defaults: 13a tokens, 4-grams, exp smoothing, all references), token and
+character error rates (Levenshtein / reference length, against the closest reference) and sequence error rate
+(equal to no reference); the same for copying the source.
 
 Vocabularies (Gated's Vocabulary.Build): ids 0 PAD, 1 BOS, 2 EOS, 3 UNK, then the tokens of the training pairs
 (validation included, as Seq2SeqExperiment builds them) seen at least --min-count times, most frequent first, ties in
@@ -314,7 +315,7 @@ def utf16_units(text):
 
 
 def scores(outputs, references, unit):
-    """Gated's Seq2SeqScores (BLEU aside): error rates against the closest reference, exact match against any."""
+    """Gated's Seq2SeqScores: corpus BLEU over all references; error rates against the closest reference, exact match against any."""
     token_edits = token_total = char_edits = char_total = wrong = 0
     for output, refs in zip(outputs, references):
         tokens = split_tokens(output, unit)
@@ -333,8 +334,61 @@ def scores(outputs, references, unit):
     def rate(errors, total):
         return (errors / total) if total else (0.0 if errors == 0 else math.inf)
 
-    return {"token_error_rate": rate(token_edits, token_total), "char_error_rate": rate(char_edits, char_total),
-            "sequence_error_rate": wrong / len(outputs)}
+    return {"bleu": corpus_bleu(outputs, references), "token_error_rate": rate(token_edits, token_total),
+            "char_error_rate": rate(char_edits, char_total), "sequence_error_rate": wrong / len(outputs)}
+
+
+# sacreBLEU 2.x's "13a" tokenizer and corpus BLEU (defaults: 4-grams, exp smoothing), as Gated's Bleu computes them.
+_13A_RULES = [
+    (re.compile(r"([\{-\~\[-\` -\&\(-\+\:-\@\/])"), r" \1 "),
+    (re.compile(r"([^0-9])([\.,])"), r"\1 \2 "),
+    (re.compile(r"([\.,])([^0-9])"), r" \1 \2"),
+    (re.compile(r"([0-9])(-)"), r"\1 \2 "),
+]
+
+
+def tokenize_13a(line):
+    line = line.replace("<skipped>", "").replace("-\n", "").replace("\n", " ")
+    line = line.replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    line = f" {line} "
+    for pattern, replacement in _13A_RULES:
+        line = pattern.sub(replacement, line)
+    return line.split()
+
+
+def _ngrams(tokens, order=4):
+    return Counter(tuple(tokens[i:i + n]) for n in range(1, order + 1) for i in range(len(tokens) - n + 1))
+
+
+def corpus_bleu(outputs, references, order=4):
+    """sacreBLEU's corpus_score(outputs, reference streams) with each item's references as a list (variable count)."""
+    correct, total, sys_len, ref_len = [0] * order, [0] * order, 0, 0
+    for output, refs in zip(outputs, references):
+        hyp = tokenize_13a(output.rstrip())
+        ref_tokens = [tokenize_13a(r.rstrip()) for r in refs]
+        closest = min((abs(len(hyp) - len(r)), len(r)) for r in ref_tokens)[1]
+        max_counts = Counter()
+        for r in ref_tokens:
+            max_counts |= _ngrams(r, order)
+        for gram, count in _ngrams(hyp, order).items():
+            n = len(gram) - 1
+            total[n] += count
+            correct[n] += min(count, max_counts[gram])
+        sys_len += len(hyp)
+        ref_len += closest
+    if sys_len == 0 or ref_len == 0:
+        return 0.0
+    bp = 1.0 if sys_len >= ref_len else math.exp(1 - ref_len / sys_len)
+    precisions, smooth = [0.0] * order, 1.0
+    for n in range(order):
+        if total[n] == 0:
+            break
+        if correct[n] == 0:
+            smooth *= 2
+            precisions[n] = 100.0 / (smooth * total[n])
+        else:
+            precisions[n] = 100.0 * correct[n] / total[n]
+    return bp * math.exp(sum(math.log(p) if p > 0 else -9999999999 for p in precisions) / order)
 
 
 def levenshtein(a, b):
