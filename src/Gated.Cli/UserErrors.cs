@@ -63,5 +63,17 @@ internal static class UserErrors
         return e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
     }
 
+    /// <summary>
+    /// A library option's ArgumentOutOfRangeException ("Name rule, got value." with the option as its parameter name) as
+    /// an <see cref="InvalidOptionException"/>, so the message names the flag that fills the option.
+    /// </summary>
+    public static InvalidOptionException AsInvalidOption(ArgumentOutOfRangeException e)
+    {
+        string option = e.ParamName ?? throw new ArgumentException("The exception names no option.", nameof(e), e);
+        // The first line: the actual value follows on a line of its own.
+        string message = WithoutParameterName(new ArgumentException(e.Message.Split('\n')[0].TrimEnd('\r'), option));
+        return new InvalidOptionException(option, message.StartsWith(option, StringComparison.Ordinal) ? $"{{{option}}}{message[option.Length..]}" : message);
+    }
+
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }
