@@ -13,11 +13,12 @@ internal static class ForecastCharts
     /// <summary>Points of history shown before the next forecast.</summary>
     public const int NextHistory = 90;
 
+    /// <summary>The training and validation loss per epoch; <paramref name="lossName"/> says what the loss is.</summary>
     public static SvgLineChart Loss(History history, string lossName)
     {
         var chart = new SvgLineChart
         {
-            Title = $"Training loss per epoch ({lossName} on scaled changes)",
+            Title = $"Training loss per epoch ({lossName})",
             XLabel = "epoch",
             YLabel = "loss",
             XTickLabels = i => (i + 1).ToString(CultureInfo.InvariantCulture),

@@ -71,7 +71,7 @@ internal sealed class ForecastRun(TimeSeriesSet data, ForecastOptions options, s
             ForecastFiles.WritePredictions(writer, report, data, forecaster.Quantiles);
         });
         outputs.Write(metricsPath, (Stream stream) => ForecastFiles.WriteMetrics(stream, report, data, forecaster));
-        outputs.Write(lossPath, ForecastCharts.Loss(report.History, forecaster.Quantiles.Count > 0 ? "pinball" : "MSE").Save);
+        outputs.Write(lossPath, ForecastCharts.Loss(report.History, $"{(forecaster.Quantiles.Count > 0 ? "pinball" : "MSE")} on scaled changes").Save);
         outputs.Write(forecastPath, ForecastCharts.TestPeriod(report, data, unit).Save);
         outputs.Write(nextPath, ForecastCharts.Next(report, data, unit).Save);
         outputs.Commit();

@@ -4,6 +4,7 @@ using Gated.IO;
 using Gated.Layers.Recurrent;
 using Gated.Forecasting;
 using Gated.Models;
+using Gated.Seq2Seq;
 using Gated.Serialization;
 using Gated.Serialization.Onnx;
 using Gated.Tensors;
@@ -13,30 +14,47 @@ namespace Gated.Cli;
 
 /// <summary>
 /// `gated predict`: with --csv, forecast the value after a CSV column ends with a saved forecaster; with
-/// --input/--output, run any supported model file (Gated, ONNX, PyTorch state_dict) on a .npy or .csv batch.
+/// --input/--output, run any supported model file (Gated, ONNX, PyTorch state_dict) on a .npy or .csv batch; with a
+/// model of `gated seq2seq`, decode each line of standard input (or --input) to a line of standard output.
 /// </summary>
 internal static class PredictCommand
 {
-    public static Command Create()
+    public static Command Create(TextReader stdin)
     {
-        var model = Flags.Text("--model", null, "the model file (required): one written by `gated forecast`, or with --input/--output a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", "PATH");
+        var model = Flags.Text("--model", null, "the model file (required): one written by `gated forecast` or `gated seq2seq`, or with --input/--output a Gated model (.safetensors), an ONNX model (.onnx) or a PyTorch state_dict (.safetensors)", "PATH");
         var csv = Flags.Text("--csv", null, "forecast the value after this CSV file ends (default: the bundled Chicago daily weather)", "PATH");
         var column = Flags.Text("--column", null, "value column (default: the column the model was trained on)", "NAME");
         var dateColumn = Flags.Text("--date-column", null, $"date column (default: {SeriesInput.DefaultDateColumn}, or a first column of dates)", "NAME");
         var fill = new ForecastFlags().Fill;
-        var input = Flags.Text("--input", null, "run the model on a batch: .npy (samples, time, features) or .csv (one sample per row, values flattened)", "X");
+        var input = Flags.Text("--input", null, "run the model on a batch: .npy (samples, time, features) or .csv (one sample per row, values flattened); for a seq2seq model, a text file of lines to decode (default: standard input)", "X");
         var output = Flags.Text("--output", null, ".npy or .csv for the outputs of --input; an ONNX graph's further outputs go beside it as Y.NAME.npy (or .csv)", "Y");
         var inputLayout = Flags.Text("--input-layout", null, "for an ONNX model, the layout of a .npy --input: batch (samples, time, features) or time (time, samples, features); default: the graph's own (a .csv is always one sample per row)", "batch|time");
         var head = ConvertCommand.HeadOption("for a state_dict: its Linear head reads the last step or every step");
         var nonlinearity = ConvertCommand.NonlinearityOption("for a state_dict of nn.RNN");
-        var command = new Command("predict", "forecast with a saved model, or run any model file on a .npy/.csv batch (a forecaster's saved scaler is applied on the way in and inverted on the way out)")
+        var beamWidth = Flags.Count("--beam-width", 0, "for a seq2seq model: beam width, 1 for greedy decoding (default: the width it was trained with)").WithoutDefault();
+        var command = new Command("predict", "forecast with a saved model, decode lines with a seq2seq model, or run any model file on a .npy/.csv batch (a forecaster's saved scaler is applied on the way in and inverted on the way out)")
         {
-            model, csv, column, dateColumn, fill, input, output, head, nonlinearity, inputLayout,
+            model, csv, column, dateColumn, fill, input, output, head, nonlinearity, inputLayout, beamWidth,
         };
         command.SetAction(parse =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             string modelPath = parse.GetValue(model) ?? throw new UsageException("predict needs --model PATH");
+            if (IsSeq2Seq(modelPath))
+            {
+                if (new Option[] { csv, column, dateColumn, fill, output, head, nonlinearity, inputLayout }.FirstOrDefault(parse.Given) is { } other)
+                {
+                    throw new UsageException($"{other.Name} does not apply to a seq2seq model; it decodes the lines of standard input (or --input) to standard output");
+                }
+
+                return Decode(modelPath, parse.GetValue(input), parse.Given(beamWidth) ? parse.GetValue(beamWidth) : null, stdin, stdout);
+            }
+
+            if (parse.Given(beamWidth))
+            {
+                throw new UsageException($"--beam-width applies to a model written by `gated seq2seq`; {modelPath} is not one");
+            }
+
             bool batchMode = parse.Given(input) || parse.Given(output);
             string? layout = parse.GetValue(inputLayout);
             if (layout is not (null or "batch" or "time"))
@@ -168,6 +186,35 @@ internal static class PredictCommand
     {
         string safe = new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
         return Path.Combine(Path.GetDirectoryName(outputPath) ?? "", $"{Path.GetFileNameWithoutExtension(outputPath)}.{safe}{extension}");
+    }
+
+    private static bool IsSeq2Seq(string modelPath) =>
+        ModelFormats.Detect(modelPath) == ModelFormat.Gated && Seq2SeqModel.IsSeq2Seq(SafeTensorsFile.Read(File.ReadAllBytes(modelPath), modelPath).Metadata);
+
+    // One output line per input line, decoded in batches; a blank line stays blank.
+    private static int Decode(string modelPath, string? inputPath, int? beamWidth, TextReader stdin, TextWriter stdout)
+    {
+        var translator = Seq2SeqModel.Load(modelPath);
+        var options = translator.Options with { BeamWidth = beamWidth ?? translator.Options.BeamWidth };
+        Seq2SeqCommand.Check(options);
+        var lines = new List<string>();
+        using (var reader = inputPath is null ? null : new StreamReader(inputPath))
+        {
+            var source = reader ?? stdin;
+            while (source.ReadLine() is { } line)
+            {
+                lines.Add(line.Trim());
+            }
+        }
+
+        var nonEmpty = lines.Where(l => l.Length > 0).ToList();
+        var decoded = new Queue<string>(nonEmpty.Count == 0 ? [] : translator.Translate(nonEmpty, options.BeamWidth));
+        foreach (string line in lines)
+        {
+            stdout.WriteLine(line.Length == 0 ? "" : decoded.Dequeue());
+        }
+
+        return 0;
     }
 
     private static bool IsGlobalForecaster(string modelPath) =>

@@ -12,11 +12,12 @@ namespace Gated.Cli;
 /// </summary>
 internal static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error, Console.In);
 
-    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs a command line; <paramref name="stdin"/> (default Console.In) is what `predict` decodes lines from.</summary>
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
     {
-        var root = CreateRoot();
+        var root = CreateRoot(stdin);
         ParseResult? parse = null;
         try
         {
@@ -40,12 +41,13 @@ internal static class Program
         }
     }
 
-    internal static RootCommand CreateRoot()
+    internal static RootCommand CreateRoot(TextReader? stdin = null)
     {
         var root = new RootCommand("gated: gated recurrent networks for .NET")
         {
             ForecastCommand.Create(),
-            PredictCommand.Create(),
+            Seq2SeqCommand.Create(),
+            PredictCommand.Create(stdin ?? Console.In),
             ConvertCommand.Create(),
             InspectCommand.Create(),
             CompareCommand.Create(),

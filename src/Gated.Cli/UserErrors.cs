@@ -57,10 +57,24 @@ internal static class UserErrors
     }
 
     /// <summary>The message without ArgumentException's " (Parameter 'name')", which names the library's parameter, not a flag.</summary>
-    public static string WithoutParameterName(ArgumentException e)
+    public static string WithoutParameterName(ArgumentException e) => WithoutParameterName(e.Message, e.ParamName);
+
+    /// <summary>
+    /// A library option's ArgumentOutOfRangeException ("Name rule, got value." with the option as its parameter name) as
+    /// an <see cref="InvalidOptionException"/>, so the message names the flag that fills the option.
+    /// </summary>
+    public static InvalidOptionException AsInvalidOption(ArgumentOutOfRangeException e)
     {
-        string suffix = new ArgumentException("", e.ParamName).Message;
-        return e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
+        string option = e.ParamName ?? throw new ArgumentException("The exception names no option.", nameof(e), e);
+        // The first line: the actual value follows on a line of its own.
+        string message = WithoutParameterName(e.Message.Split('\n')[0].TrimEnd('\r'), option);
+        return new InvalidOptionException(option, message.StartsWith(option, StringComparison.Ordinal) ? $"{{{option}}}{message[option.Length..]}" : message);
+    }
+
+    private static string WithoutParameterName(string message, string? parameter)
+    {
+        string suffix = new ArgumentException("", parameter).Message;
+        return parameter is not null && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
