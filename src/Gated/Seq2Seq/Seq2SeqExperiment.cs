@@ -59,6 +59,13 @@ public static class Seq2SeqExperiment
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var (train, test) = SequencePairs.Split(pairs, TestFraction, options.Seed);
+        int validation = Data.DatasetSplit.HeldOutCount(train.Count, ValidationFraction);
+        if (validation == 0 || validation == train.Count)
+        {
+            throw new Data.DataFormatException(
+                $"the pairs leave {train.Count} for training, too few to split into training and validation");
+        }
+
         var sources = train.Select(p => (IReadOnlyList<string>)LineTokens.Split(p.Source, options.SourceTokens)).ToList();
         var targets = train.Select(p => (IReadOnlyList<string>)LineTokens.Split(p.Target, options.TargetTokens)).ToList();
         var model = Seq2SeqModel.Create(
@@ -69,6 +76,8 @@ public static class Seq2SeqExperiment
         var testSources = test.Select(p => p.Source).Distinct(StringComparer.Ordinal).ToList();
         var targetsOf = test.GroupBy(p => p.Source, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Target).ToList(), StringComparer.Ordinal);
         var references = testSources.Select(s => (IReadOnlyList<string>)targetsOf[s]).ToList();
+        // One batch first, so the timing below is of decoding, not of the first call's warm-up.
+        model.Translate(testSources.Take(64).ToList(), beamWidth: 1);
         var clock = Stopwatch.StartNew();
         var greedy = model.Translate(testSources, beamWidth: 1);
         double greedySeconds = clock.Elapsed.TotalSeconds;

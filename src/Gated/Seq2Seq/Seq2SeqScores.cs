@@ -5,7 +5,8 @@ namespace Gated.Seq2Seq;
 /// <summary>
 /// How well outputs match their references: corpus BLEU (sacreBLEU's defaults, 13a), token error rate (edit distance
 /// over target tokens / reference tokens: phoneme or word error rate), character error rate, and sequence error rate
-/// (the share of outputs equal to no reference: G2P papers' "WER"). Rates are fractions; BLEU is 0–100.
+/// (the share of outputs equal to no reference: G2P papers' "WER"). Rates are fractions; BLEU is 0–100, over words
+/// (13a) for word targets and over characters for character targets.
 /// </summary>
 /// <param name="Bleu">Corpus BLEU, 0–100.</param>
 /// <param name="TokenErrorRate">Σ token edits / Σ reference tokens.</param>
@@ -48,7 +49,12 @@ public sealed record Seq2SeqScores(double Bleu, double TokenErrorRate, double Ch
         var referenceStreams = Enumerable.Range(0, streams)
             .Select(s => (IReadOnlyList<string?>)references.Select(r => s < r.Count ? r[s] : null).ToList())
             .ToList();
-        double bleu = Evaluation.Bleu.Corpus(outputs, referenceStreams).Score;
+        // Character targets are scored by BLEU over characters (joined by spaces), not over whole lines as one "word".
+        double bleu = unit == TokenUnit.Chars
+            ? Evaluation.Bleu.Corpus(
+                outputs.Select(o => string.Join(' ', LineTokens.Split(o, unit))).ToList(),
+                referenceStreams.Select(r => (IReadOnlyList<string?>)r.Select(line => line is null ? null : string.Join(' ', LineTokens.Split(line, unit))).ToList()).ToList()).Score
+            : Evaluation.Bleu.Corpus(outputs, referenceStreams).Score;
         return new Seq2SeqScores(bleu, Rate(tokenEdits, tokenTotal), Rate(charEdits, charTotal), (double)wrong / outputs.Count);
     }
 

@@ -62,6 +62,7 @@ public static class SequencePairs
     /// pronunciations of a test source are never trained on): sources are shuffled, the first testFraction of them are
     /// the test part, the rest is for training (and validation); each part keeps the file's order within it.
     /// </summary>
+    /// <exception cref="DataFormatException">Too few distinct sources to leave both a test and a training part.</exception>
     public static (IReadOnlyList<SequencePair> Train, IReadOnlyList<SequencePair> Test) Split(IReadOnlyList<SequencePair> pairs, double testFraction, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(pairs);
@@ -69,7 +70,8 @@ public static class SequencePairs
         int testCount = DatasetSplit.HeldOutCount(sources.Length, testFraction);
         if (testCount == 0 || testCount == sources.Length)
         {
-            throw new ArgumentException($"A test fraction of {testFraction} of {sources.Length} distinct sources leaves {testCount} for testing.", nameof(testFraction));
+            throw new DataFormatException(
+                $"the pairs have {sources.Length} distinct source lines; holding out {testFraction:P0} of them for testing leaves {testCount} for testing and {sources.Length - testCount} for training");
         }
 
         var order = Enumerable.Range(0, sources.Length).ToArray();

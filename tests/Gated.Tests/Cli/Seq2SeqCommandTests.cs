@@ -152,4 +152,19 @@ public sealed class Seq2SeqCommandTests(TrainedSeq2Seq run) : IClassFixture<Trai
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", line, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("abc\tcba\nabc\tcab\nabc\tbca\n", "have 1 distinct source lines")]
+    [InlineData("abc\tcba\nab\tba\nab\tab\n", "too few to split into training and validation")]
+    public void DataTooSmallForTheSplitGetsOneLineAndExitCodeTwo(string pairs, string expected)
+    {
+        string path = run.Folder.File("small.tsv", pairs);
+
+        // Seed 0 holds out "ab" (2 of the 3 pairs), leaving 1 pair for training and validation in the second case.
+        var (code, _, stderr) = CliRunner.Run("seq2seq", "--pairs", path, "--seed", "0", "--out", Path.Combine(run.Folder.Path, "small-out"));
+
+        Assert.True(code == 2, $"exit {code}; {stderr}");
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
 }
