@@ -334,6 +334,10 @@ def scores(outputs, references, unit):
     def rate(errors, total):
         return (errors / total) if total else (0.0 if errors == 0 else math.inf)
 
+    if unit == "chars":
+        # Gated scores character targets by BLEU over characters (joined by spaces), not whole lines as one word.
+        outputs = [" ".join(split_tokens(o, unit)) for o in outputs]
+        references = [[" ".join(split_tokens(r, unit)) for r in refs] for refs in references]
     return {"bleu": corpus_bleu(outputs, references), "token_error_rate": rate(token_edits, token_total),
             "char_error_rate": rate(char_edits, char_total), "sequence_error_rate": wrong / len(outputs)}
 
