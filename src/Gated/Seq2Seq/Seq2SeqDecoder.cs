@@ -17,7 +17,7 @@ public sealed class Seq2SeqDecoder
 {
     private readonly Seq2SeqModel _model;
     private readonly Model _encoder;
-    private readonly Layer _embedding;
+    private readonly Parameter _embeddingTable;
     private readonly MultiInputLayer? _attention;
     private readonly Layer _output;
     private readonly int _units, _embeddingSize, _vocabulary, _sourceLength, _encodedWidth, _featureWidth;
@@ -25,7 +25,8 @@ public sealed class Seq2SeqDecoder
     private readonly Tensor?[] _attentionMasks = new Tensor?[3];
     private int _rows;
     private RecurrentStream? _stream;
-    private Tensor _tokens = new(1, 1), _query = new(1, 1, 1), _features = new(1, 1, 1), _values = new(1, 1, 1), _keys = new(1, 1, 1), _mask = new(1, 1), _context = new(1, 1);
+    private float[] _embedded = [];
+    private Tensor _query = new(1, 1, 1), _features = new(1, 1, 1), _values = new(1, 1, 1), _keys = new(1, 1, 1), _mask = new(1, 1), _context = new(1, 1);
     private float[] _stepInput = [], _stateCopy = [];
 
     internal Seq2SeqDecoder(Seq2SeqModel model)
@@ -58,9 +59,10 @@ public sealed class Seq2SeqDecoder
             _featureWidth = _units + _encodedWidth;
         }
 
-        _embedding = LayerChain.ShareLayer(model.TargetEmbedding, [[1]], "target embedding");
-        _output = LayerChain.ShareLayer(model.Output, [[1, _featureWidth]], "output");
-        _embedding.ReusesResults = true;
+        // The embedding rows are read from the table and the output Dense runs on (rows, features): the layers' own
+        // wrappers (index checks, TimeDistributed's reshapes) would allocate at every step.
+        _embeddingTable = model.TargetEmbedding.Parameters[0];
+        _output = LayerChain.ShareLayer(((TimeDistributed)model.Output).Inner, [[_featureWidth]], "output");
         _output.ReusesResults = true;
     }
 
@@ -117,19 +119,26 @@ public sealed class Seq2SeqDecoder
             throw new ArgumentException($"Step takes {_rows} tokens and {_rows * _vocabulary} logits, got {previous.Length} and {logits.Length}.", nameof(previous));
         }
 
+        var table = _embeddingTable.Values;
+        var embedded = _embedded.AsSpan(0, _rows * _embeddingSize);
         for (int row = 0; row < _rows; row++)
         {
-            _tokens.Data[row] = previous[row];
+            int token = previous[row];
+            if ((uint)token >= (uint)_vocabulary)
+            {
+                throw new ArgumentOutOfRangeException(nameof(previous), token, $"Token ids must be in [0, {_vocabulary}).");
+            }
+
+            table.Slice(token * _embeddingSize, _embeddingSize).CopyTo(embedded.Slice(row * _embeddingSize, _embeddingSize));
         }
 
-        var embedded = _embedding.Forward(_tokens).Data;
-        ReadOnlySpan<float> input = embedded;
+        ReadOnlySpan<float> input = _embedded;
         if (_attention is null)
         {
             int width = _embeddingSize + _encodedWidth;
             for (int row = 0; row < _rows; row++)
             {
-                embedded.AsSpan(row * _embeddingSize, _embeddingSize).CopyTo(_stepInput.AsSpan(row * width));
+                embedded.Slice(row * _embeddingSize, _embeddingSize).CopyTo(_stepInput.AsSpan(row * width));
                 _context.Data.AsSpan(row * _encodedWidth, _encodedWidth).CopyTo(_stepInput.AsSpan((row * width) + _embeddingSize));
             }
 
@@ -333,9 +342,9 @@ public sealed class Seq2SeqDecoder
 
         _rows = rows;
         _stream = _model.Decoder.CreateStream(rows);
-        _tokens = new Tensor(rows, 1);
+        _embedded = new float[rows * _embeddingSize];
         _query = new Tensor(rows, 1, _units);
-        _features = new Tensor(rows, 1, _featureWidth);
+        _features = new Tensor(rows, _featureWidth);
         _stateCopy = new float[rows * _units];
         if (_attention is not null)
         {

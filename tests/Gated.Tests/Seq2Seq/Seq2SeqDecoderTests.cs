@@ -62,6 +62,35 @@ public sealed class Seq2SeqDecoderTests : IDisposable
         Assert.Equal(decoder.Greedy(sources), decoder.Beam(sources, width: 1, lengthPenalty));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AStepAllocatesNothingOnceWarm(bool attention)
+    {
+        var model = RandomModel(attention, bidirectional: false, targetLength: 5, seed: 12);
+        var decoder = model.CreateDecoder();
+        decoder.Start(Tokens(new SeededRandom(13), 4, 6, model.SourceVocabulary.Count, minLength: 2), repeat: 2);
+        int[] previous = [1, 4, 5, 6, 7, 8, 4, 5];
+        var logits = new float[8 * model.TargetVocabulary.Count];
+        var parents = new int[] { 1, 0, 2, 2, 4, 5, 7, 6 };
+        decoder.Step(previous, logits);
+        decoder.Reorder(parents);
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3 && allocated != 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                decoder.Step(previous, logits);
+                decoder.Reorder(parents);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void SaveLoadDecodesTheSame()
     {
