@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Gated.Layers;
 using Gated.Randomness;
 using Gated.Tensors;
@@ -231,7 +229,7 @@ public sealed class Model : ITrainableModel
     /// </summary>
     public string Summary()
     {
-        var rows = new List<(string Name, string Shape, long Count, string Connected)>();
+        var rows = new List<(string Name, string Shape, long Count, string? Connected)>();
         foreach (var (input, name) in _inputs.Zip(_inputNames))
         {
             rows.Add(($"{name} (InputLayer)", FormatShapes([input]), 0, ""));
@@ -244,20 +242,7 @@ public sealed class Model : ITrainableModel
             rows.Add(($"{_names[call.Layer]} ({call.Layer.TypeName})", FormatShapes(call.Outputs), count, string.Join(", ", call.Inputs.Select(TensorLabel))));
         }
 
-        int nameWidth = Math.Max(20, rows.Max(r => r.Name.Length) + 2);
-        int shapeWidth = Math.Max(20, rows.Max(r => r.Shape.Length) + 2);
-        var text = new StringBuilder();
-        string rule = new('─', nameWidth + shapeWidth + 12 + 2 + Math.Max(12, rows.Max(r => r.Connected.Length)));
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"Layer (type)".PadRight(nameWidth)}{"Output Shape".PadRight(shapeWidth)}{"Param #",12}  Connected to");
-        text.AppendLine(rule);
-        foreach (var (name, shape, count, connected) in rows)
-        {
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{name.PadRight(nameWidth)}{shape.PadRight(shapeWidth)}{count,12:N0}  {connected}").TrimEnd());
-        }
-
-        text.AppendLine(rule);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Total params: {ParameterCount:N0}");
-        return text.ToString();
+        return SummaryTable.Format(rows, ParameterCount);
     }
 
     /// <inheritdoc/>

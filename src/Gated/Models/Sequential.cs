@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using Gated.Layers;
 using Gated.Randomness;
 using Gated.Tensors;
@@ -230,7 +228,7 @@ public sealed class Sequential : ITrainableModel
     /// <summary>A Keras-style table of layers, output shapes and parameter counts.</summary>
     public string Summary()
     {
-        var rows = new List<(string Name, string Shape, long Count)>();
+        var rows = new List<(string Name, string Shape, long Count, string? Connected)>();
         var seen = new Dictionary<string, int>();
         foreach (var layer in _layers)
         {
@@ -239,23 +237,10 @@ public sealed class Sequential : ITrainableModel
             seen[baseName] = index + 1;
             string name = index == 0 ? baseName : $"{baseName}_{index}";
             string shape = layer.IsBuilt ? "(None, " + string.Join(", ", layer.OutputShape) + ")" : "?";
-            rows.Add(($"{name} ({layer.TypeName})", shape, layer.IsBuilt ? layer.ParameterCount : 0));
+            rows.Add(($"{name} ({layer.TypeName})", shape, layer.IsBuilt ? layer.ParameterCount : 0, null));
         }
 
-        int nameWidth = Math.Max(20, rows.Max(r => r.Name.Length) + 2);
-        int shapeWidth = Math.Max(20, rows.Max(r => r.Shape.Length) + 2);
-        var text = new StringBuilder();
-        string rule = new('─', nameWidth + shapeWidth + 12);
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"Layer (type)".PadRight(nameWidth)}{"Output Shape".PadRight(shapeWidth)}{"Param #",12}");
-        text.AppendLine(rule);
-        foreach (var (name, shape, count) in rows)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{name.PadRight(nameWidth)}{shape.PadRight(shapeWidth)}{count,12:N0}");
-        }
-
-        text.AppendLine(rule);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Total params: {rows.Sum(r => r.Count):N0}");
-        return text.ToString();
+        return SummaryTable.Format(rows, rows.Sum(r => r.Count));
     }
 
     /// <summary>One input.</summary>

@@ -39,9 +39,9 @@ public sealed record Seq2SeqScores(double Bleu, double TokenErrorRate, double Ch
             var (edits, length) = candidates.Select(r => (Edits: EditDistance.Levenshtein<string>(output, r), r.Length)).MinBy(e => e.Edits);
             tokenEdits += edits;
             tokenTotal += length;
-            string closest = references[i].MinBy(r => EditDistance.Levenshtein<char>(outputs[i], r))!;
-            charEdits += EditDistance.Levenshtein<char>(outputs[i], closest);
-            charTotal += closest.Length;
+            var (charDistance, charLength) = references[i].Select(r => (Edits: EditDistance.Levenshtein<char>(outputs[i], r), r.Length)).MinBy(e => e.Edits);
+            charEdits += charDistance;
+            charTotal += charLength;
             wrong += candidates.Any(r => r.SequenceEqual(output, StringComparer.Ordinal)) ? 0 : 1;
         }
 
