@@ -15,11 +15,12 @@ namespace Gated.Layers;
 public sealed class Concatenate : MultiInputLayer, IConfigurableLayer
 {
     private int _axis;          // per-sample axis (batch excluded), fixed at build
-    private int _outer;         // product of the per-sample sizes before _axis
     private int[] _inner = [];  // per input: product of its per-sample sizes from _axis on
+    private int _innerTotal;    // their sum: the output's size from _axis on
     private int _lastBatch = -1;
     private Tensor[]? _gradients;
     private int _shapesBatch = -1;               // the batch size of the shapes below
+    private int _shapesSteps;                    // and their time axis's length (0: none)
     private int[] _outputBatchShape = [];       // (batch, …output)
     private int[][] _inputBatchShapes = [];     // per input: (batch, …input)
 
@@ -64,22 +65,32 @@ public sealed class Concatenate : MultiInputLayer, IConfigurableLayer
     /// <summary>Joins a batch of each input; one mask (or null) per input; masks do not change the values.</summary>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training = false)
     {
-        int batch = CheckInputs(inputs);
+        int batch = CheckInputs(inputs, sameLength: true);
         CheckMaskCount(inputs, masks);
-        if (_shapesBatch != batch)
+        int steps = _axis != 0 && OutputShape.Length > 1 ? inputs[0].Shape[1] : 0;
+        if (_shapesBatch != batch || _shapesSteps != steps)
         {
             _outputBatchShape = [batch, .. OutputShape];
             _inputBatchShapes = new int[InputShapes.Count][];
             for (int k = 0; k < _inputBatchShapes.Length; k++)
             {
                 _inputBatchShapes[k] = [batch, .. InputShapes[k]];
+                if (steps > 0)
+                {
+                    _inputBatchShapes[k][1] = steps;
+                }
             }
 
-            _shapesBatch = batch;
+            if (steps > 0)
+            {
+                _outputBatchShape[1] = steps;
+            }
+
+            (_shapesBatch, _shapesSteps) = (batch, steps);
         }
 
         var output = ResultTensor(ForwardResult, _outputBatchShape);
-        int rows = batch * _outer;
+        int rows = inputs[0].Length / _inner[0];
 
         // x_k (rows, inner_k) → y (rows, Σ inner_k): each row of y is the inputs' rows one after another.
         var y = output.Data.AsSpan();
@@ -106,7 +117,7 @@ public sealed class Concatenate : MultiInputLayer, IConfigurableLayer
             throw new InvalidOperationException("Concatenate Backward needs a Forward with training: true first.");
         }
 
-        int rows = _lastBatch * _outer;
+        int rows = Tensor.ShapeLength(_outputBatchShape) / _innerTotal;
         if (!outputGradient.Shape.AsSpan().SequenceEqual(_outputBatchShape))
         {
             throw new ArgumentException(
@@ -184,6 +195,12 @@ public sealed class Concatenate : MultiInputLayer, IConfigurableLayer
         return combined;
     }
 
+    /// <summary>
+    /// Joined along a feature axis, (batch, time, …) inputs take any one length (as in Keras); joined along time, the
+    /// built lengths.
+    /// </summary>
+    protected override bool AcceptsAnySequenceLength => _axis != 0;
+
     /// <summary>Refuses fewer than two inputs, an axis the inputs do not have, and sizes that differ off the axis.</summary>
     protected override int[] BuildCore(IReadOnlyList<int[]> inputShapes, SeededRandom random)
     {
@@ -225,8 +242,8 @@ public sealed class Concatenate : MultiInputLayer, IConfigurableLayer
             output[_axis] += shape[_axis];
         }
 
-        _outer = Tensor.ShapeLength(first.AsSpan(0, _axis));
         _inner = inputShapes.Select(s => Tensor.ShapeLength(s.AsSpan(_axis))).ToArray();
+        _innerTotal = _inner.Sum();
         return output;
     }
 

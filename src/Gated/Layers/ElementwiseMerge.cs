@@ -20,7 +20,7 @@ public abstract class ElementwiseMerge : MultiInputLayer
     /// <summary>Runs the merge on a batch of each input; one mask (or null) per input; masks do not change the values.</summary>
     public sealed override Tensor Forward(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training = false)
     {
-        CheckInputs(inputs);
+        CheckInputs(inputs, sameLength: true);
         ArgumentNullException.ThrowIfNull(masks);
         if (masks.Count != inputs.Count)
         {
@@ -97,6 +97,10 @@ public abstract class ElementwiseMerge : MultiInputLayer
     protected abstract void InputGradient(int input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient);
 
     /// <summary>Refuses fewer than two inputs, or inputs of different per-sample shapes; the output has their shape.</summary>
+    /// <summary>Inputs of (batch, time, …) take any one length, as in Keras.</summary>
+    protected override bool AcceptsAnySequenceLength => true;
+
+    /// <inheritdoc/>
     protected sealed override int[] BuildCore(IReadOnlyList<int[]> inputShapes, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);

@@ -111,8 +111,12 @@ public abstract class MultiInputLayer : Layer
     /// <summary>Built for a single input shape (as a chain would): the layer's own count check decides.</summary>
     protected sealed override int[] BuildCore(int[] inputShape, SeededRandom random) => BuildCore([inputShape], random);
 
-    /// <summary>Checks that inputs has one batch of the built shape per input, with one batch size; returns it.</summary>
-    protected int CheckInputs(IReadOnlyList<Tensor> inputs)
+    /// <summary>
+    /// Checks that inputs has one batch of the built shape per input, with one batch size; returns it. A layer that
+    /// accepts any sequence length takes any length on the time axis (axis 1) of a (batch, time, features…) input;
+    /// with <paramref name="sameLength"/> those lengths must agree across inputs.
+    /// </summary>
+    protected int CheckInputs(IReadOnlyList<Tensor> inputs, bool sameLength = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var shapes = InputShapes;
@@ -121,15 +125,28 @@ public abstract class MultiInputLayer : Layer
             throw new ArgumentException($"{TypeName} takes {shapes.Count} inputs, got {inputs.Count}.", nameof(inputs));
         }
 
-        int batch = -1;
+        int batch = -1, length = -1;
         for (int k = 0; k < inputs.Count; k++)
         {
             var x = inputs[k] ?? throw new ArgumentNullException(nameof(inputs), $"{TypeName} input {k} is null.");
-            bool ok = x.Rank == shapes[k].Length + 1 && x.Shape.AsSpan(1).SequenceEqual(shapes[k]) && (batch < 0 || x.Shape[0] == batch);
+            bool timed = AcceptsAnySequenceLength && shapes[k].Length > 1;
+            bool ok = x.Rank == shapes[k].Length + 1 && (batch < 0 || x.Shape[0] == batch)
+                && (timed ? x.Shape[1] > 0 && x.Shape.AsSpan(2).SequenceEqual(shapes[k].AsSpan(1)) : x.Shape.AsSpan(1).SequenceEqual(shapes[k]));
             if (!ok)
             {
+                string time = timed ? "time" : shapes[k][0].ToString(System.Globalization.CultureInfo.InvariantCulture);
                 throw new ArgumentException(
-                    $"{TypeName} input {k} must be (batch{(batch < 0 ? "" : " " + batch)}, {string.Join(", ", shapes[k])}), got {Tensor.FormatShape(x.Shape)}.", nameof(inputs));
+                    $"{TypeName} input {k} must be (batch{(batch < 0 ? "" : " " + batch)}, {string.Join(", ", [time, .. shapes[k][1..].Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))])}), got {Tensor.FormatShape(x.Shape)}.", nameof(inputs));
+            }
+
+            if (timed && sameLength)
+            {
+                if (length >= 0 && x.Shape[1] != length)
+                {
+                    throw new ArgumentException($"{TypeName} inputs must have one length: input 0 has {length} steps, input {k} {x.Shape[1]}.", nameof(inputs));
+                }
+
+                length = x.Shape[1];
             }
 
             batch = x.Shape[0];

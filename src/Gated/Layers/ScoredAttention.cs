@@ -51,10 +51,10 @@ public abstract class ScoredAttention : MultiInputLayer
     /// <summary>The fraction of attention weights dropped in training (Keras's dropout), in [0, 1).</summary>
     public double DropoutRate { get; }
 
-    /// <summary>The query's steps Tq.</summary>
+    /// <summary>The query's steps Tq: the built ones, then the last Forward's.</summary>
     private protected int QuerySteps { get; private set; }
 
-    /// <summary>The value's (and key's) steps Tv.</summary>
+    /// <summary>The value's (and key's) steps Tv: the built ones, then the last Forward's.</summary>
     private protected int ValueSteps { get; private set; }
 
     /// <summary>The query's and key's features, dim.</summary>
@@ -69,6 +69,14 @@ public abstract class ScoredAttention : MultiInputLayer
     {
         int batch = CheckInputs(inputs);
         ArgumentNullException.ThrowIfNull(masks);
+        if (inputs.Count > 2 && inputs[2].Shape[1] != inputs[1].Shape[1])
+        {
+            throw new ArgumentException($"{TypeName} key ({inputs[2].Shape[1]} steps) and value ({inputs[1].Shape[1]} steps) must have the same number of steps.", nameof(inputs));
+        }
+
+        // The step counts are the batch's (any lengths, as Keras); Backward uses the last training Forward's.
+        QuerySteps = inputs[0].Shape[1];
+        ValueSteps = inputs[1].Shape[1];
         int tq = QuerySteps, tv = ValueSteps, dv = InputShapes[1][1];
         var queryMask = masks.Count > 0 ? CheckMask(masks[0], batch, tq, "query") : null;
         var valueMask = masks.Count > 1 ? CheckMask(masks[1], batch, tv, "value") : null;
@@ -257,6 +265,9 @@ public abstract class ScoredAttention : MultiInputLayer
         ArgumentNullException.ThrowIfNull(masks);
         return masks.Count > 0 ? masks[0] : null;
     }
+
+    /// <summary>Query and value (with key) may each have any number of steps.</summary>
+    protected override bool AcceptsAnySequenceLength => true;
 
     /// <summary>
     /// Checks [query (Tq, dim), value (Tv, dv)] or [query, value, key (Tv, dim)], records the dimensions, lets the

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gated.Layers;
 using Gated.Randomness;
 using Gated.Tensors;
@@ -29,6 +30,8 @@ public sealed class Model : ITrainableModel
     private readonly float[] _parameters = [];
     private readonly float[] _gradients = [];
     private readonly int[][] _batchOutputShapes;
+    // The variable-length input whose batch length each tensor's first per-sample axis follows (absent: fixed).
+    private readonly Dictionary<SymbolicTensor, int> _lengthSource = new(ReferenceEqualityComparer.Instance);
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
@@ -64,6 +67,14 @@ public sealed class Model : ITrainableModel
         NameLayers();
         _inputNames = _inputs.Select((t, i) => t.GivenName ?? $"input_{i + 1}").ToArray();
         _outputNames = OutputNamesOf(_outputs);
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            if (inputs[i].VariableLength)
+            {
+                _lengthSource[_inputs[i]] = i;
+            }
+        }
+
         var callLayers = BuildCalls(seed);
         Trainer = new Trainer(this);
         var parameters = _layers.SelectMany(l => l.Parameters).ToArray();
@@ -154,11 +165,16 @@ public sealed class Model : ITrainableModel
         Trainer.Compile(optimizer, losses, lossWeights, metrics);
     }
 
-    /// <summary>Trains with Keras semantics on one tensor per input (x) and per output (y); see <see cref="Trainer.Fit(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, int, int, double, bool, ulong, IReadOnlyList{FitCallback}?, int)"/>.</summary>
+    /// <summary>
+    /// Trains with Keras semantics on one tensor per input (x) and per output (y); see <see cref="Trainer.Fit(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, int, int, double, bool, ulong, IReadOnlyList{FitCallback}?, int)"/>.
+    /// With <paramref name="trimPadding"/>, every batch of a variable-length input (and of the targets whose outputs
+    /// follow its length) is cut after its longest real sequence, so padding costs nothing; the losses are the same.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">trimPadding, but cutting could change the result: no variable-length input, one read by a layer other than Embedding(maskZero) or Masking(0), or a following output whose loss does not ignore class 0.</exception>
     public History Fit(
         IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
-        ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0) =>
-        Trainer.Fit(x, y, epochs, batchSize, validationSplit, shuffle, seed, callbacks, initialEpoch);
+        ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0, bool trimPadding = false) =>
+        Trainer.Fit(x, y, epochs, batchSize, validationSplit, shuffle, seed, callbacks, initialEpoch, trimPadding ? PaddingTrimGroups() : null);
 
     /// <summary>Fit for a model of one input and one output.</summary>
     public History Fit(
@@ -182,7 +198,12 @@ public sealed class Model : ITrainableModel
         {
             CheckInputs(x, nameof(x));
             int n = x[0].Shape[0];
-            var results = _outputs.Select(o => new Tensor([n, .. o.Shape])).ToArray();
+            var results = _outputs.Select((_, k) =>
+            {
+                var shape = BatchOutputShape(x, k).ToArray();
+                shape[0] = n;
+                return new Tensor(shape);
+            }).ToArray();
             var batch = new Tensor[x.Count];
             Trainer.WeightsLock.EnterReadLock();
             try
@@ -267,13 +288,7 @@ public sealed class Model : ITrainableModel
     void ITrainableModel.CheckInputs(IReadOnlyList<Tensor> inputs, string parameterName) => CheckInputs(inputs, parameterName);
 
     /// <inheritdoc/>
-    ReadOnlySpan<int> ITrainableModel.OutputShapeOf(IReadOnlyList<Tensor> inputs, int output)
-    {
-        var shape = _batchOutputShapes[output];
-        shape[0] = inputs[0].Shape[0];
-        _outputs[output].Shape.CopyTo(shape, 1);
-        return shape;
-    }
+    ReadOnlySpan<int> ITrainableModel.OutputShapeOf(IReadOnlyList<Tensor> inputs, int output) => BatchOutputShape(inputs, output);
 
     /// <summary>The layer instances the graph runs, one per call (copies for a shared layer's later calls).</summary>
     internal IEnumerable<Layer> CallLayers => _graph.CallLayers;
@@ -294,9 +309,11 @@ public sealed class Model : ITrainableModel
             var x = inputs[i];
             ArgumentNullException.ThrowIfNull(x, parameterName);
             var shape = _inputs[i].Shape;
-            if (x.Rank != shape.Length + 1 || !x.Shape.AsSpan(1).SequenceEqual(shape))
+            bool variable = ((Input)_inputs[i]).VariableLength;
+            if (x.Rank != shape.Length + 1 || (variable ? x.Shape[1] < 1 || !x.Shape.AsSpan(2).SequenceEqual(shape.AsSpan(1)) : !x.Shape.AsSpan(1).SequenceEqual(shape)))
             {
-                throw new ArgumentException($"Input '{_inputNames[i]}' must be (samples, {string.Join(", ", shape)}), got {Tensor.FormatShape(x.Shape)}.", parameterName);
+                string first = variable ? "any length" : shape[0].ToString(CultureInfo.InvariantCulture);
+                throw new ArgumentException($"Input '{_inputNames[i]}' must be (samples, {string.Join(", ", [first, .. shape[1..].Select(d => d.ToString(CultureInfo.InvariantCulture))])}), got {Tensor.FormatShape(x.Shape)}.", parameterName);
             }
 
             if (n >= 0 && x.Shape[0] != n)
@@ -435,10 +452,96 @@ public sealed class Model : ITrainableModel
                 call.Outputs[k].SetShape(outputShapes[k]);
             }
 
+            TrackLength(call);
             result[i] = firstCalls.Add(call.Layer) ? call.Layer : null;
         }
 
         return result;
+    }
+
+    // A call passes a variable length on when its layer takes any length; its sequence outputs (a time axis the
+    // layer does not set itself) follow the first input's length: a recurrent layer's sequence, not its states;
+    // an attention's query; a merge's inputs, which must agree.
+    private void TrackLength(LayerCall call)
+    {
+        int source = -1;
+        foreach (var input in call.Inputs)
+        {
+            if (!_lengthSource.TryGetValue(input, out int s))
+            {
+                continue;
+            }
+
+            if (!call.Layer.AcceptsVariableTime)
+            {
+                throw new ArgumentException(
+                    $"Layer '{_names[call.Layer]}' ({call.Layer.TypeName}) needs a fixed length, but its input follows input '{_inputNames[s]}', whose length varies.", "outputs");
+            }
+
+            source = source < 0 ? s : source;
+        }
+
+        if (source < 0 || !_lengthSource.ContainsKey(call.Inputs[0]) || call.Layer.SetsOutputLength)
+        {
+            return;
+        }
+
+        foreach (var output in call.Outputs)
+        {
+            if (output.Shape.Length > 1 && output.Shape[0] == call.Inputs[0].Shape[0])
+            {
+                _lengthSource[output] = source;
+            }
+        }
+    }
+
+    // The groups a trimmed Fit cuts, once it is sure the cut steps change nothing: padding (0) of a variable-length
+    // input is masked by every layer that reads it, and every output that follows its length ignores class 0.
+    private PaddingTrim PaddingTrimGroups()
+    {
+        var inputs = Enumerable.Range(0, _inputs.Length).Where(i => ((Input)_inputs[i]).VariableLength).ToArray();
+        if (inputs.Length == 0)
+        {
+            throw new InvalidOperationException("trimPadding cuts the padding of variable-length inputs, and the model has none: declare them with new Input(shape, name, variableLength: true).");
+        }
+
+        foreach (int i in inputs)
+        {
+            foreach (var call in _calls.Where(c => c.Inputs.Contains(_inputs[i])))
+            {
+                if (call.Layer is not (Embedding { MaskZero: true } or Masking { MaskValue: 0 }))
+                {
+                    throw new InvalidOperationException(
+                        $"trimPadding cuts the trailing zeros of input '{_inputNames[i]}', which are padding only when an Embedding(maskZero: true) or Masking(0) reads it; layer '{_names[call.Layer]}' ({call.Layer.TypeName}) reads it.");
+                }
+            }
+        }
+
+        var targets = inputs.Select(i => Enumerable.Range(0, _outputs.Length).Where(k => _lengthSource.TryGetValue(_outputs[k], out int s) && s == i).ToArray()).ToArray();
+        foreach (int k in targets.SelectMany(t => t))
+        {
+            if (k < Trainer.Losses.Count && Trainer.Losses[k] is not SparseSoftmaxCrossEntropyLoss { IgnoreClass: 0 })
+            {
+                throw new InvalidOperationException(
+                    $"trimPadding cuts output '{_outputNames[k]}' with its input's padding; its loss must ignore the padding class 0 (SparseSoftmaxCrossEntropyLoss(ignoreClass: 0)).");
+            }
+        }
+
+        return new PaddingTrim(inputs, targets);
+    }
+
+    // (batch, …output k) for a batch of inputs: the output's length follows its variable-length input's.
+    private ReadOnlySpan<int> BatchOutputShape(IReadOnlyList<Tensor> inputs, int output)
+    {
+        var shape = _batchOutputShapes[output];
+        shape[0] = inputs[0].Shape[0];
+        _outputs[output].Shape.CopyTo(shape, 1);
+        if (_lengthSource.TryGetValue(_outputs[output], out int source))
+        {
+            shape[1] = inputs[source].Shape[1];
+        }
+
+        return shape;
     }
 
     private string TensorLabel(SymbolicTensor tensor)
@@ -453,9 +556,9 @@ public sealed class Model : ITrainableModel
         return $"{_names[layer]}[{callIndex}][{tensor.OutputIndex}]";
     }
 
-    private static string FormatShapes(IEnumerable<SymbolicTensor> tensors)
+    private string FormatShapes(IEnumerable<SymbolicTensor> tensors)
     {
-        var shapes = tensors.Select(t => "(None, " + string.Join(", ", t.Shape) + ")").ToArray();
+        var shapes = tensors.Select(t => "(None, " + string.Join(", ", t.Shape.Select((d, i) => i == 0 && _lengthSource.ContainsKey(t) ? "None" : d.ToString(CultureInfo.InvariantCulture))) + ")").ToArray();
         return shapes.Length == 1 ? shapes[0] : "[" + string.Join(", ", shapes) + "]";
     }
 

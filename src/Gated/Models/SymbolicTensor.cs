@@ -71,14 +71,23 @@ public sealed class Input : SymbolicTensor
     /// <summary>An input of the given per-sample shape, e.g. (time, features).</summary>
     /// <param name="shape">Per-sample shape, every dimension positive.</param>
     /// <param name="name">A name for Summary and messages; "input_k" when null.</param>
+    /// <param name="variableLength">
+    /// Batches may bring any length on the shape's first axis, a time axis (Keras's <c>shape=(None, …)</c>); the shape
+    /// gives the length layers are built for. Every layer the length reaches must accept any length (recurrent layers,
+    /// Embedding, Dense, TimeDistributed, attention, merges along features…), or the model refuses to build.
+    /// </param>
     /// <exception cref="ArgumentException">The shape is empty or has a dimension below 1.</exception>
-    public Input(int[] shape, string? name = null)
+    public Input(int[] shape, string? name = null, bool variableLength = false)
         : base(CheckShape(shape), name)
     {
+        VariableLength = variableLength;
     }
 
     /// <summary>The name given, or null.</summary>
     public string? Name => GivenName;
+
+    /// <summary>Whether batches may bring any length on the first per-sample axis.</summary>
+    public bool VariableLength { get; }
 
     private static int[] CheckShape(int[] shape)
     {

@@ -20,10 +20,10 @@ public sealed class Seq2SeqDecoder
     private readonly Parameter _embeddingTable;
     private readonly MultiInputLayer? _attention;
     private readonly Layer _output;
-    private readonly int _units, _embeddingSize, _vocabulary, _sourceLength, _encodedWidth, _featureWidth;
+    private readonly int _units, _embeddingSize, _vocabulary, _encodedWidth, _featureWidth;
     private readonly Tensor[] _attentionInputs = new Tensor[3];
     private readonly Tensor?[] _attentionMasks = new Tensor?[3];
-    private int _rows;
+    private int _rows, _sourceSteps;
     private RecurrentStream? _stream;
     private float[] _embedded = [];
     private Tensor _query = new(1, 1, 1), _features = new(1, 1, 1), _values = new(1, 1, 1), _keys = new(1, 1, 1), _mask = new(1, 1), _context = new(1, 1);
@@ -40,14 +40,13 @@ public sealed class Seq2SeqDecoder
         _units = model.Options.Units;
         _embeddingSize = model.Options.EmbeddingSize;
         _vocabulary = model.TargetVocabulary.Count;
-        _sourceLength = model.SourceLength;
         var encoded = Output(Seq2SeqModel.LayerNames.Encoder);
         _encodedWidth = encoded.Shape[^1];
         if (model.Options.Attention)
         {
             var keys = Output(Seq2SeqModel.LayerNames.Keys);
             _encoder = new Model([source], [encoded, keys, initial]);
-            _attention = (MultiInputLayer)LayerChain.ShareLayer(model.AttentionLayer!, [[1, _units], [_sourceLength, _encodedWidth], [_sourceLength, _units]], "attention");
+            _attention = (MultiInputLayer)LayerChain.ShareLayer(model.AttentionLayer!, [[1, _units], [model.SourceLength, _encodedWidth], [model.SourceLength, _units]], "attention");
             _attention.ReusesResults = true;
             _featureWidth = _units + _encodedWidth;
         }
@@ -71,7 +70,8 @@ public sealed class Seq2SeqDecoder
 
     /// <summary>
     /// Runs the encoder on sources (N, S) and starts N × repeat decoder rows (each source's rows together), every row
-    /// at the decoder's starting state.
+    /// at the decoder's starting state. S may be shorter than the model's source length when the model takes
+    /// variable-length sources (attention then runs over S steps only).
     /// </summary>
     public void Start(Tensor sources, int repeat = 1)
     {
@@ -79,7 +79,8 @@ public sealed class Seq2SeqDecoder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repeat);
         var encoded = _encoder.Predict([sources], batchSize: Math.Max(1, sources.Shape[0]));
         int n = sources.Shape[0];
-        EnsureRows(n * repeat);
+        int sourceSteps = sources.Shape[1];
+        EnsureRows(n * repeat, sourceSteps);
         var initial = encoded[^1];
         var state = _stream!.State(0);
         for (int b = 0; b < n; b++)
@@ -90,12 +91,12 @@ public sealed class Seq2SeqDecoder
                 initial.Data.AsSpan(b * _units, _units).CopyTo(state.Slice(row * _units, _units));
                 if (_attention is not null)
                 {
-                    int values = _sourceLength * _encodedWidth, keys = _sourceLength * _units;
+                    int values = sourceSteps * _encodedWidth, keys = sourceSteps * _units;
                     encoded[0].Data.AsSpan(b * values, values).CopyTo(_values.Data.AsSpan(row * values, values));
                     encoded[1].Data.AsSpan(b * keys, keys).CopyTo(_keys.Data.AsSpan(row * keys, keys));
-                    for (int s = 0; s < _sourceLength; s++)
+                    for (int s = 0; s < sourceSteps; s++)
                     {
-                        _mask.Data[(row * _sourceLength) + s] = sources.Data[(b * _sourceLength) + s] == Vocabulary.Pad ? 0f : 1f;
+                        _mask.Data[(row * sourceSteps) + s] = sources.Data[(b * sourceSteps) + s] == Vocabulary.Pad ? 0f : 1f;
                     }
                 }
                 else
@@ -333,24 +334,29 @@ public sealed class Seq2SeqDecoder
         return finished.Select(f => f.MaxBy(h => h.Score).Ids).ToArray();
     }
 
-    private void EnsureRows(int rows)
+    private void EnsureRows(int rows, int sourceSteps)
     {
-        if (rows == _rows)
+        if (rows == _rows && (_attention is null || sourceSteps == _sourceSteps))
         {
             return;
         }
 
-        _rows = rows;
-        _stream = _model.Decoder.CreateStream(rows);
-        _embedded = new float[rows * _embeddingSize];
-        _query = new Tensor(rows, 1, _units);
-        _features = new Tensor(rows, _featureWidth);
-        _stateCopy = new float[rows * _units];
+        if (rows != _rows)
+        {
+            _rows = rows;
+            _stream = _model.Decoder.CreateStream(rows);
+            _embedded = new float[rows * _embeddingSize];
+            _query = new Tensor(rows, 1, _units);
+            _features = new Tensor(rows, _featureWidth);
+            _stateCopy = new float[rows * _units];
+        }
+
+        _sourceSteps = sourceSteps;
         if (_attention is not null)
         {
-            _values = new Tensor(rows, _sourceLength, _encodedWidth);
-            _keys = new Tensor(rows, _sourceLength, _units);
-            _mask = new Tensor(rows, _sourceLength);
+            _values = new Tensor(rows, sourceSteps, _encodedWidth);
+            _keys = new Tensor(rows, sourceSteps, _units);
+            _mask = new Tensor(rows, sourceSteps);
             _attentionInputs[0] = _query;
             _attentionInputs[1] = _values;
             _attentionInputs[2] = _keys;

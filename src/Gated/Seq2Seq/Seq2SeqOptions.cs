@@ -6,7 +6,8 @@ namespace Gated.Seq2Seq;
 /// encoder's summary)), reading its own previous output token (teacher forcing in training); then either Bahdanau's
 /// additive attention of each decoder step over the encoder's steps (keys projected by a Dense, as Bahdanau's U_a), or
 /// without attention Cho et al.'s context vector (the encoder's summary) fed to every decoder step and to the output;
-/// a Dense to the target vocabulary's logits.
+/// a Dense to the target vocabulary's logits. Token embeddings start N(0, 1) (PyTorch's nn.Embedding), the other
+/// layers as Keras initialises them.
 /// </summary>
 public sealed record Seq2SeqOptions
 {

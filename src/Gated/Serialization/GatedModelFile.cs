@@ -76,7 +76,7 @@ public static class GatedModelFile
             Format = FormatVersion,
             Graph = new GraphEntry
             {
-                Inputs = model.Inputs.Select((t, i) => new InputEntry { Name = model.InputNames[i], Shape = t.Shape }).ToList(),
+                Inputs = model.Inputs.Select((t, i) => new InputEntry { Name = model.InputNames[i], Shape = t.Shape, VariableLength = ((Input)t).VariableLength ? true : null }).ToList(),
                 Calls = model.Calls.Select(c => new CallEntry { Layer = layerIndex[c.Layer], Inputs = c.Inputs.Select(Reference).ToList() }).ToList(),
                 Outputs = model.Outputs.Select(Reference).ToList(),
             },
@@ -158,7 +158,7 @@ public static class GatedModelFile
         Model model;
         try
         {
-            var inputs = inputEntries.Select(e => new Input(e.Shape ?? [], e.Name)).ToArray();
+            var inputs = inputEntries.Select(e => new Input(e.Shape ?? [], e.Name, e.VariableLength ?? false)).ToArray();
             var layers = layerEntries.Select(e =>
             {
                 var layer = LayerRegistry.Create(e.Type ?? "", e.Config ?? [], path);
@@ -346,6 +346,11 @@ public static class GatedModelFile
 
         [JsonPropertyName("shape")]
         public int[]? Shape { get; set; }
+
+        // Written only when true, so files of fixed-length models read as before.
+        [JsonPropertyName("variable_length")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public bool? VariableLength { get; set; }
     }
 
     internal sealed class CallEntry

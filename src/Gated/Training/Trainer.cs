@@ -178,7 +178,7 @@ public sealed class Trainer
         }
     }
 
-    private IReadOnlyDictionary<string, double> EvaluateWithMetricsSerialized(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize)
+    private IReadOnlyDictionary<string, double> EvaluateWithMetricsSerialized(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int batchSize, PaddingTrim? trim = null)
     {
         RequireCompiled("Evaluate");
         int n = CheckBatch(x, y);
@@ -186,6 +186,7 @@ public sealed class Trainer
         var sums = new double[_losses.Length];
         ResetMetrics();
         var xs = new Tensor[x.Count];
+        var ys = new Tensor[y.Count];
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
@@ -194,10 +195,16 @@ public sealed class Trainer
                 xs[i] = x[i].SliceBatch(start, count);
             }
 
+            for (int k = 0; k < ys.Length; k++)
+            {
+                ys[k] = y[k].SliceBatch(start, count);
+            }
+
+            trim?.Apply(xs, ys);
             var predictions = Model.Forward(xs, training: false);
             for (int k = 0; k < _losses.Length; k++)
             {
-                var target = y[k].SliceBatch(start, count).Data;
+                var target = ys[k].Data;
                 sums[k] += _losses[k].Compute(predictions[k].Data, target, []) * count;
                 foreach (var metric in _metrics[k])
                 {
@@ -302,17 +309,23 @@ public sealed class Trainer
     /// <exception cref="TrainingDivergedException">A batch loss stopped being finite (a learning rate too large, most often).</exception>
     public History Fit(
         IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int epochs = 1, int batchSize = 32, double validationSplit = 0, bool shuffle = true,
-        ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0)
+        ulong seed = 0, IReadOnlyList<FitCallback>? callbacks = null, int initialEpoch = 0) =>
+        Fit(x, y, epochs, batchSize, validationSplit, shuffle, seed, callbacks, initialEpoch, trim: null);
+
+    /// <summary>Fit with every training and validation batch cut by trim (a functional model's trimPadding).</summary>
+    internal History Fit(
+        IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int epochs, int batchSize, double validationSplit, bool shuffle,
+        ulong seed, IReadOnlyList<FitCallback>? callbacks, int initialEpoch, PaddingTrim? trim)
     {
         lock (Gate)
         {
-            return FitSerialized(x, y, epochs, batchSize, validationSplit, shuffle, seed, callbacks, initialEpoch);
+            return FitSerialized(x, y, epochs, batchSize, validationSplit, shuffle, seed, callbacks, initialEpoch, trim);
         }
     }
 
     private History FitSerialized(
         IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int epochs, int batchSize, double validationSplit, bool shuffle,
-        ulong seed, IReadOnlyList<FitCallback>? callbacks, int initialEpoch)
+        ulong seed, IReadOnlyList<FitCallback>? callbacks, int initialEpoch, PaddingTrim? trim)
     {
         RequireCompiled("Fit");
         int n = CheckBatch(x, y);
@@ -388,6 +401,7 @@ public sealed class Trainer
                 bool full = count == batchSize;
                 GatherAll(x, indices, full ? _batchX : _tailX, _gatheredX);
                 GatherAll(y, indices, full ? _batchY : _tailY, _gatheredY);
+                trim?.Apply(_gatheredX, _gatheredY);
                 float batchLoss = TrainOnBatchSerialized(_gatheredX, _gatheredY);
                 if (!float.IsFinite(batchLoss))
                 {
@@ -423,7 +437,7 @@ public sealed class Trainer
 
             if (validationX is not null)
             {
-                foreach (var (name, value) in EvaluateWithMetrics(validationX, validationY!, batchSize))
+                foreach (var (name, value) in EvaluateWithMetricsSerialized(validationX, validationY!, batchSize, trim))
                 {
                     logs.Set("val_" + name, value);
                 }

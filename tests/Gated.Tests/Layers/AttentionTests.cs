@@ -229,7 +229,12 @@ public sealed class AttentionTests
         var layer = Built(new Attention(), [2, 3], [4, 3]);
         Assert.Throws<NotSupportedException>(() => layer.Forward(new Tensor(1, 2, 3)));
         Assert.Throws<InvalidOperationException>(() => layer.BackwardInputs(new Tensor(1, 2, 3)));
-        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => layer.Forward([new Tensor(1, 2, 3), new Tensor(1, 5, 3)])).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => layer.Forward([new Tensor(1, 2, 3), new Tensor(1, 4, 2)])).ParamName);
+        // Any number of steps, as Keras; a key must have the value's.
+        Assert.Equal([1, 7, 3], layer.Forward([new Tensor(1, 7, 3), new Tensor(1, 5, 3)]).Shape);
+        var keyed = Built(new Attention(), [2, 3], [4, 3], [4, 3]);
+        var keyLength = Assert.Throws<ArgumentException>(() => keyed.Forward([new Tensor(1, 2, 3), new Tensor(1, 5, 3), new Tensor(1, 4, 3)]));
+        Assert.Equal("Attention key (4 steps) and value (5 steps) must have the same number of steps. (Parameter 'inputs')", keyLength.Message);
         var badMask = Assert.Throws<ArgumentException>(() => layer.Forward([new Tensor(1, 2, 3), new Tensor(1, 4, 3)], [null, new Tensor(1, 3)]));
         Assert.Equal(("masks", "Attention value mask must be (1, 4), got (1, 3). (Parameter 'masks')"), (badMask.ParamName, badMask.Message));
         layer.Forward([new Tensor(1, 2, 3), new Tensor(1, 4, 3)], training: true);

@@ -41,6 +41,31 @@ public sealed class Seq2SeqDecoderTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Architectures))]
+    public void SourcesCutAfterTheirLongestDecodeAsPaddedOnes(bool attention, bool bidirectional)
+    {
+        var model = RandomModel(attention, bidirectional, targetLength: 5, seed: 5);
+        var random = new SeededRandom(6);
+        var sources = Tokens(random, 4, 6, model.SourceVocabulary.Count, minLength: 1);
+        for (int b = 0; b < 4; b++)
+        {
+            sources.Data[(b * 6) + 4] = sources.Data[(b * 6) + 5] = Vocabulary.Pad;
+        }
+
+        var cut = new Tensor(4, 4);
+        for (int b = 0; b < 4; b++)
+        {
+            sources.Data.AsSpan(b * 6, 4).CopyTo(cut.Data.AsSpan(b * 4, 4));
+        }
+
+        var decoderInput = Tokens(random, 4, 5, model.TargetVocabulary.Count, minLength: 5);
+        var decoder = model.CreateDecoder();
+        var padded = decoder.ForcedLogits(sources, decoderInput);
+        NumericAssert.Close(padded.Data, decoder.ForcedLogits(cut, decoderInput).Data, 1e-6, 1e-6, "logits of cut vs padded sources");
+        Assert.Equal(decoder.Beam(sources, 3), decoder.Beam(cut, 3));
+    }
+
+    [Theory]
     [InlineData(true, 0.0)]
     [InlineData(true, 1.0)]
     [InlineData(false, 0.6)]
