@@ -46,7 +46,11 @@ the `regex` module's \\X, else code points), words are separated by .NET's white
 training source, T = the longest training target + 1 (BOS + target, target + EOS), unless --source-length /
 --target-length say otherwise; longer sequences are cut as Gated cuts them.
 
-Weight initialisation is PyTorch's own (Gated draws Keras's); the architectures agree exactly, which
+Batches (Gated's Fit(trimPadding)): each is cut after its longest source and its longest target, which changes the
+cost and nothing else; --no-trim keeps the full lengths S and T.
+
+Weight initialisation is PyTorch's own (Gated draws N(0, 1) embeddings as PyTorch does, and Keras's initialisers for
+the other layers); the architectures agree exactly, which
 tests/Gated.Tests/Fixtures/make_seq2seq_fixtures.py checks by importing Seq2Seq from this file.
 """
 
@@ -412,7 +416,26 @@ def tensors(pairs, source_vocabulary, target_vocabulary, source_length, target_l
     return x, d, y
 
 
-def evaluate_loss(model, loss_fn, data, batch_size):
+def real_steps(*tensors):
+    """1 + the last step where any row of any of the (B, T) id tensors is not PAD (at least 1)."""
+    steps = 1
+    for t in tensors:
+        nonzero = (t != PAD).any(0).nonzero()
+        if nonzero.numel():
+            steps = max(steps, int(nonzero[-1]) + 1)
+    return steps
+
+
+def cut_batch(x, d, y, trim):
+    """Gated's Fit(trimPadding): the sources cut after their longest, decoder inputs and targets after theirs. The cut
+    steps are padding the model masks and the loss ignores, so only the cost changes."""
+    if not trim:
+        return x, d, y
+    s, t = real_steps(x), real_steps(d, y)
+    return x[:, :s], d[:, :t], y[:, :t]
+
+
+def evaluate_loss(model, loss_fn, data, batch_size, trim=True):
     """Mean over batches weighted by batch size, as Keras's (and Gated's) evaluation reports a loss."""
     x, d, y = data
     total, count = 0.0, 0
@@ -420,9 +443,10 @@ def evaluate_loss(model, loss_fn, data, batch_size):
     with torch.no_grad():
         for start in range(0, x.shape[0], batch_size):
             sl = slice(start, start + batch_size)
-            logits = model(x[sl], d[sl])
-            n = x[sl].shape[0]
-            total += float(loss_fn(logits.reshape(-1, logits.shape[-1]), y[sl].reshape(-1))) * n
+            xb, db, yb = cut_batch(x[sl], d[sl], y[sl], trim)
+            logits = model(xb, db)
+            n = xb.shape[0]
+            total += float(loss_fn(logits.reshape(-1, logits.shape[-1]), yb.reshape(-1))) * n
             count += n
     return total / count
 
@@ -448,6 +472,8 @@ def main(argv=None):
     p.add_argument("--patience", type=int, default=3)
     p.add_argument("--seed", type=int, default=0, help="the split's seed (Gated's Seq2SeqOptions.Seed) and torch's")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--no-trim", action="store_true",
+                   help="run every batch at the full lengths S and T (by default each is cut after its longest pair, as Gated does)")
     a = p.parse_args(argv)
     if bool(a.pairs) == bool(a.train or a.valid or a.test) or (not a.pairs and not (a.train and a.valid and a.test)):
         p.error("give --pairs, or all of --train, --valid and --test")
@@ -492,15 +518,16 @@ def main(argv=None):
         total, count = 0.0, 0
         for start in range(0, x.shape[0], a.batch_size):
             idx = order[start:start + a.batch_size]
+            xb, db, yb = cut_batch(x[idx], d[idx], y[idx], not a.no_trim)
             optimizer.zero_grad()
-            logits = model(x[idx], d[idx])
-            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), y[idx].reshape(-1))
+            logits = model(xb, db)
+            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), yb.reshape(-1))
             loss.backward()
             optimizer.step()
             total += float(loss) * idx.shape[0]
             count += idx.shape[0]
         train_seconds = time.perf_counter() - started
-        val_loss = evaluate_loss(model, loss_fn, valid_data, a.batch_size)
+        val_loss = evaluate_loss(model, loss_fn, valid_data, a.batch_size, not a.no_trim)
         seconds = time.perf_counter() - started
         history.append({"epoch": epoch, "loss": total / count, "val_loss": val_loss, "seconds": seconds, "train_seconds": train_seconds})
         print(f"epoch {epoch}: loss {total / count:.4f} val_loss {val_loss:.4f} {seconds:.2f}s", file=sys.stderr, flush=True)
@@ -525,6 +552,8 @@ def main(argv=None):
     for start in range(0, len(test_sources), a.batch_size):
         chunk = test_sources[start:start + a.batch_size]
         source = torch.tensor([sv.encode(split_tokens(s, a.source_tokens), S) for s in chunk], dtype=torch.long)
+        if not a.no_trim:
+            source = source[:, :real_steps(source)]
         outputs.extend(join_tokens(tv.decode(ids), a.target_tokens) for ids in model.greedy(source, T))
     decode_seconds = time.perf_counter() - started
 
@@ -533,7 +562,7 @@ def main(argv=None):
         "split": "pairs" if a.pairs else "files", "seed": a.seed,
         "attention": not a.no_attention, "bidirectional": a.bidirectional,
         "source_tokens": a.source_tokens, "target_tokens": a.target_tokens,
-        "embedding": a.embedding, "units": a.units, "batch_size": a.batch_size, "lr": a.lr,
+        "embedding": a.embedding, "units": a.units, "batch_size": a.batch_size, "lr": a.lr, "trim": not a.no_trim,
         "source_vocabulary": len(sv), "target_vocabulary": len(tv), "source_length": S, "target_length": T,
         "train_pairs": len(train), "validation_pairs": validation_count, "test_sources": len(test_sources),
         "parameters": sum(p.numel() for p in model.parameters()),

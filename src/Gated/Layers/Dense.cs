@@ -3,6 +3,7 @@ using Gated.Kernels;
 using Gated.Layers.Initializers;
 using Gated.Randomness;
 using Gated.Tensors;
+using Gated.Threading;
 
 namespace Gated.Layers;
 
@@ -13,6 +14,7 @@ namespace Gated.Layers;
 public sealed class Dense : Layer, IConfigurableLayer
 {
     private Parameter? _kernel;
+    private QuantizedMatrix? _int8;
     private Parameter? _bias;
     private Tensor? _lastInput;
 
@@ -61,6 +63,15 @@ public sealed class Dense : Layer, IConfigurableLayer
         ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
     };
 
+    /// <summary>Whether inference runs on an int8 copy of the kernel (<see cref="QuantizeInt8"/>).</summary>
+    internal bool IsQuantized => _int8 is not null;
+
+    /// <summary>
+    /// Dynamic int8 inference from now on: the kernel per output column in int8, each input row quantized as it comes,
+    /// int32 sums, the bias in float (<see cref="Int8Gemm"/>). Training is refused; the float kernel stays.
+    /// </summary>
+    internal void QuantizeInt8() => _int8 = QuantizedMatrix.Quantize(_kernel!.Values, InputShape[^1], Units);
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)
     {
@@ -78,7 +89,20 @@ public sealed class Dense : Layer, IConfigurableLayer
         }
 
         // x (rows, F) · kernel (F, U) + bias → y (rows, U)
-        Gemm.Multiply(false, false, rows, Units, features, 1f, input.Data, features, _kernel!.Values, Units, 1f, y, Units);
+        if (_int8 is not null)
+        {
+            if (training)
+            {
+                throw new InvalidOperationException("A quantized Dense layer only infers; train the float model and quantize it again.");
+            }
+
+            ParallelInt8Gemm.Multiply(input.Data, features, rows, _int8, y, Units, accumulate: true);
+        }
+        else
+        {
+            Gemm.Multiply(false, false, rows, Units, features, 1f, input.Data, features, _kernel!.Values, Units, 1f, y, Units);
+        }
+
         _lastInput = training ? input : null;
         return output;
     }

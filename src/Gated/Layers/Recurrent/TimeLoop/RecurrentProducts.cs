@@ -12,6 +12,12 @@ internal readonly struct RecurrentProducts(RecurrentWorkspace w, RecurrentWeight
     /// <summary>c (rows, ·) = a · operand + beta · c, operand being one of the cell's <see cref="IRecurrentCell.Operands"/>.</summary>
     public void Multiply(int operand, BatchSlice rows, ReadOnlySpan<float> a, int lda, float beta, Span<float> c, int ldc)
     {
+        if (weights.Int8?.Operands[operand] is { } quantized)
+        {
+            Int8Gemm.Multiply(a, lda, rows.Count, quantized, c, ldc, accumulate: beta != 0);
+            return;
+        }
+
         if (w.UsePacked)
         {
             Gemm.Multiply(false, rows.Count, 1f, a, lda, w.Packed[operand], beta, c, ldc);

@@ -60,6 +60,9 @@ internal sealed partial class RecurrentTimeLoop
     /// <summary>The cell's parameters.</summary>
     public RecurrentWeights Weights => _cell.Weights;
 
+    /// <summary>The cell's products with the recurrent kernel.</summary>
+    public RecurrentOperand[] Operands => _cell.Operands;
+
     /// <summary>Sizes a workspace for a run of `batch` sequences of `steps` steps of `inputSize` features.</summary>
     public RecurrentWorkspace Prepare(RecurrentWorkspace w, int batch, int steps, int inputSize, bool training)
     {
@@ -101,6 +104,18 @@ internal sealed partial class RecurrentTimeLoop
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, steps * batch * g);
         RowMath.BroadcastRows(InputBias(w), gates, steps * batch);
+        if (Weights.Int8 is { } int8)
+        {
+            // Quantized (inference only; the layer refuses training): every product in int8, the steps split by
+            // batch rows, never packed.
+            ParallelInt8Gemm.Multiply(w.Inputs, inputSize, steps * batch, int8.Kernel, gates, g, accumulate: true);
+            w.UsePacked = false;
+            LastUnitParts = 1;
+            _sliceCount = SliceCount(batch);
+            WorkerPool.Shared.Run(_sliceCount, _forwardSlice);
+            return;
+        }
+
         ParallelGemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, Weights.Kernel.Values, g, 1f, gates, g);
 
         if (!TryRunTimeLoopByUnits(w, backward: false))
@@ -189,8 +204,15 @@ internal sealed partial class RecurrentTimeLoop
         RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
         // A streaming step of a few rows has no batch to split: large H splits its units (each part then reads only
         // its columns of the weights).
-        int parts = w.Batch <= UnitSplitMaxStreamRows ? PlanUnitParts(w, out w.StreamUnitChunk) : 1;
-        if (parts > 1)
+        int parts = w.Batch <= UnitSplitMaxStreamRows && Weights.Int8 is null ? PlanUnitParts(w, out w.StreamUnitChunk) : 1;
+        if (Weights.Int8 is { } int8)
+        {
+            LastUnitParts = 1;
+            w.UsePacked = false;
+            Int8Gemm.Multiply(input, w.InputSize, w.Batch, int8.Kernel, gates, g, accumulate: true);
+            StepForward(w, 0, BatchSlice.All(w.Batch));
+        }
+        else if (parts > 1)
         {
             // The input goes where the parts can read it; a stream never packs (it would pack at every step).
             input.CopyTo(w.Inputs);

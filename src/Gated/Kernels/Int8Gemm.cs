@@ -1,0 +1,482 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Gated.Kernels;
+
+/// <summary>Which <see cref="Int8Gemm"/> implementation runs; every one gives the same bits.</summary>
+internal enum Int8Path
+{
+    /// <summary>The plain triple loop over the unpacked values: the reference.</summary>
+    Scalar,
+
+    /// <summary>AVX2: int8 sign-extended to int16, vpmaddwd (pairs of products summed into int32), 256 bits.</summary>
+    Avx2,
+
+    /// <summary>AVX-512BW: the same at 512 bits (.NET 10 exposes no 512-bit vpdpbusd).</summary>
+    Avx512,
+
+    /// <summary>AVX-VNNI: vpdpbusd (four u8 × s8 products summed into int32) on activations + 128, 256 bits.</summary>
+    AvxVnni,
+}
+
+/// <summary>
+/// Dynamic int8 matrix products: C (M, N) = quantize(A) · W + bias, where A (M, K) is float, each row quantized on
+/// the fly with its own symmetric scale (a_r = max |A[r, :]| / 127, x = round(A / a_r) in [−127, 127]), W is a
+/// <see cref="QuantizedMatrix"/>, the products are summed exactly in int32 and C[r, n] = (float)acc · a_r · s_n
+/// (+ bias[n]). Integer sums are exact, so every path gives the scalar path's bits; the float conversion is one
+/// shared loop.
+/// </summary>
+internal static class Int8Gemm
+{
+    /// <summary>The fastest path this machine runs; fixed for the process.</summary>
+    internal static readonly Int8Path DefaultPath =
+        AvxVnni.IsSupported ? Int8Path.AvxVnni
+        : Avx512BW.IsSupported ? Int8Path.Avx512
+        : Avx2.IsSupported ? Int8Path.Avx2
+        : Int8Path.Scalar;
+
+    /// <summary>Whether the hardware runs a path (Scalar always).</summary>
+    internal static bool IsSupported(Int8Path path) => path switch
+    {
+        Int8Path.Scalar => true,
+        Int8Path.Avx2 => Avx2.IsSupported,
+        Int8Path.Avx512 => Avx512BW.IsSupported,
+        Int8Path.AvxVnni => AvxVnni.IsSupported,
+        _ => false,
+    };
+
+    [ThreadStatic]
+    private static Int8Scratch? t_scratch;
+
+    /// <summary>C (M, N) = quantize(A (M, K)) · W + bias on the default path; scratch grows to fit and is reused.</summary>
+    public static void Multiply(ReadOnlySpan<float> a, int m, QuantizedMatrix w, ReadOnlySpan<float> bias, Span<float> c, Int8Scratch scratch) =>
+        Multiply(DefaultPath, a, w.Rows, m, w, bias, c, w.Columns, accumulate: false, scratch);
+
+    /// <summary>Multiply on a chosen path with dense rows (tests reach every path the machine has).</summary>
+    public static void Multiply(Int8Path path, ReadOnlySpan<float> a, int m, QuantizedMatrix w, ReadOnlySpan<float> bias, Span<float> c, Int8Scratch scratch) =>
+        Multiply(path, a, w.Rows, m, w, bias, c, w.Columns, accumulate: false, scratch);
+
+    /// <summary>
+    /// C (M, N) (rows ldc apart) = or += quantize(A (M, K), rows lda apart) · W (+ bias), on the default path with this
+    /// thread's scratch (a recurrent step's product).
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, int lda, int m, QuantizedMatrix w, Span<float> c, int ldc, bool accumulate) =>
+        Multiply(DefaultPath, a, lda, m, w, [], c, ldc, accumulate, t_scratch ??= new Int8Scratch());
+
+    /// <summary>The general form: A rows lda apart, C rows ldc apart, C overwritten or added to.</summary>
+    /// <exception cref="ArgumentException">Sizes disagree, or the path is not supported here.</exception>
+    public static void Multiply(
+        Int8Path path, ReadOnlySpan<float> a, int lda, int m, QuantizedMatrix w, ReadOnlySpan<float> bias, Span<float> c, int ldc, bool accumulate, Int8Scratch scratch)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(scratch);
+        int k = w.Rows, n = w.Columns;
+        if (m < 0 || lda < k || ldc < n || (m > 0 && (a.Length < ((m - 1) * lda) + k || c.Length < ((m - 1) * ldc) + n)) || (bias.Length != 0 && bias.Length != n))
+        {
+            throw new ArgumentException($"Int8 product of ({m}, {k}) by ({k}, {n}): A holds {a.Length} (rows {lda} apart), C {c.Length} (rows {ldc} apart), bias {bias.Length} (0 or {n}).", nameof(a));
+        }
+
+        if (!IsSupported(path))
+        {
+            throw new ArgumentException($"This machine does not run the {path} int8 path.", nameof(path));
+        }
+
+        // Rows in chunks: a chunk's int8 activations stay in L1/L2 while each weight panel is read once for all of them.
+        int stride = w.Panels * QuantizedMatrix.PanelWidth;
+        var scales = w.Scales.AsSpan();
+        for (int start = 0; start < m; start += RowChunk)
+        {
+            int rows = Math.Min(RowChunk, m - start);
+            scratch.Ensure(rows, w);
+            var quantized = scratch.Activations.AsSpan(0, rows * w.PaddedRows);
+            var rowScales = scratch.RowScales.AsSpan(0, rows);
+            QuantizeRows(a[(start * lda)..], lda, rows, k, w.PaddedRows, quantized, rowScales);
+            var sums = scratch.Sums.AsSpan(0, rows * stride);
+            Accumulate(path, quantized, rows, w, sums);
+            for (int r = 0; r < rows; r++)
+            {
+                ToFloat(sums.Slice(r * stride, n), rowScales[r], scales, bias, c.Slice((start + r) * ldc, n), accumulate);
+            }
+        }
+    }
+
+    // c = (float)acc · rowScale · s (+ bias), or c += that; the vector loop does the same float operations in the same
+    // order as the scalar tail, so the bits do not depend on the width.
+    private static void ToFloat(ReadOnlySpan<int> acc, float rowScale, ReadOnlySpan<float> scales, ReadOnlySpan<float> bias, Span<float> c, bool accumulate)
+    {
+        int n = acc.Length, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(rowScale);
+            for (; j + 8 <= n; j += 8)
+            {
+                var value = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(acc), (nuint)j)) * scale
+                    * Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(scales), (nuint)j);
+                if (bias.Length != 0)
+                {
+                    value += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)j);
+                }
+
+                ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(c), j);
+                (accumulate ? Vector256.LoadUnsafe(ref target) + value : value).StoreUnsafe(ref target);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            float value = acc[j] * rowScale * scales[j];
+            value = bias.Length == 0 ? value : value + bias[j];
+            c[j] = accumulate ? c[j] + value : value;
+        }
+    }
+
+    // Rows quantized and multiplied together (their int8 activations: RowChunk · K bytes).
+    private const int RowChunk = 64;
+
+    /// <summary>Each row of A (M, K, rows lda apart) to int8 with its own scale, into rows of paddedK (the padding zero).</summary>
+    internal static void QuantizeRows(ReadOnlySpan<float> a, int lda, int m, int k, int paddedK, Span<sbyte> quantized, Span<float> rowScales)
+    {
+        for (int r = 0; r < m; r++)
+        {
+            var row = a.Slice(r * lda, k);
+            float max = MaxAbs(row);
+
+            float scale = max / QuantizedMatrix.Limit;
+            rowScales[r] = scale;
+            var target = quantized.Slice(r * paddedK, paddedK);
+            target.Clear();
+            if (scale == 0 || !float.IsFinite(scale))
+            {
+                continue;
+            }
+
+            float inverse = 1f / scale;
+            int i = 0;
+            if (Avx.IsSupported)
+            {
+                // vroundps to nearest even, as MathF.Round(ToEven); the clamp keeps ±127; narrowing is then exact.
+                var factor = Vector256.Create(inverse);
+                var limit = Vector256.Create((float)QuantizedMatrix.Limit);
+                ref float source = ref MemoryMarshal.GetReference(row);
+                for (; i + 32 <= k; i += 32)
+                {
+                    var q0 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)i), factor, limit);
+                    var q1 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)(i + 8)), factor, limit);
+                    var q2 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)(i + 16)), factor, limit);
+                    var q3 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)(i + 24)), factor, limit);
+                    Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).StoreUnsafe(ref MemoryMarshal.GetReference(target), (nuint)i);
+                }
+            }
+
+            for (; i < k; i++)
+            {
+                target[i] = QuantizedMatrix.ToInt8(row[i] * inverse);
+            }
+        }
+    }
+
+    // max |x|, NaN if any x is NaN (so the row's results are NaN, as a float product's would be).
+    private static float MaxAbs(ReadOnlySpan<float> row)
+    {
+        float max = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && row.Length >= 8)
+        {
+            var best = Vector256<float>.Zero;
+            var nan = Vector256<float>.Zero;
+            ref float source = ref MemoryMarshal.GetReference(row);
+            for (; i + 8 <= row.Length; i += 8)
+            {
+                var x = Vector256.LoadUnsafe(ref source, (nuint)i);
+                best = Vector256.Max(best, Vector256.Abs(x));
+                nan |= ~Vector256.Equals(x, x);
+            }
+
+            if (nan != Vector256<float>.Zero)
+            {
+                return float.NaN;
+            }
+
+            for (int j = 0; j < 8; j++)
+            {
+                max = MathF.Max(max, best[j]);
+            }
+        }
+
+        for (; i < row.Length; i++)
+        {
+            max = MathF.Max(max, MathF.Abs(row[i]));
+        }
+
+        return max;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Quantize8(Vector256<float> x, Vector256<float> factor, Vector256<float> limit) =>
+        Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Avx.RoundToNearestInteger(x * factor), -limit), limit));
+
+    /// <summary>The exact int32 sums Σ_k x[r, k] · q[k, n] into rows of Panels × PanelWidth (padding columns 0).</summary>
+    internal static void Accumulate(Int8Path path, ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
+    {
+        switch (path)
+        {
+            case Int8Path.Avx2:
+                Avx2Path(quantized, m, w, sums);
+                break;
+            case Int8Path.Avx512:
+                Avx512Path(quantized, m, w, sums);
+                break;
+            case Int8Path.AvxVnni:
+                VnniPath(quantized, m, w, sums);
+                break;
+            default:
+                ScalarPath(quantized, m, w, sums);
+                break;
+        }
+    }
+
+    private static void ScalarPath(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
+    {
+        int k = w.Rows, n = w.Columns, stride = w.Panels * QuantizedMatrix.PanelWidth;
+        sums.Slice(0, m * stride).Clear();
+        for (int r = 0; r < m; r++)
+        {
+            var x = quantized.Slice(r * w.PaddedRows, k);
+            var acc = sums.Slice(r * stride, n);
+            for (int i = 0; i < k; i++)
+            {
+                int xi = x[i];
+                var q = w.Values.AsSpan(i * n, n);
+                for (int j = 0; j < n; j++)
+                {
+                    acc[j] += xi * q[j];
+                }
+            }
+        }
+    }
+
+    // Per row and panel: for each group of 4 k, the 4 activations as int16 repeated (x0 x1 x2 x3 …), times 4 columns'
+    // sign-extended values (c0k0 c0k1 c0k2 c0k3 c1k0 …) by vpmaddwd: int32 lanes (c0: k0+k1, c0: k2+k3, c1: …),
+    // added up over K; the pairs of lanes are summed at the end.
+    private static void Avx2Path(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
+    {
+        int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth;
+        ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(w.Packed);
+        ref sbyte activations = ref MemoryMarshal.GetReference(quantized);
+        for (int r = 0; r < m; r++)
+        {
+            ref sbyte x = ref Unsafe.Add(ref activations, r * w.PaddedRows);
+            for (int p = 0; p < w.Panels; p++)
+            {
+                ref sbyte panel = ref Unsafe.Add(ref packed, p * w.PaddedRows * QuantizedMatrix.PanelWidth);
+                Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int g = 0; g < groups; g++)
+                {
+                    var xs = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref x, g * 4)))).AsSByte();
+                    var x16 = Avx2.ConvertToVector256Int16(xs);
+                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref group))));
+                    a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 16)))));
+                    a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 32)))));
+                    a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 48)))));
+                }
+
+                // vphaddd sums adjacent pairs within 128-bit lanes: (a0, a1) → c0 c1 c4 c5 | c2 c3 c6 c7; permute to order.
+                var low = Avx2.PermuteVar8x32(Avx2.HorizontalAdd(a0, a1), Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
+                var high = Avx2.PermuteVar8x32(Avx2.HorizontalAdd(a2, a3), Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
+                ref int target = ref MemoryMarshal.GetReference(sums.Slice((r * stride) + (p * QuantizedMatrix.PanelWidth), QuantizedMatrix.PanelWidth));
+                low.StoreUnsafe(ref target);
+                high.StoreUnsafe(ref Unsafe.Add(ref target, 8));
+            }
+        }
+    }
+
+    // As Avx2Path with 8 columns per vpmaddwd (a0: columns 0–7, a1: 8–15), panels outside, rows in tiles of 4.
+    private static void Avx512Path(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
+    {
+        int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth, k = w.PaddedRows;
+        ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(w.Packed);
+        ref byte activations = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(quantized));
+        ref int target = ref MemoryMarshal.GetReference(sums);
+        for (int p = 0; p < w.Panels; p++)
+        {
+            ref sbyte panel = ref Unsafe.Add(ref packed, p * k * QuantizedMatrix.PanelWidth);
+            int r = 0;
+            for (; r + 4 <= m; r += 4)
+            {
+                ref byte x = ref Unsafe.Add(ref activations, r * k);
+                Vector512<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (int g = 0; g < groups; g++)
+                {
+                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    var w0 = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref group));
+                    var w1 = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
+                    var x0 = Repeat512(ref Unsafe.Add(ref x, g * 4));
+                    var x1 = Repeat512(ref Unsafe.Add(ref x, k + (g * 4)));
+                    var x2 = Repeat512(ref Unsafe.Add(ref x, (2 * k) + (g * 4)));
+                    var x3 = Repeat512(ref Unsafe.Add(ref x, (3 * k) + (g * 4)));
+                    a00 += Avx512BW.MultiplyAddAdjacent(x0, w0);
+                    a01 += Avx512BW.MultiplyAddAdjacent(x0, w1);
+                    a10 += Avx512BW.MultiplyAddAdjacent(x1, w0);
+                    a11 += Avx512BW.MultiplyAddAdjacent(x1, w1);
+                    a20 += Avx512BW.MultiplyAddAdjacent(x2, w0);
+                    a21 += Avx512BW.MultiplyAddAdjacent(x2, w1);
+                    a30 += Avx512BW.MultiplyAddAdjacent(x3, w0);
+                    a31 += Avx512BW.MultiplyAddAdjacent(x3, w1);
+                }
+
+                ref int row = ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth));
+                StorePairSums(a00, a01, ref row);
+                StorePairSums(a10, a11, ref Unsafe.Add(ref row, stride));
+                StorePairSums(a20, a21, ref Unsafe.Add(ref row, 2 * stride));
+                StorePairSums(a30, a31, ref Unsafe.Add(ref row, 3 * stride));
+            }
+
+            for (; r < m; r++)
+            {
+                ref byte x = ref Unsafe.Add(ref activations, r * k);
+                Vector512<int> a0 = default, a1 = default;
+                for (int g = 0; g < groups; g++)
+                {
+                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    var xs = Repeat512(ref Unsafe.Add(ref x, g * 4));
+                    a0 += Avx512BW.MultiplyAddAdjacent(xs, Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref group)));
+                    a1 += Avx512BW.MultiplyAddAdjacent(xs, Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32))));
+                }
+
+                StorePairSums(a0, a1, ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth)));
+            }
+        }
+    }
+
+    // Four int8 activations as int16, repeated across 512 bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> Repeat512(ref byte x) =>
+        Avx512BW.ConvertToVector512Int16(Vector256.Create(Unsafe.ReadUnaligned<int>(ref x)).AsSByte());
+
+    // Lanes 2j and 2j+1 of (a0, a1) belong to column j: the even lanes plus the odd lanes, 16 columns.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairSums(Vector512<int> a0, Vector512<int> a1, ref int target)
+    {
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        (Avx512F.PermuteVar16x32x2(a0, even, a1) + Avx512F.PermuteVar16x32x2(a0, even + Vector512<int>.One, a1)).StoreUnsafe(ref target);
+    }
+
+    // vpdpbusd takes unsigned activations: (x + 128) · q summed, then 128 · Σ q taken off again; exact in int32.
+    // Panels outside, rows inside in tiles of 4: a panel's 64-byte groups are loaded once per 4 rows.
+    private static void VnniPath(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
+    {
+        int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth, k = w.PaddedRows;
+        ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(w.Packed);
+        ref byte activations = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(quantized));
+        ref int columnSums = ref MemoryMarshal.GetArrayDataReference(w.ColumnSums);
+        ref int target = ref MemoryMarshal.GetReference(sums);
+        var flip = Vector256.Create(0x80808080u).AsByte();
+        for (int p = 0; p < w.Panels; p++)
+        {
+            ref sbyte panel = ref Unsafe.Add(ref packed, p * k * QuantizedMatrix.PanelWidth);
+            ref int sum = ref Unsafe.Add(ref columnSums, p * QuantizedMatrix.PanelWidth);
+            var offset0 = Vector256.LoadUnsafe(ref sum) << 7;
+            var offset1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref sum, 8)) << 7;
+            int r = 0;
+            for (; r + 4 <= m; r += 4)
+            {
+                ref byte x = ref Unsafe.Add(ref activations, r * k);
+                Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (int g = 0; g < groups; g++)
+                {
+                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    var w0 = Vector256.LoadUnsafe(ref group);
+                    var w1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32));
+                    var x0 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
+                    var x1 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, k + (g * 4)))).AsByte() ^ flip;
+                    var x2 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (2 * k) + (g * 4)))).AsByte() ^ flip;
+                    var x3 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (3 * k) + (g * 4)))).AsByte() ^ flip;
+                    a00 = AvxVnni.MultiplyWideningAndAdd(a00, x0, w0);
+                    a01 = AvxVnni.MultiplyWideningAndAdd(a01, x0, w1);
+                    a10 = AvxVnni.MultiplyWideningAndAdd(a10, x1, w0);
+                    a11 = AvxVnni.MultiplyWideningAndAdd(a11, x1, w1);
+                    a20 = AvxVnni.MultiplyWideningAndAdd(a20, x2, w0);
+                    a21 = AvxVnni.MultiplyWideningAndAdd(a21, x2, w1);
+                    a30 = AvxVnni.MultiplyWideningAndAdd(a30, x3, w0);
+                    a31 = AvxVnni.MultiplyWideningAndAdd(a31, x3, w1);
+                }
+
+                ref int row = ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth));
+                (a00 - offset0).StoreUnsafe(ref row);
+                (a01 - offset1).StoreUnsafe(ref Unsafe.Add(ref row, 8));
+                (a10 - offset0).StoreUnsafe(ref Unsafe.Add(ref row, stride));
+                (a11 - offset1).StoreUnsafe(ref Unsafe.Add(ref row, stride + 8));
+                (a20 - offset0).StoreUnsafe(ref Unsafe.Add(ref row, 2 * stride));
+                (a21 - offset1).StoreUnsafe(ref Unsafe.Add(ref row, (2 * stride) + 8));
+                (a30 - offset0).StoreUnsafe(ref Unsafe.Add(ref row, 3 * stride));
+                (a31 - offset1).StoreUnsafe(ref Unsafe.Add(ref row, (3 * stride) + 8));
+            }
+
+            for (; r < m; r++)
+            {
+                // One row: alternate groups go to two sets of sums, so two chains of vpdpbusd's latency overlap.
+                ref byte x = ref Unsafe.Add(ref activations, r * k);
+                Vector256<int> a0 = default, a1 = default, b0 = default, b1 = default;
+                int g = 0;
+                for (; g + 2 <= groups; g += 2)
+                {
+                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    var xs = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
+                    var ys = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 4))).AsByte() ^ flip;
+                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, xs, Vector256.LoadUnsafe(ref group));
+                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, xs, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
+                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, ys, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 64)));
+                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, ys, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 96)));
+                }
+
+                if (g < groups)
+                {
+                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    var xs = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
+                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, xs, Vector256.LoadUnsafe(ref group));
+                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, xs, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
+                }
+
+                ref int row = ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth));
+                (a0 + b0 - offset0).StoreUnsafe(ref row);
+                (a1 + b1 - offset1).StoreUnsafe(ref Unsafe.Add(ref row, 8));
+            }
+        }
+    }
+}
+
+/// <summary>The buffers of <see cref="Int8Gemm.Multiply(ReadOnlySpan{float}, int, QuantizedMatrix, ReadOnlySpan{float}, Span{float}, Int8Scratch)"/>, grown on demand and reused, so steady-state calls allocate nothing. One thread at a time.</summary>
+internal sealed class Int8Scratch
+{
+    /// <summary>The quantized activations, rows of PaddedRows.</summary>
+    public sbyte[] Activations { get; private set; } = [];
+
+    /// <summary>One scale per activation row.</summary>
+    public float[] RowScales { get; private set; } = [];
+
+    /// <summary>The int32 sums, rows of whole panels.</summary>
+    public int[] Sums { get; private set; } = [];
+
+    /// <summary>Grows the buffers for m rows times w.</summary>
+    public void Ensure(int m, QuantizedMatrix w)
+    {
+        if (Activations.Length < m * w.PaddedRows)
+        {
+            Activations = new sbyte[m * w.PaddedRows];
+        }
+
+        if (RowScales.Length < m)
+        {
+            RowScales = new float[m];
+        }
+
+        int sums = m * w.Panels * QuantizedMatrix.PanelWidth;
+        if (Sums.Length < sums)
+        {
+            Sums = new int[sums];
+        }
+    }
+}
