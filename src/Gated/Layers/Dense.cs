@@ -63,14 +63,21 @@ public sealed class Dense : Layer, IConfigurableLayer
         ["init"] = Init == WeightInit.Keras ? "keras" : "pytorch",
     };
 
-    /// <summary>Whether inference runs on an int8 copy of the kernel (<see cref="QuantizeInt8"/>).</summary>
-    internal bool IsQuantized => _int8 is not null;
+    /// <inheritdoc/>
+    internal override bool IsQuantized => _int8 is not null;
 
     /// <summary>
     /// Dynamic int8 inference from now on: the kernel per output column in int8, each input row quantized as it comes,
     /// int32 sums, the bias in float (<see cref="Int8Gemm"/>). Training is refused; the float kernel stays.
     /// </summary>
-    internal void QuantizeInt8() => _int8 = QuantizedMatrix.Quantize(_kernel!.Values, InputShape[^1], Units);
+    internal override bool QuantizeInt8()
+    {
+        _int8 = QuantizedMatrix.Quantize(_kernel!.Values, InputShape[^1], Units);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    internal override void ShareInt8Of(Layer source) => _int8 = ((Dense)source)._int8;
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)

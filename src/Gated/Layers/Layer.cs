@@ -81,6 +81,20 @@ public abstract class Layer
     /// <summary>When true, the time axis of a (time, features) input may differ from the one built for.</summary>
     protected virtual bool AcceptsAnySequenceLength => false;
 
+    /// <summary>Whether inference runs on int8 products (<see cref="QuantizeInt8"/>).</summary>
+    internal virtual bool IsQuantized => false;
+
+    /// <summary>
+    /// Dynamic int8 inference from now on for a layer with matrix products (Dense, the recurrent layers, and layers that
+    /// hold them); training it is then refused. Returns whether the layer has anything to quantize.
+    /// </summary>
+    internal virtual bool QuantizeInt8() => false;
+
+    /// <summary>Makes this copy (whose parameters are views of source's, <see cref="Models.LayerChain.ShareLayer"/>) run on source's int8 weights too.</summary>
+    internal virtual void ShareInt8Of(Layer source)
+    {
+    }
+
     /// <summary>True for layers whose per-sample input is a (time) sequence of token indices (Embedding).</summary>
     internal virtual bool TakesTokenSequences => false;
 

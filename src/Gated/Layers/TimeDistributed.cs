@@ -42,6 +42,15 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
     /// <summary>The wrapped layer, built for one step's shape (no batch or time axis); its parameters are this layer's.</summary>
     public Layer Inner { get; }
 
+    /// <inheritdoc/>
+    internal override bool IsQuantized => Inner.IsQuantized;
+
+    /// <inheritdoc/>
+    internal override bool QuantizeInt8() => Inner.QuantizeInt8();
+
+    /// <inheritdoc/>
+    internal override void ShareInt8Of(Layer source) => Inner.ShareInt8Of(((TimeDistributed)source).Inner);
+
     /// <summary>Reads "layer": {"type": …, "config": {…}}, the same shape as a layer entry of a model file.</summary>
     public static Layer FromConfig(LayerConfig config)
     {

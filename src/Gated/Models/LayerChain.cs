@@ -57,6 +57,7 @@ internal static class LayerChain
             copy.Parameters[p].ShareStorageOf(layer.Parameters[p]);
         }
 
+        copy.ShareInt8Of(layer);
         copy.Name = layer.Name;
         return copy;
     }

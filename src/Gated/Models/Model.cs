@@ -137,6 +137,31 @@ public sealed class Model : ITrainableModel
     /// <summary>How many parameters all layers hold together.</summary>
     public long ParameterCount => _layers.Sum(l => l.ParameterCount);
 
+    /// <summary>
+    /// Dynamic int8 inference for every Dense and recurrent layer of the graph (see <see cref="Sequential.QuantizeInt8"/>);
+    /// a shared layer's later calls run on its int8 weights too. Training is refused from now on. Returns how many
+    /// layers were quantized.
+    /// </summary>
+    public int QuantizeInt8()
+    {
+        lock (Trainer.Gate)
+        {
+            int quantized = _layers.Count(l => l.QuantizeInt8());
+            foreach (var (call, layer) in _calls.Zip(_graph.CallLayers))
+            {
+                if (!ReferenceEquals(call.Layer, layer))
+                {
+                    layer.ShareInt8Of(call.Layer);
+                }
+            }
+
+            return quantized;
+        }
+    }
+
+    /// <summary>Whether <see cref="QuantizeInt8"/> has run.</summary>
+    public bool IsQuantized => _layers.Any(l => l.IsQuantized);
+
     /// <summary>Whether this model holds its layers' weights (false for a model over layers of another built model, which only predicts).</summary>
     public bool IsTrainable { get; }
 

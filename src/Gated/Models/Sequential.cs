@@ -67,6 +67,26 @@ public sealed class Sequential : ITrainableModel
     /// <summary>How many parameters all layers hold together.</summary>
     public long ParameterCount => _parameters.Length;
 
+    /// <summary>
+    /// Dynamic int8 inference (PyTorch's quantize_dynamic): every Dense and recurrent layer, also inside Bidirectional
+    /// and TimeDistributed, multiplies in int8 from now on — weights per output column with float scales, each input and
+    /// state row quantized as it comes, exact int32 sums, biases and gate math in float. Predict, and predictors and
+    /// streams created after this call, run quantized; training is refused (the float weights stay, unchanged).
+    /// Returns how many layers were quantized.
+    /// </summary>
+    public int QuantizeInt8()
+    {
+        lock (Trainer.Gate)
+        {
+            int quantized = _layers.Count(l => l.QuantizeInt8());
+            _predictors.Clear();
+            return quantized;
+        }
+    }
+
+    /// <summary>Whether <see cref="QuantizeInt8"/> has run.</summary>
+    public bool IsQuantized => _layers.Any(l => l.IsQuantized);
+
     /// <summary>Every parameter, layer by layer in the order of <see cref="Layer.Parameters"/>.</summary>
     public Span<float> ParameterValues => _parameters;
 

@@ -65,6 +65,19 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
     /// <summary>The layer passed to the constructor, run in its own direction; its configuration is what model files store.</summary>
     public RecurrentLayer ForwardLayer { get; }
 
+    /// <inheritdoc/>
+    internal override bool IsQuantized => ForwardLayer.IsQuantized;
+
+    /// <inheritdoc/>
+    internal override bool QuantizeInt8() => ForwardLayer.QuantizeInt8() & BackwardLayer.QuantizeInt8();
+
+    /// <inheritdoc/>
+    internal override void ShareInt8Of(Layer source)
+    {
+        ForwardLayer.ShareInt8Of(((Bidirectional)source).ForwardLayer);
+        BackwardLayer.ShareInt8Of(((Bidirectional)source).BackwardLayer);
+    }
+
     /// <summary>The copy that runs the other way (go_backwards inverted), with its own weights.</summary>
     public RecurrentLayer BackwardLayer { get; }
 

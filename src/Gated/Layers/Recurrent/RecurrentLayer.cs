@@ -112,15 +112,22 @@ public abstract class RecurrentLayer : Layer
     public Tensor Forward(Tensor input, Tensor? initialState, bool training = false) =>
         Forward(input, new RecurrentInputs { InitialStates = initialState is null ? null : [initialState] }, training);
 
-    /// <summary>Whether inference runs on int8 copies of the weights (<see cref="QuantizeInt8"/>).</summary>
-    internal bool IsQuantized => Loop.Weights.Int8 is not null;
+    /// <inheritdoc/>
+    internal override bool IsQuantized => Loop.Weights.Int8 is not null;
 
     /// <summary>
     /// Dynamic int8 inference from now on (PyTorch's quantize_dynamic): W and the blocks of U per output column in int8,
     /// the inputs and states quantized per row at each product, int32 sums, biases and gate math in float; streams too.
     /// Training is refused; the float weights stay.
     /// </summary>
-    internal void QuantizeInt8() => Loop.Weights.Int8 = RecurrentInt8Weights.Of(Loop.Weights, Loop.Operands);
+    internal override bool QuantizeInt8()
+    {
+        Loop.Weights.Int8 = RecurrentInt8Weights.Of(Loop.Weights, Loop.Operands);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    internal override void ShareInt8Of(Layer source) => Loop.Weights.Int8 = ((RecurrentLayer)source).Loop.Weights.Int8;
 
     /// <summary>Runs the sequence. input (B, T, I); see <see cref="RecurrentInputs"/> for states, masks and lengths.</summary>
     /// <param name="input">The sequences, (B, T, I).</param>
