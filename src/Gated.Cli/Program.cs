@@ -49,6 +49,7 @@ internal static class Program
             Seq2SeqCommand.Create(),
             PredictCommand.Create(stdin ?? Console.In),
             ConvertCommand.Create(),
+            QuantizeCommand.Create(),
             InspectCommand.Create(),
             CompareCommand.Create(),
             BenchCommand.Create(),

@@ -80,6 +80,22 @@ public sealed class Dense : Layer, IConfigurableLayer
     internal override void ShareInt8Of(Layer source) => _int8 = ((Dense)source)._int8;
 
     /// <inheritdoc/>
+    internal override IEnumerable<(Parameter Parameter, QuantizedMatrix Matrix)> Int8Parameters =>
+        _int8 is null ? [] : [(_kernel!, _int8)];
+
+    /// <inheritdoc/>
+    internal override void LoadInt8(IReadOnlyDictionary<Parameter, QuantizedMatrix> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (!matrices.TryGetValue(_kernel!, out var kernel) || matrices.Count != 1 || kernel.Rows != _kernel!.Shape[0] || kernel.Columns != Units)
+        {
+            throw new ArgumentException("A quantized Dense holds its kernel, and only it, in int8.", nameof(matrices));
+        }
+
+        _int8 = kernel;
+    }
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)
     {
         CheckInput(input);

@@ -1,3 +1,4 @@
+using Gated.Kernels;
 using Gated.Randomness;
 using Gated.Tensors;
 
@@ -89,6 +90,14 @@ public abstract class Layer
     /// hold them); training it is then refused. Returns whether the layer has anything to quantize.
     /// </summary>
     internal virtual bool QuantizeInt8() => false;
+
+    /// <summary>The parameters a quantized layer holds in int8 (Dense's kernel; a recurrent layer's two kernels), with their matrices.</summary>
+    internal virtual IEnumerable<(Parameter Parameter, QuantizedMatrix Matrix)> Int8Parameters => [];
+
+    /// <summary>Quantized from a model file: the int8 matrices of <see cref="Int8Parameters"/>, keyed by parameter (whose values hold q · s).</summary>
+    /// <exception cref="ArgumentException">A matrix does not fit its parameter, or the layer has no int8 form.</exception>
+    internal virtual void LoadInt8(IReadOnlyDictionary<Parameter, QuantizedMatrix> matrices) =>
+        throw new ArgumentException($"{TypeName} has no int8 weights.", nameof(matrices));
 
     /// <summary>Makes this copy (whose parameters are views of source's, <see cref="Models.LayerChain.ShareLayer"/>) run on source's int8 weights too.</summary>
     internal virtual void ShareInt8Of(Layer source)

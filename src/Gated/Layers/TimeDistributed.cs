@@ -51,6 +51,12 @@ public sealed class TimeDistributed : Layer, IConfigurableLayer
     /// <inheritdoc/>
     internal override void ShareInt8Of(Layer source) => Inner.ShareInt8Of(((TimeDistributed)source).Inner);
 
+    /// <inheritdoc/>
+    internal override IEnumerable<(Parameter Parameter, Kernels.QuantizedMatrix Matrix)> Int8Parameters => Inner.Int8Parameters;
+
+    /// <inheritdoc/>
+    internal override void LoadInt8(IReadOnlyDictionary<Parameter, Kernels.QuantizedMatrix> matrices) => Inner.LoadInt8(matrices);
+
     /// <summary>Reads "layer": {"type": …, "config": {…}}, the same shape as a layer entry of a model file.</summary>
     public static Layer FromConfig(LayerConfig config)
     {

@@ -147,15 +147,20 @@ public sealed class Model : ITrainableModel
         lock (Trainer.Gate)
         {
             int quantized = _layers.Count(l => l.QuantizeInt8());
-            foreach (var (call, layer) in _calls.Zip(_graph.CallLayers))
-            {
-                if (!ReferenceEquals(call.Layer, layer))
-                {
-                    layer.ShareInt8Of(call.Layer);
-                }
-            }
-
+            ShareInt8WithCalls();
             return quantized;
+        }
+    }
+
+    /// <summary>A shared layer's later calls run on copies: they take its int8 weights (after quantizing or loading them).</summary>
+    internal void ShareInt8WithCalls()
+    {
+        foreach (var (call, layer) in _calls.Zip(_graph.CallLayers))
+        {
+            if (!ReferenceEquals(call.Layer, layer))
+            {
+                layer.ShareInt8Of(call.Layer);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using Gated.IO;
+using Gated.Kernels;
 using Gated.Layers;
 using Gated.Models;
 
@@ -25,6 +26,9 @@ public static class GatedModelFile
 
     /// <summary>Prefix of extra tensors (optimizer moments, generator states) that a checkpoint stores beside the weights.</summary>
     public const string StatePrefix = "state.";
+
+    /// <summary>Appended to an int8 (I8) parameter's tensor name for its per-column float scales.</summary>
+    public const string Int8ScaleSuffix = ".scale";
 
     /// <summary>
     /// Writes a built model atomically: its parameters, its architecture, the caller's metadata strings and extra state
@@ -96,9 +100,20 @@ public static class GatedModelFile
         var tensors = new List<KeyValuePair<string, SafeTensorsFile.Entry>>();
         for (int i = 0; i < layers.Count; i++)
         {
+            // A quantized layer's int8 weights go as they are (I8, a quarter of the bytes) with their per-column scales.
+            var int8 = layers[i].Int8Parameters.ToDictionary(p => p.Parameter, p => p.Matrix);
             foreach (var p in layers[i].Parameters)
             {
-                tensors.Add(new($"layers.{i}.{p.FullName}", new SafeTensorsFile.Entry(p.Shape, p.Values.ToArray())));
+                string name = $"layers.{i}.{p.FullName}";
+                if (int8.TryGetValue(p, out var matrix))
+                {
+                    tensors.Add(new(name, new SafeTensorsFile.Entry(p.Shape, matrix.Values.Select(v => (float)v).ToArray(), "I8")));
+                    tensors.Add(new(name + Int8ScaleSuffix, new SafeTensorsFile.Entry([matrix.Columns], (float[])matrix.Scales.Clone())));
+                }
+                else
+                {
+                    tensors.Add(new(name, new SafeTensorsFile.Entry(p.Shape, p.Values.ToArray())));
+                }
             }
         }
 
@@ -109,6 +124,9 @@ public static class GatedModelFile
 
         AtomicFile.Write(path, stream => SafeTensorsFile.Write(stream, tensors, meta));
     }
+
+    /// <summary>Whether a Gated model file holds a functional model (read with <see cref="LoadFunctional"/>) rather than a Sequential.</summary>
+    public static bool HoldsFunctionalModel(string path) => ReadArchitecture(path).Architecture.Graph is not null;
 
     /// <summary>Loads a model, the metadata and any extra state saved with it; every failure is a ModelFormatException or FileNotFoundException.</summary>
     public static LoadedModel Load(string path)
@@ -194,6 +212,7 @@ public static class GatedModelFile
         }
 
         var state = ReadWeights(path, model.Layers, tensors);
+        model.ShareInt8WithCalls();
         if (state.Count > 0)
         {
             throw new ModelFormatException($"{path}: a functional model file holds no training state, but '{StatePrefix}{state.Keys.First()}' is there.");
@@ -249,6 +268,7 @@ public static class GatedModelFile
         int expected = 0;
         for (int i = 0; i < layers.Count; i++)
         {
+            var int8 = new Dictionary<Parameter, QuantizedMatrix>();
             foreach (var p in layers[i].Parameters)
             {
                 string name = $"layers.{i}.{p.FullName}";
@@ -268,8 +288,31 @@ public static class GatedModelFile
                     throw new ModelFormatException($"{path}: tensor '{name}' holds NaN or infinite values.");
                 }
 
+                if (entry.IsInt8)
+                {
+                    // The float parameter holds q · s, so anything reading floats (export, training after reloading
+                    // as float) sees the quantized weights.
+                    var matrix = ReadInt8(path, name, entry, tensors);
+                    matrix.Dequantize().CopyTo(p.Values);
+                    int8[p] = matrix;
+                    expected += 2;
+                    continue;
+                }
+
                 entry.Data.CopyTo(p.Values);
                 expected++;
+            }
+
+            if (int8.Count > 0)
+            {
+                try
+                {
+                    layers[i].LoadInt8(int8);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ModelFormatException($"{path}: layer {i} ({layers[i].TypeName}) has int8 tensors it cannot use: {e.Message}", e);
+                }
             }
         }
 
@@ -284,11 +327,34 @@ public static class GatedModelFile
         return state;
     }
 
+    // An int8 parameter's values and its scales: the scales F32, one per column, finite and not negative.
+    private static QuantizedMatrix ReadInt8(string path, string name, SafeTensorsFile.Entry entry, Dictionary<string, SafeTensorsFile.Entry> tensors)
+    {
+        if (entry.Shape.Length != 2)
+        {
+            throw new ModelFormatException($"{path}: tensor '{name}' is int8 but not a matrix; only kernels are quantized.");
+        }
+
+        if (!tensors.TryGetValue(name + Int8ScaleSuffix, out var scales) || scales.IsInt8 || !scales.Shape.AsSpan().SequenceEqual([entry.Shape[1]]))
+        {
+            throw new ModelFormatException($"{path}: int8 tensor '{name}' needs '{name}{Int8ScaleSuffix}', {entry.Shape[1]} float scales.");
+        }
+
+        try
+        {
+            return QuantizedMatrix.FromValues(entry.Data.Select(v => (sbyte)v).ToArray(), scales.Data, entry.Shape[0], entry.Shape[1]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException($"{path}: int8 tensor '{name}': {e.Message}", e);
+        }
+    }
+
     private static bool IsUsed(IReadOnlyList<Layer> layers, string name)
     {
         for (int i = 0; i < layers.Count; i++)
         {
-            if (layers[i].Parameters.Any(p => name == $"layers.{i}.{p.FullName}"))
+            if (layers[i].Parameters.Any(p => name == $"layers.{i}.{p.FullName}" || name == $"layers.{i}.{p.FullName}{Int8ScaleSuffix}"))
             {
                 return true;
             }

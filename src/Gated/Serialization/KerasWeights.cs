@@ -140,7 +140,7 @@ public static class KerasWeights
 
     private static Dictionary<string, (Tensor Tensor, string Source)> ReadSafeTensors(string path)
     {
-        var (tensors, _) = SafeTensorsFile.Read(File.ReadAllBytes(path), path);
+        var tensors = SafeTensorsFile.ReadFloat(File.ReadAllBytes(path), path);
         return tensors.ToDictionary(t => t.Key, t => (new Tensor(t.Value.Data, t.Value.Shape), path), StringComparer.Ordinal);
     }
 }

@@ -51,7 +51,7 @@ public static class PyTorchStateDict
             throw new ArgumentOutOfRangeException(nameof(rnnNonlinearity), rnnNonlinearity, "Unknown nonlinearity.");
         }
 
-        var (tensors, _) = SafeTensorsFile.Read(bytes, sourceName);
+        var tensors = SafeTensorsFile.ReadFloat(bytes, sourceName);
         var spec = Analyse(tensors, sourceName);
         var layers = new List<Layer>();
         for (int k = 0; k < spec.Layers; k++)

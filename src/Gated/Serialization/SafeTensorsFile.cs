@@ -10,17 +10,22 @@ namespace Gated.Serialization;
 /// <summary>
 /// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON header
 /// naming each tensor's dtype, shape and [begin, end) byte offsets into the data that follows, and an optional
-/// "__metadata__" map of strings. Only F32 tensors are read and written here.
+/// "__metadata__" map of strings. F32 tensors, and I8 ones (int8 weights of quantized models), are read and written here.
 /// </summary>
 public static class SafeTensorsFile
 {
     /// <summary>Refuse headers larger than this: real ones are kilobytes; a hostile one may claim petabytes.</summary>
     public const long MaxHeaderBytes = 100L * 1024 * 1024;
 
-    /// <summary>One F32 tensor: its shape and its values in C order.</summary>
+    /// <summary>One tensor: its shape and its values in C order.</summary>
     /// <param name="Shape">The dimensions, outermost first.</param>
-    /// <param name="Data">The values, as many as the shape holds.</param>
-    public sealed record Entry(int[] Shape, float[] Data);
+    /// <param name="Data">The values, as many as the shape holds (an I8 tensor's as floats, each an integer in [−128, 127]).</param>
+    /// <param name="DType">"F32", or "I8" for int8 values.</param>
+    public sealed record Entry(int[] Shape, float[] Data, string DType = "F32")
+    {
+        /// <summary>Whether the tensor is stored as int8.</summary>
+        public bool IsInt8 => DType == "I8";
+    }
 
     /// <summary>Writes the tensors, in the given order, and the metadata strings as one safetensors file.</summary>
     public static void Write(Stream stream, IReadOnlyList<KeyValuePair<string, Entry>> tensors, IReadOnlyDictionary<string, string> metadata)
@@ -44,10 +49,15 @@ public static class SafeTensorsFile
                 throw new ArgumentException($"Tensor name '{name}' is reserved or repeated.", nameof(tensors));
             }
 
-            long bytes = (long)entry.Data.Length * sizeof(float);
+            if (entry.DType is not ("F32" or "I8"))
+            {
+                throw new ArgumentException($"Tensor '{name}' has dtype {entry.DType}; F32 and I8 are written.", nameof(tensors));
+            }
+
+            long bytes = (long)entry.Data.Length * (entry.IsInt8 ? 1 : sizeof(float));
             header[name] = new JsonObject
             {
-                ["dtype"] = "F32",
+                ["dtype"] = entry.DType,
                 ["shape"] = new JsonArray(entry.Shape.Select(d => (JsonNode)d).ToArray()),
                 ["data_offsets"] = new JsonArray(offset, offset + bytes),
             };
@@ -74,9 +84,22 @@ public static class SafeTensorsFile
             stream.WriteByte((byte)' ');
         }
 
-        foreach (var (_, entry) in tensors)
+        foreach (var (name, entry) in tensors)
         {
-            if (BitConverter.IsLittleEndian)
+            if (entry.IsInt8)
+            {
+                var bytes = new byte[entry.Data.Length];
+                for (int i = 0; i < bytes.Length; i++)
+                {
+                    float v = entry.Data[i];
+                    bytes[i] = v == MathF.Round(v) && v is >= sbyte.MinValue and <= sbyte.MaxValue
+                        ? (byte)(sbyte)v
+                        : throw new ArgumentException($"Tensor '{name}' is I8 but holds {v}.", nameof(tensors));
+                }
+
+                stream.Write(bytes);
+            }
+            else if (BitConverter.IsLittleEndian)
             {
                 stream.Write(MemoryMarshal.AsBytes(entry.Data.AsSpan()));
             }
@@ -91,6 +114,21 @@ public static class SafeTensorsFile
                 stream.Write(bytes);
             }
         }
+    }
+
+    /// <summary>Read for formats of float tensors only (PyTorch state_dicts, Keras weights): an I8 tensor is a ModelFormatException naming it.</summary>
+    public static Dictionary<string, Entry> ReadFloat(byte[] file, string sourceName)
+    {
+        var (tensors, _) = Read(file, sourceName);
+        foreach (var (name, entry) in tensors)
+        {
+            if (entry.IsInt8)
+            {
+                throw new ModelFormatException($"{sourceName}: tensor '{name}' is int8; only a Gated model file quantized by `gated quantize` holds int8 weights.");
+            }
+        }
+
+        return tensors;
     }
 
     /// <summary>Reads every tensor and the metadata, checking that offsets, shapes and sizes agree; any malformed file is a ModelFormatException.</summary>
@@ -210,10 +248,12 @@ public static class SafeTensorsFile
             }
 
             string dtype = info["dtype"]?.GetValue<string>() ?? throw new ModelFormatException($"{where} has no dtype.");
-            if (dtype != "F32")
+            if (dtype is not ("F32" or "I8"))
             {
-                throw new ModelFormatException($"{where} has dtype {dtype}; only F32 is supported.");
+                throw new ModelFormatException($"{where} has dtype {dtype}; only F32 (and I8 for quantized weights) is supported.");
             }
+
+            int width = dtype == "I8" ? 1 : sizeof(float);
 
             var shapeNode = info["shape"] as JsonArray ?? throw new ModelFormatException($"{where} has no shape.");
             var offsets = info["data_offsets"] as JsonArray ?? throw new ModelFormatException($"{where} has no data_offsets.");
@@ -235,25 +275,25 @@ public static class SafeTensorsFile
             foreach (int d in shape)
             {
                 count *= d;
-                if (count * sizeof(float) > data.Length)
+                if (count * width > data.Length)
                 {
                     throw new ModelFormatException($"{where}: shape ({string.Join(", ", shape)}) is larger than the file.");
                 }
             }
 
-            if (count * sizeof(float) != end - begin)
+            if (count * width != end - begin)
             {
-                throw new ModelFormatException($"{where}: shape ({string.Join(", ", shape)}) needs {count * sizeof(float)} bytes but its offsets span {end - begin}.");
+                throw new ModelFormatException($"{where}: shape ({string.Join(", ", shape)}) needs {count * width} bytes but its offsets span {end - begin}.");
             }
 
             var values = new float[count];
             var bytes = data.Slice((int)begin, (int)(end - begin));
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4));
+                values[i] = width == 1 ? (sbyte)bytes[i] : BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4));
             }
 
-            return new Entry(shape, values);
+            return new Entry(shape, values, dtype);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {

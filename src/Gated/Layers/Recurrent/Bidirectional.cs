@@ -78,6 +78,18 @@ public sealed class Bidirectional : Layer, IConfigurableLayer
         BackwardLayer.ShareInt8Of(((Bidirectional)source).BackwardLayer);
     }
 
+    /// <inheritdoc/>
+    internal override IEnumerable<(Parameter Parameter, Kernels.QuantizedMatrix Matrix)> Int8Parameters =>
+        ForwardLayer.Int8Parameters.Concat(BackwardLayer.Int8Parameters);
+
+    /// <inheritdoc/>
+    internal override void LoadInt8(IReadOnlyDictionary<Parameter, Kernels.QuantizedMatrix> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ForwardLayer.LoadInt8(matrices.Where(p => ForwardLayer.Parameters.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
+        BackwardLayer.LoadInt8(matrices.Where(p => BackwardLayer.Parameters.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
+    }
+
     /// <summary>The copy that runs the other way (go_backwards inverted), with its own weights.</summary>
     public RecurrentLayer BackwardLayer { get; }
 

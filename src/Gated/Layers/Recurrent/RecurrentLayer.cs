@@ -129,6 +129,23 @@ public abstract class RecurrentLayer : Layer
     /// <inheritdoc/>
     internal override void ShareInt8Of(Layer source) => Loop.Weights.Int8 = ((RecurrentLayer)source).Loop.Weights.Int8;
 
+    /// <inheritdoc/>
+    internal override IEnumerable<(Parameter Parameter, Kernels.QuantizedMatrix Matrix)> Int8Parameters =>
+        Loop.Weights.Int8 is { } int8 ? [(Kernel, int8.Kernel), (RecurrentKernel, int8.RecurrentKernel)] : [];
+
+    /// <inheritdoc/>
+    internal override void LoadInt8(IReadOnlyDictionary<Parameter, Kernels.QuantizedMatrix> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (!matrices.TryGetValue(Kernel, out var kernel) || !matrices.TryGetValue(RecurrentKernel, out var recurrent)
+            || kernel.Rows != Kernel.Shape[0] || kernel.Columns != Kernel.Shape[1] || recurrent.Rows != RecurrentKernel.Shape[0] || recurrent.Columns != RecurrentKernel.Shape[1])
+        {
+            throw new ArgumentException($"A quantized {TypeName} holds its kernel and recurrent kernel in int8.", nameof(matrices));
+        }
+
+        Loop.Weights.Int8 = RecurrentInt8Weights.From(kernel, recurrent, Loop.Operands);
+    }
+
     /// <summary>Runs the sequence. input (B, T, I); see <see cref="RecurrentInputs"/> for states, masks and lengths.</summary>
     /// <param name="input">The sequences, (B, T, I).</param>
     /// <param name="inputs">Initial states, mask or lengths.</param>

@@ -11,17 +11,27 @@ internal sealed record RecurrentWeights(Parameter Kernel, Parameter RecurrentKer
 }
 
 /// <summary>
-/// A quantized recurrent cell's products (dynamic int8, <see cref="Kernels.Int8Gemm"/>): the kernel W (I, G·H), and
-/// each forward operand's column block of U (H, columns), in the order of the cell's operands (backward ones null).
-/// Biases and the gate math stay in float.
+/// A quantized recurrent cell's products (dynamic int8, <see cref="Kernels.Int8Gemm"/>): the kernel W (I, G·H) and the
+/// recurrent kernel U (H, G·H), each per column, and U's column block for each forward operand of the cell (backward
+/// ones null). Columns quantize independently, so a block is U's columns as they are. Biases and gate math stay float.
 /// </summary>
-internal sealed record RecurrentInt8Weights(Kernels.QuantizedMatrix Kernel, Kernels.QuantizedMatrix?[] Operands)
+internal sealed record RecurrentInt8Weights(Kernels.QuantizedMatrix Kernel, Kernels.QuantizedMatrix RecurrentKernel, Kernels.QuantizedMatrix?[] Operands)
 {
-    /// <summary>Quantizes the kernel and the forward operands' blocks of the recurrent kernel of weights.</summary>
+    /// <summary>Quantizes the kernel and recurrent kernel of weights.</summary>
     public static RecurrentInt8Weights Of(RecurrentWeights weights, RecurrentOperand[] operands)
     {
         var kernel = weights.Kernel;
-        int units = weights.RecurrentKernel.Shape[0], gateWidth = weights.RecurrentKernel.Shape[1];
+        var recurrent = weights.RecurrentKernel;
+        return From(
+            Kernels.QuantizedMatrix.Quantize(kernel.Values, kernel.Shape[0], kernel.Shape[1]),
+            Kernels.QuantizedMatrix.Quantize(recurrent.Values, recurrent.Shape[0], recurrent.Shape[1]),
+            operands);
+    }
+
+    /// <summary>The weights of given int8 matrices (a quantized model file's), with U's operand blocks cut from U.</summary>
+    public static RecurrentInt8Weights From(Kernels.QuantizedMatrix kernel, Kernels.QuantizedMatrix recurrent, RecurrentOperand[] operands)
+    {
+        int units = recurrent.Rows, gateWidth = recurrent.Columns;
         var blocks = new Kernels.QuantizedMatrix?[operands.Length];
         for (int i = 0; i < operands.Length; i++)
         {
@@ -31,16 +41,15 @@ internal sealed record RecurrentInt8Weights(Kernels.QuantizedMatrix Kernel, Kern
                 continue;
             }
 
-            var u = weights.RecurrentKernel.Values;
-            var block = new float[units * operand.Columns];
+            var values = new sbyte[units * operand.Columns];
             for (int k = 0; k < units; k++)
             {
-                u.Slice((k * gateWidth) + operand.ColumnOffset, operand.Columns).CopyTo(block.AsSpan(k * operand.Columns, operand.Columns));
+                recurrent.Values.AsSpan((k * gateWidth) + operand.ColumnOffset, operand.Columns).CopyTo(values.AsSpan(k * operand.Columns, operand.Columns));
             }
 
-            blocks[i] = Kernels.QuantizedMatrix.Quantize(block, units, operand.Columns);
+            blocks[i] = Kernels.QuantizedMatrix.FromValues(values, recurrent.Scales.AsSpan(operand.ColumnOffset, operand.Columns).ToArray(), units, operand.Columns);
         }
 
-        return new RecurrentInt8Weights(Kernels.QuantizedMatrix.Quantize(kernel.Values, kernel.Shape[0], kernel.Shape[1]), blocks);
+        return new RecurrentInt8Weights(kernel, recurrent, blocks);
     }
 }
