@@ -37,21 +37,28 @@ internal static class BenchCommand
         var threads = Flags.Count("--threads", 1, $"cores to use: the caller plus N − 1 workers (1 to {Parallelism.MaxThreads})");
         var seconds = Flags.Number("--seconds", 2.0, "how long to keep timing after warm-up (up to 600)");
         var json = Flags.Switch("--json", "print one JSON object instead of a line of text");
+        var precision = Flags.Choice("--precision", "float32", [("float32", "float32"), ("int8", "int8")],
+            "float32 | int8 (dynamic int8 weights and products, inference and streaming steps only)");
         var command = new Command("bench", "time one workload of the engine (JSON for scripts)")
         {
-            cell, batch, steps, input, hidden, layers, mode, variant, threads, seconds, json,
+            cell, batch, steps, input, hidden, layers, mode, variant, threads, seconds, json, precision,
         };
         command.SetAction(parse => Run(
             parse.GetChoice(cell), parse.Given(variant), parse.GetChoice(variant), parse.GetValue(batch), parse.GetValue(steps), parse.GetValue(input),
             parse.GetValue(hidden), parse.GetValue(layers), parse.GetChoice(mode), parse.GetValue(threads), parse.GetValue(seconds),
-            parse.GetValue(json), parse.InvocationConfiguration.Output));
+            parse.GetValue(json), parse.GetChoice(precision), parse.InvocationConfiguration.Output));
         return command;
     }
 
     private static int Run(
         RecurrentKind cell, bool variantGiven, GruVariant variant, int batch, int steps, int input, int hidden, int layers, string mode,
-        int threads, double seconds, bool json, TextWriter stdout)
+        int threads, double seconds, bool json, string precision, TextWriter stdout)
     {
+        if (precision == "int8" && mode == "train")
+        {
+            throw new UsageException("--precision int8 times inference (--mode infer or step); int8 models do not train");
+        }
+
         if (cell != RecurrentKind.Gru && variantGiven)
         {
             throw new UsageException("--variant applies only to --cell gru");
@@ -76,6 +83,11 @@ internal static class BenchCommand
         string variantName = RecipeFlags.VariantNames.First(v => v.Value == variant).Name;
         var model = StackedRecurrent.Build(cell, hidden, layers, steps, input, seed: 1, variant);
         model.Compile(new Adam(1e-3f), Loss.MeanSquaredError);
+        if (precision == "int8")
+        {
+            model.QuantizeInt8();
+        }
+
         var random = new SeededRandom(1);
         var x = RandomTensor(random, batch, steps, input);
         var y = RandomTensor(random, batch, 1);
@@ -114,6 +126,7 @@ internal static class BenchCommand
                 ["mode"] = mode,
                 ["variant"] = cell == RecurrentKind.Gru ? variantName : "n/a",
                 ["threads"] = threads,
+                ["precision"] = precision,
             },
             ["calls"] = times.Count,
             ["median_seconds"] = median,
@@ -122,7 +135,7 @@ internal static class BenchCommand
             ["gflops"] = flops / median / 1e9,
             ["peak_working_set_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
             ["fma_peak_gflops_1_thread"] = FmaPeak(),
-            ["engine"] = $"Gated, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "no wide SIMD")}, .NET {Environment.Version}",
+            ["engine"] = $"Gated, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "no wide SIMD")}{(precision == "int8" ? $", int8 on {Int8InstructionSet()}" : "")}, .NET {Environment.Version}",
         };
 
         if (json)
@@ -133,11 +146,18 @@ internal static class BenchCommand
         {
             stdout.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{cellName} {mode} B={batch} T={steps} I={input} H={hidden} L={layers}: median {median * 1e3:F3} ms, min {times.Min() * 1e3:F3} ms, {batch / median:F0} seq/s, {flops / median / 1e9:F2} GFLOP/s over {times.Count} calls"));
+                $"{cellName} {mode} {precision} B={batch} T={steps} I={input} H={hidden} L={layers}: median {median * 1e3:F3} ms, min {times.Min() * 1e3:F3} ms, {batch / median:F0} seq/s, {flops / median / 1e9:F2} GFLOP/s over {times.Count} calls"));
         }
 
         return 0;
     }
+
+    // The int8 path the library picks (Int8Gemm.DefaultPath): vpdpbusd where AVX-VNNI is, else vpmaddwd.
+    private static string Int8InstructionSet() =>
+        System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? "AVX-VNNI"
+        : System.Runtime.Intrinsics.X86.Avx512BW.IsSupported ? "AVX-512BW"
+        : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2"
+        : "scalar";
 
     /// <summary>
     /// Multiply-adds counted as 2 FLOPs: per layer and step the input and recurrent GEMMs, 2·B·G·H·(I + H); the

@@ -32,6 +32,25 @@ public sealed class BenchCommandTests
         Assert.True(root.GetProperty("calls").GetInt32() >= 5);
     }
 
+    [Theory]
+    [InlineData("infer")]
+    [InlineData("step")]
+    public void Int8PrecisionTimesTheQuantizedModelWithTheSameFields(string mode)
+    {
+        var (code, stdout, stderr) = CliRunner.Run(
+            "bench", "--cell", "gru", "--batch", "3", "--steps", "5", "--input", "8", "--hidden", "16", "--mode", mode, "--seconds", "0.05", "--precision", "int8", "--json");
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("int8", json.RootElement.GetProperty("workload").GetProperty("precision").GetString());
+        Assert.Contains(", int8 on ", json.RootElement.GetProperty("engine").GetString(), StringComparison.Ordinal);
+        Assert.True(json.RootElement.GetProperty("median_seconds").GetDouble() > 0);
+
+        (code, _, stderr) = CliRunner.Run("bench", "--mode", "train", "--precision", "int8", "--seconds", "0.05");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--precision int8 times inference", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FlopsCountBothGemmsOfEveryLayerAndTripleForTraining()
     {
