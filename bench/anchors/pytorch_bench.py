@@ -4,6 +4,8 @@
 Model: nn.GRU/LSTM/RNN(batch_first, num_layers=L) -> nn.Linear(H, 1) on the last step.
 train = zero_grad, forward, MSE, backward, Adam step; infer = forward under torch.no_grad();
 step = one nn.GRUCell/LSTMCell/RNNCell call at batch B (no grad).
+--precision int8: torch.ao.quantization.quantize_dynamic (qint8 weights, the oneDNN engine) of the recurrent layer
+(or cell) and the Linear, each inside a module since quantize_dynamic does not swap the root; inference and step only.
 peak_working_set_bytes is the process peak (ru_maxrss), so it includes the torch import itself.
 """
 import argparse
@@ -29,7 +31,10 @@ def parse():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--precision", choices=["float32", "int8"], default="float32")
     a = p.parse_args()
+    if a.precision == "int8" and a.mode == "train":
+        p.error("--precision int8 times inference and steps only")
     if a.cell == "gru" and a.variant != "reset-after":
         p.error("PyTorch's GRU is reset-after only")
     return a
@@ -83,8 +88,17 @@ def main():
     x = torch.rand(B, T, I) * 2 - 1
     y = torch.rand(B, 1) * 2 - 1
 
+    if a.precision == "int8":
+        torch.backends.quantized.engine = "onednn"
+    quantized = {nn.GRU, nn.LSTM, nn.RNN, nn.GRUCell, nn.LSTMCell, nn.RNNCell, nn.Linear}
+
+    def maybe_quantize(module):
+        if a.precision != "int8":
+            return module
+        return torch.ao.quantization.quantize_dynamic(module, quantized, dtype=torch.qint8)
+
     if a.mode == "step":
-        cell = {"gru": nn.GRUCell, "lstm": nn.LSTMCell, "rnn": nn.RNNCell}[a.cell](I, H)
+        cell = maybe_quantize(nn.Sequential({"gru": nn.GRUCell, "lstm": nn.LSTMCell, "rnn": nn.RNNCell}[a.cell](I, H)))[0]
         xs = torch.rand(B, I) * 2 - 1
         state = [(torch.zeros(B, H), torch.zeros(B, H)) if a.cell == "lstm" else torch.zeros(B, H)]
 
@@ -92,7 +106,7 @@ def main():
             with torch.no_grad():
                 state[0] = cell(xs, state[0])
     else:
-        model = Net(a.cell, I, H, L)
+        model = maybe_quantize(Net(a.cell, I, H, L))
         if a.mode == "train":
             opt = torch.optim.Adam(model.parameters(), lr=1e-3)
             loss_fn = nn.MSELoss()
@@ -116,7 +130,7 @@ def main():
         "workload": {
             "cell": a.cell, "batch": B, "steps": steps, "input": I, "hidden": H,
             "layers": 1 if a.mode == "step" else L, "mode": a.mode,
-            "variant": a.variant if a.cell == "gru" else "n/a", "threads": a.threads,
+            "variant": a.variant if a.cell == "gru" else "n/a", "threads": a.threads, "precision": a.precision,
         },
         "calls": len(times),
         "median_seconds": median,
@@ -125,7 +139,8 @@ def main():
         "gflops": flops(a.cell, a.mode, B, steps, I, H, L) / median / 1e9,
         "peak_working_set_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "fma_peak_gflops_1_thread": None,
-        "engine": f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)",
+        "engine": f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+                  + (f", dynamic int8 ({torch.backends.quantized.engine})" if a.precision == "int8" else ""),
     }
     if a.json:
         print(json.dumps(result))
