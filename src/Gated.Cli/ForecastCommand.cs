@@ -92,6 +92,7 @@ internal static class ForecastCommand
             ValidationFraction = parse.GetValue(flags.ValidationSplit),
             BacktestFolds = parse.GetValue(extra.Backtest),
             Retrain = parse.GetValue(extra.Retrain),
+            Int8 = parse.GetValue(extra.Int8),
         };
         options.Validate();
         string outDir = parse.GetRequiredValue(flags.Out);
@@ -135,11 +136,13 @@ internal sealed class ForecastFlags
 
     public Option<bool> Retrain { get; } = Flags.Switch("--retrain", "with --backtest, refit the model before each fold");
 
+    public Option<bool> Int8 { get; } = Flags.Switch("--int8", "quantize the trained model to int8 (dynamic, as PyTorch's quantize_dynamic): scores, forecasts and the saved model are int8's");
+
     public Option<string> SeriesColumn { get; } = Flags.Text("--series-column", null, "long format: the column naming each row's series; one global model over all series", "NAME");
 
     public Option<int> Patience { get; } = Flags.Count("--patience", Defaults.Patience, "epochs without a better validation loss before training stops");
 
-    public IEnumerable<Option> All => [Covariates, Calendar, Fill, Strategy, Quantiles, Season, Backtest, Retrain, SeriesColumn, Patience];
+    public IEnumerable<Option> All => [Covariates, Calendar, Fill, Strategy, Quantiles, Season, Backtest, Retrain, SeriesColumn, Patience, Int8];
 
     public static IReadOnlyList<string> List(string? text) =>
         text is null ? [] : [.. text.Split(',').Select(item => item.Trim())

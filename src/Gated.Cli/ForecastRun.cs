@@ -31,6 +31,11 @@ internal sealed class ForecastRun(TimeSeriesSet data, ForecastOptions options, s
         string kept = report.History.ValidationLoss.Count > 0 ? " (best val_loss)" : "";
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training: {report.TrainSeconds:F1} s, {report.History.Epochs} epochs ({perEpoch:F2} s per epoch); kept epoch {report.BestEpoch}{kept}"));
+        if (options.Int8)
+        {
+            stdout.WriteLine("Int8: the trained model is quantized (dynamic int8); the scores below are its.");
+        }
+
         var split = report.Splits[0];
         string seriesNote = report.Splits.Count > 1 ? $" (first series; {report.Splits.Count} series)" : "";
         stdout.WriteLine(

@@ -78,6 +78,7 @@ internal static class ForecastEvaluation
         int? baselineSeason = seasonOmitted is null ? season : null;
 
         var (forecaster, history, seconds) = Forecaster.Fit(data, options, calendar, trainLengths, callback);
+        QuantizeIfAsked(forecaster, options);
         var points = new List<ForecastPoint>();
         int folds = Math.Max(1, options.BacktestFolds);
         for (int fold = 0; fold < folds; fold++)
@@ -89,6 +90,7 @@ internal static class ForecastEvaluation
                 // Expanding window: everything before the fold's first origin's targets is training data.
                 int[] lengths = [.. foldOrigins.Select(o => o[0] + 1)];
                 model = Forecaster.Fit(data, options, calendar, lengths, callback).Forecaster;
+                QuantizeIfAsked(model, options);
             }
 
             for (int s = 0; s < data.Series.Count; s++)
@@ -131,6 +133,14 @@ internal static class ForecastEvaluation
             Next = forecaster.Forecast(data),
         };
         return (forecaster, report);
+    }
+
+    private static void QuantizeIfAsked(Forecaster forecaster, ForecastOptions options)
+    {
+        if (options.Int8)
+        {
+            forecaster.Model.QuantizeInt8();
+        }
     }
 
     /// <summary>The test origins of one fold: the series' test origins (trainLength − 1 .. n − 1 − H) cut into equal consecutive parts.</summary>

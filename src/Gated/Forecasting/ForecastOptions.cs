@@ -74,6 +74,12 @@ public sealed record ForecastOptions
     /// <summary>With <see cref="BacktestFolds"/>: refit the model (and its scalers) on everything before each fold.</summary>
     public bool Retrain { get; init; }
 
+    /// <summary>
+    /// After training, quantize the model to dynamic int8 (<see cref="Models.Sequential.QuantizeInt8"/>, as PyTorch's
+    /// quantize_dynamic): the test scores, the next forecast and the saved model are the int8 model's.
+    /// </summary>
+    public bool Int8 { get; init; }
+
     /// <summary>The quantiles the network is trained on: <see cref="Quantiles"/> with 0.5 added when missing; empty for a point forecast.</summary>
     public IReadOnlyList<float> TrainedQuantiles =>
         Quantiles.Count == 0 || Quantiles.Contains(0.5f) ? Quantiles : [.. Quantiles.Append(0.5f).Order()];

@@ -304,6 +304,25 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
+    public void Int8ScoresTheQuantizedModelCloseToFloatAndSavesItInt8()
+    {
+        string csv = TestSupport.RepoFiles.Find(Path.Combine("data", "chicago-monthly.csv"));
+        string floatOut = Path.Combine(_folder.Path, "float"), int8Out = Path.Combine(_folder.Path, "int8");
+        var (code, floatStdout, stderr) = CliRunner.Run("forecast", "--csv", csv, "--seed", "0", "--out", floatOut);
+        Assert.True(code == 0, stderr);
+        (code, var int8Stdout, stderr) = CliRunner.Run("forecast", "--csv", csv, "--seed", "0", "--int8", "--out", int8Out);
+        Assert.True(code == 0, stderr);
+
+        static double Rmse(string stdout) => double.Parse(
+            stdout.Split('\n').Single(l => l.StartsWith("  GRU ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], CultureInfo.InvariantCulture);
+        Assert.Contains("Int8: the trained model is quantized (dynamic int8); the scores below are its.", int8Stdout, StringComparison.Ordinal);
+        double floatRmse = Rmse(floatStdout), int8Rmse = Rmse(int8Stdout);
+        Assert.InRange(Math.Abs(int8Rmse - floatRmse) / floatRmse, 0, 0.01);
+        Assert.True(Gated.Serialization.GatedModelFile.Load(Path.Combine(int8Out, "model.safetensors")).Model.IsQuantized);
+        Assert.True(new FileInfo(Path.Combine(int8Out, "model.safetensors")).Length < new FileInfo(Path.Combine(floatOut, "model.safetensors")).Length);
+    }
+
+    [Fact]
     public void TheDefaultRecipeOnTheBundledMonthlySeriesBeatsEveryBaselineWithSeedZero()
     {
         // data/chicago-monthly.csv: 186 monthly means of the bundled daily temperatures; the test period is the last
