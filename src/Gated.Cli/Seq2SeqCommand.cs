@@ -35,11 +35,12 @@ internal static class Seq2SeqCommand
         var lengthPenalty = Flags.Number("--length-penalty", Defaults.LengthPenalty, "α of beam search's length normalisation: a hypothesis scores log P / length^α (0: none)");
         var noAttention = Flags.Switch("--no-attention", "Cho et al.'s fixed context vector instead of Bahdanau's additive attention");
         var bidirectional = Flags.Switch("--bidirectional", "a bidirectional encoder");
+        var dropout = Flags.Number("--dropout", Defaults.Dropout, "dropout in training on the embeddings and on the output layer's input");
         var minCount = Flags.Count("--min-count", Defaults.MinTokenCount, "tokens seen fewer times in training become UNK", nameof(Seq2SeqOptions.MinTokenCount));
         var outDir = Flags.Text("--out", "out", "where model.safetensors, loss.svg, metrics.json and predictions.tsv go", "DIR");
         var command = new Command("seq2seq", "train a sequence-to-sequence GRU (attention, beam search) on a tab-separated file of source and target lines, and score it against copying the source")
         {
-            pairs, sourceTokens, targetTokens, units, embedding, epochs, batchSize, learningRate, patience, seed, beamWidth, lengthPenalty, noAttention, bidirectional, minCount, outDir,
+            pairs, sourceTokens, targetTokens, units, embedding, epochs, batchSize, learningRate, patience, seed, beamWidth, lengthPenalty, noAttention, bidirectional, dropout, minCount, outDir,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +53,7 @@ internal static class Seq2SeqCommand
                 Units = parse.GetValue(units),
                 Attention = !parse.GetValue(noAttention),
                 BidirectionalEncoder = parse.GetValue(bidirectional),
+                Dropout = parse.GetValue(dropout),
                 MinTokenCount = parse.GetValue(minCount),
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
@@ -99,7 +101,8 @@ internal static class Seq2SeqCommand
         int sources = pairs.Select(p => p.Source).Distinct(StringComparer.Ordinal).Count();
         stdout.WriteLine($"Data: {path}, {pairs.Count} pairs, {sources} distinct sources; {Name(options.SourceTokens)} → {Name(options.TargetTokens)}");
         string architecture = $"{(options.BidirectionalEncoder ? "bidirectional " : "")}GRU({options.Units}) encoder → GRU({options.Units}) decoder, "
-            + $"{(options.Attention ? "additive attention" : "fixed context vector")}, embeddings of {options.EmbeddingSize}";
+            + $"{(options.Attention ? "additive attention" : "fixed context vector")}, embeddings of {options.EmbeddingSize}"
+            + (options.Dropout > 0 ? $", dropout {options.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
         stdout.WriteLine($"Model: {architecture}");
         var report = Seq2SeqExperiment.Run(pairs, options, [new ProgressBar(stdout, interactive)]);
 

@@ -194,6 +194,7 @@ public sealed class Seq2SeqModel
             Units = Options.Units,
             Attention = Options.Attention,
             Bidirectional = Options.BidirectionalEncoder,
+            Dropout = Options.Dropout,
             BeamWidth = Options.BeamWidth,
             LengthPenalty = Options.LengthPenalty,
         };
@@ -227,6 +228,7 @@ public sealed class Seq2SeqModel
                 Units = saved.Units,
                 Attention = saved.Attention,
                 BidirectionalEncoder = saved.Bidirectional,
+                Dropout = saved.Dropout,
                 BeamWidth = saved.BeamWidth,
                 LengthPenalty = saved.LengthPenalty,
             };
@@ -260,7 +262,7 @@ public sealed class Seq2SeqModel
         // attention the context is repeated to a fixed length, so the decoder's input keeps it.
         var source = new Input([sourceLength], "source", variableLength: true);
         var decoderInput = new Input([targetLength], "decoder_input", variableLength: options.Attention);
-        var sourceEmbedded = new Embedding(sourceVocabulary, options.EmbeddingSize, maskZero: true) { Name = LayerNames.SourceEmbedding }.Call(source);
+        var sourceEmbedded = Dropped(new Embedding(sourceVocabulary, options.EmbeddingSize, maskZero: true) { Name = LayerNames.SourceEmbedding }.Call(source), options, "source_dropout");
         SymbolicTensor encoded, summary;
         if (options.BidirectionalEncoder)
         {
@@ -274,7 +276,7 @@ public sealed class Seq2SeqModel
         }
 
         var initialState = new Activation(ActivationKind.Tanh) { Name = LayerNames.BridgeTanh }.Call(new Dense(h) { Name = LayerNames.Bridge }.Call(summary));
-        var targetEmbedded = new Embedding(targetVocabulary, options.EmbeddingSize, maskZero: true) { Name = LayerNames.TargetEmbedding }.Call(decoderInput);
+        var targetEmbedded = Dropped(new Embedding(targetVocabulary, options.EmbeddingSize, maskZero: true) { Name = LayerNames.TargetEmbedding }.Call(decoderInput), options, "target_dropout");
         var decoder = new Gru(h, returnSequences: true) { Name = LayerNames.Decoder };
         SymbolicTensor features;
         if (options.Attention)
@@ -291,9 +293,14 @@ public sealed class Seq2SeqModel
             features = new Concatenate { Name = LayerNames.Features }.Call(decoded, repeated);
         }
 
-        var logits = new TimeDistributed(new Dense(targetVocabulary)) { Name = LayerNames.Output }.Call(features);
+        var logits = new TimeDistributed(new Dense(targetVocabulary)) { Name = LayerNames.Output }.Call(Dropped(features, options, "output_dropout"));
         return new Model([source, decoderInput], [logits], options.Seed);
     }
+
+    // Dropout passes masks on and is the identity in inference, so the step decoder, which reads the embedding table
+    // and the layers around these calls directly, needs no change.
+    private static SymbolicTensor Dropped(SymbolicTensor x, Seq2SeqOptions options, string name) =>
+        options.Dropout > 0 ? new Dropout(options.Dropout) { Name = name }.Call(x) : x;
 
     /// <summary>The network's layer names, which the decoder and model files find layers by.</summary>
     internal static class LayerNames
@@ -324,6 +331,8 @@ public sealed class Seq2SeqModel
         public bool Attention { get; set; }
 
         public bool Bidirectional { get; set; }
+
+        public double Dropout { get; set; }
 
         public int BeamWidth { get; set; }
 

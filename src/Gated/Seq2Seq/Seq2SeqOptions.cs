@@ -29,6 +29,12 @@ public sealed record Seq2SeqOptions
     /// <summary>A bidirectional encoder (its summary is the masked mean of its outputs) instead of a forward one (its final state).</summary>
     public bool BidirectionalEncoder { get; init; }
 
+    /// <summary>
+    /// Dropout in training on both embeddings' outputs and on the features the output layer reads (0: none); inference
+    /// never drops.
+    /// </summary>
+    public double Dropout { get; init; }
+
     /// <summary>Tokens seen fewer times in training become UNK.</summary>
     public int MinTokenCount { get; init; } = 1;
 
@@ -61,6 +67,7 @@ public sealed record Seq2SeqOptions
         Check(EmbeddingSize > 0, nameof(EmbeddingSize), EmbeddingSize, "must be positive");
         Check(Units > 0, nameof(Units), Units, "must be positive");
         Check(MinTokenCount > 0, nameof(MinTokenCount), MinTokenCount, "must be positive");
+        Check(Dropout >= 0 && Dropout < 1, nameof(Dropout), Dropout, "must be in [0, 1)");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive");
         Check(BatchSize > 0, nameof(BatchSize), BatchSize, "must be positive");
         Check(Epochs > 0, nameof(Epochs), Epochs, "must be positive");

@@ -66,6 +66,25 @@ public sealed class Seq2SeqDecoderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DropoutTrainsOnlyAndTheDecoderStillGivesTheNetworksLogits(bool attention)
+    {
+        var model = RandomModel(attention, bidirectional: false, targetLength: 5, seed: 8, dropout: 0.4);
+        Assert.Equal(3, model.Network.Layers.OfType<Gated.Layers.Dropout>().Count());
+        var random = new SeededRandom(9);
+        var sources = Tokens(random, 3, 6, model.SourceVocabulary.Count, minLength: 2);
+        var decoderInput = Tokens(random, 3, 5, model.TargetVocabulary.Count, minLength: 5);
+        var expected = model.Network.Predict([sources, decoderInput])[0];
+        NumericAssert.Close(expected.Data, model.CreateDecoder().ForcedLogits(sources, decoderInput).Data, 1e-5, 1e-5, "step logits vs network with dropout layers");
+
+        string path = Path.Combine(_folder.Path, "dropout.safetensors");
+        model.Save(path);
+        Assert.Equal(0.4, Seq2SeqModel.Load(path).Options.Dropout);
+        Assert.Contains("Dropout must be in [0, 1), got 1", Assert.Throws<ArgumentOutOfRangeException>(() => new Seq2SeqOptions { Dropout = 1 }.Validate()).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(true, 0.0)]
     [InlineData(true, 1.0)]
     [InlineData(false, 0.6)]
@@ -193,11 +212,11 @@ public sealed class Seq2SeqDecoderTests : IDisposable
         return total;
     }
 
-    internal static Seq2SeqModel RandomModel(bool attention, bool bidirectional, int targetLength, ulong seed, string[]? targetTokens = null, double scale = 0.5)
+    internal static Seq2SeqModel RandomModel(bool attention, bool bidirectional, int targetLength, ulong seed, string[]? targetTokens = null, double scale = 0.5, double dropout = 0)
     {
         var source = Vocabulary.Build([["x", "y", "z", "w"]]);
         var target = Vocabulary.Build([targetTokens ?? ["p", "q", "r", "s", "t"]]);
-        var options = new Seq2SeqOptions { Units = 6, EmbeddingSize = 4, Attention = attention, BidirectionalEncoder = bidirectional, Seed = seed };
+        var options = new Seq2SeqOptions { Units = 6, EmbeddingSize = 4, Attention = attention, BidirectionalEncoder = bidirectional, Seed = seed, Dropout = dropout };
         var model = Seq2SeqModel.Create(source, target, 6, targetLength, options);
         var random = new SeededRandom(seed + 50);
         foreach (var p in model.Network.Layers.SelectMany(l => l.Parameters))
