@@ -5,7 +5,7 @@ using Gated.Serialization;
 namespace Gated.Cli;
 
 /// <summary>
-/// `gated quantize IN OUT`: a Gated model file whose Dense and recurrent kernels are int8 with per-column scales
+/// `gated quantize IN OUT`: a Gated model file whose Dense and recurrent kernels and Embedding tables are int8 with per-column scales
 /// (dynamic quantization, as PyTorch's quantize_dynamic): about a quarter of the size; loading, predict, serve and
 /// streams run it on int8 products. Any metadata (a forecaster's recipe, a seq2seq model's vocabularies) is kept.
 /// </summary>
@@ -51,7 +51,7 @@ internal static class QuantizeCommand
 
             if (layers == 0)
             {
-                throw new UsageException($"{inputPath} has no Dense or recurrent layer to quantize");
+                throw new UsageException($"{inputPath} has no Dense, recurrent or Embedding layer to quantize");
             }
 
             save();

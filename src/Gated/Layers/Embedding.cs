@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gated.Kernels;
 using Gated.Layers.Initializers;
 using Gated.Randomness;
 using Gated.Tensors;
@@ -19,6 +20,7 @@ public sealed class Embedding : Layer, IConfigurableLayer
     private int[]? _lastIndices;
     private int[]? _indices;
     private int[]? _lastInputShape;
+    private QuantizedMatrix? _int8;
 
     /// <param name="inputDim">Vocabulary size: indices lie in [0, inputDim); with maskZero it counts the padding index 0.</param>
     /// <param name="outputDim">Length of each embedding vector.</param>
@@ -66,18 +68,69 @@ public sealed class Embedding : Layer, IConfigurableLayer
     };
 
     /// <inheritdoc/>
+    internal override bool IsQuantized => _int8 is not null;
+
+    /// <summary>The table in int8, a scale per embedding dimension (per output column, as Dense's); lookups give q · s.</summary>
+    internal override bool QuantizeInt8()
+    {
+        _int8 = QuantizedMatrix.Quantize(_embeddings!.Values, InputDim, OutputDim);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    internal override void ShareInt8Of(Layer source) => _int8 = ((Embedding)source)._int8;
+
+    /// <inheritdoc/>
+    internal override IEnumerable<(Parameter Parameter, QuantizedMatrix Matrix)> Int8Parameters =>
+        _int8 is null ? [] : [(_embeddings!, _int8)];
+
+    /// <inheritdoc/>
+    internal override void LoadInt8(IReadOnlyDictionary<Parameter, QuantizedMatrix> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (!matrices.TryGetValue(_embeddings!, out var table) || matrices.Count != 1 || table.Rows != InputDim || table.Columns != OutputDim)
+        {
+            throw new ArgumentException("A quantized Embedding holds its table, and only it, in int8.", nameof(matrices));
+        }
+
+        _int8 = table;
+    }
+
+    /// <summary>Token's vector into destination (D values): the table's row, or q · s once quantized.</summary>
+    internal void CopyRow(int token, Span<float> destination)
+    {
+        int d = OutputDim;
+        if (_int8 is null)
+        {
+            _embeddings!.Values.Slice(token * d, d).CopyTo(destination);
+            return;
+        }
+
+        var q = _int8.Values.AsSpan(token * d, d);
+        var scales = _int8.Scales;
+        for (int j = 0; j < d; j++)
+        {
+            destination[j] = q[j] * scales[j];
+        }
+    }
+
+    /// <inheritdoc/>
     public override Tensor Forward(Tensor input, bool training = false)
     {
         // x (B, T) indices · embeddings (V, D) → y (B, T, D)
         var (batch, steps) = CheckIndices(input);
+        if (training && _int8 is not null)
+        {
+            throw new InvalidOperationException("A quantized Embedding layer only infers; train the float model and quantize it again.");
+        }
+
         int d = OutputDim;
         var indices = ReadIndices(input, batch, steps);
         var output = ResultTensor(ForwardResult, [batch, steps, d]);
-        var table = _embeddings!.Values;
         var y = output.Data.AsSpan();
         for (int i = 0; i < indices.Length; i++)
         {
-            table.Slice(indices[i] * d, d).CopyTo(y.Slice(i * d, d));
+            CopyRow(indices[i], y.Slice(i * d, d));
         }
 
         _lastIndices = training ? indices : null;

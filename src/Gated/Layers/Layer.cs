@@ -86,12 +86,12 @@ public abstract class Layer
     internal virtual bool IsQuantized => false;
 
     /// <summary>
-    /// Dynamic int8 inference from now on for a layer with matrix products (Dense, the recurrent layers, and layers that
-    /// hold them); training it is then refused. Returns whether the layer has anything to quantize.
+    /// Dynamic int8 inference from now on for a layer with weight matrices (Dense, the recurrent layers, Embedding, and
+    /// layers that hold them); training it is then refused. Returns whether the layer has anything to quantize.
     /// </summary>
     internal virtual bool QuantizeInt8() => false;
 
-    /// <summary>The parameters a quantized layer holds in int8 (Dense's kernel; a recurrent layer's two kernels), with their matrices.</summary>
+    /// <summary>The parameters a quantized layer holds in int8 (Dense's kernel; a recurrent layer's two kernels; Embedding's table), with their matrices.</summary>
     internal virtual IEnumerable<(Parameter Parameter, QuantizedMatrix Matrix)> Int8Parameters => [];
 
     /// <summary>Quantized from a model file: the int8 matrices of <see cref="Int8Parameters"/>, keyed by parameter (whose values hold q · s).</summary>

@@ -138,7 +138,7 @@ public sealed class Model : ITrainableModel
     public long ParameterCount => _layers.Sum(l => l.ParameterCount);
 
     /// <summary>
-    /// Dynamic int8 inference for every Dense and recurrent layer of the graph (see <see cref="Sequential.QuantizeInt8"/>);
+    /// Dynamic int8 inference for every Dense, recurrent and Embedding layer of the graph (see <see cref="Sequential.QuantizeInt8"/>);
     /// a shared layer's later calls run on its int8 weights too. Training is refused from now on. Returns how many
     /// layers were quantized.
     /// </summary>

@@ -170,7 +170,6 @@ public sealed class ModelStream
     {
         public override void Run(bool[] valid)
         {
-            var table = layer.Embeddings.Values;
             int d = layer.OutputDim;
             for (int b = 0; b < valid.Length; b++)
             {
@@ -183,7 +182,7 @@ public sealed class ModelStream
                 }
 
                 valid[b] = !layer.MaskZero || token != 0f;
-                table.Slice((int)token * d, d).CopyTo(Output.AsSpan(b * d, d));
+                layer.CopyRow((int)token, Output.AsSpan(b * d, d));
             }
         }
     }

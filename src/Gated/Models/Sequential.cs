@@ -70,7 +70,8 @@ public sealed class Sequential : ITrainableModel
     /// <summary>
     /// Dynamic int8 inference (PyTorch's quantize_dynamic): every Dense and recurrent layer, also inside Bidirectional
     /// and TimeDistributed, multiplies in int8 from now on — weights per output column with float scales, each input and
-    /// state row quantized as it comes, exact int32 sums, biases and gate math in float. Predict, and predictors and
+    /// state row quantized as it comes, exact int32 sums, biases and gate math in float; Embedding tables are int8 with
+    /// a scale per dimension. Predict, and predictors and
     /// streams created after this call, run quantized; training is refused (the float weights stay, unchanged).
     /// Returns how many layers were quantized.
     /// </summary>

@@ -17,7 +17,7 @@ public sealed class Seq2SeqDecoder
 {
     private readonly Seq2SeqModel _model;
     private readonly Model _encoder;
-    private readonly Parameter _embeddingTable;
+    private readonly Embedding _targetEmbedding;
     private readonly MultiInputLayer? _attention;
     private readonly Layer _output;
     private readonly int _units, _embeddingSize, _vocabulary, _encodedWidth, _featureWidth;
@@ -60,7 +60,7 @@ public sealed class Seq2SeqDecoder
 
         // The embedding rows are read from the table and the output Dense runs on (rows, features): the layers' own
         // wrappers (index checks, TimeDistributed's reshapes) would allocate at every step.
-        _embeddingTable = model.TargetEmbedding.Parameters[0];
+        _targetEmbedding = (Embedding)model.TargetEmbedding;
         _output = LayerChain.ShareLayer(((TimeDistributed)model.Output).Inner, [[_featureWidth]], "output");
         _output.ReusesResults = true;
     }
@@ -120,7 +120,6 @@ public sealed class Seq2SeqDecoder
             throw new ArgumentException($"Step takes {_rows} tokens and {_rows * _vocabulary} logits, got {previous.Length} and {logits.Length}.", nameof(previous));
         }
 
-        var table = _embeddingTable.Values;
         var embedded = _embedded.AsSpan(0, _rows * _embeddingSize);
         for (int row = 0; row < _rows; row++)
         {
@@ -130,7 +129,7 @@ public sealed class Seq2SeqDecoder
                 throw new ArgumentOutOfRangeException(nameof(previous), token, $"Token ids must be in [0, {_vocabulary}).");
             }
 
-            table.Slice(token * _embeddingSize, _embeddingSize).CopyTo(embedded.Slice(row * _embeddingSize, _embeddingSize));
+            _targetEmbedding.CopyRow(token, embedded.Slice(row * _embeddingSize, _embeddingSize));
         }
 
         ReadOnlySpan<float> input = _embedded;

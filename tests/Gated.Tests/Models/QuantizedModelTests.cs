@@ -64,6 +64,45 @@ public sealed class QuantizedModelTests
     }
 
     [Fact]
+    public void EmbeddingsQuantizeAndStreamAsTheyPredict()
+    {
+        var model = new Sequential(new Embedding(20, 8, maskZero: true), new Gru(16, returnSequences: true), new TimeDistributed(new Dense(20)));
+        model.Build([6], seed: 7);
+        var random = new SeededRandom(8);
+        var x = new Tensor(3, 6);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x.Data[i] = 1 + random.NextInt(19);
+        }
+
+        var reference = model.Predict(x).Data.ToArray();
+        Assert.Equal(3, model.QuantizeInt8());
+        var whole = model.Predict(x).Data;
+        Assert.InRange(reference.Zip(whole, (a, b) => Math.Abs(a - b)).Max(), 1e-6, 0.05);
+        var stream = model.CreateStream(3);
+        var output = new float[3 * 20];
+        for (int t = 0; t < 6; t++)
+        {
+            stream.Step([x.Data[t], x.Data[6 + t], x.Data[12 + t]], output);
+            for (int b = 0; b < 3; b++)
+            {
+                Assert.True(output.AsSpan(b * 20, 20).SequenceEqual(whole.AsSpan(((b * 6) + t) * 20, 20)), $"step {t}, row {b}");
+            }
+        }
+    }
+
+    [Fact]
+    public void AQuantizedSeq2SeqDecoderGivesItsNetworksLogits()
+    {
+        var model = Gated.Tests.Seq2Seq.Seq2SeqDecoderTests.RandomModel(attention: true, bidirectional: true, targetLength: 5, seed: 9);
+        Assert.Equal(7, model.Network.QuantizeInt8());
+        var sources = new Tensor(new float[] { 4, 5, 6, 7, 0, 0, 5, 5, 4, 0, 0, 0 }, 2, 6);
+        var decoderInput = new Tensor(new float[] { 1, 4, 5, 6, 7, 1, 8, 4, 4, 5 }, 2, 5);
+        var expected = model.Network.Predict([sources, decoderInput])[0];
+        NumericAssert.Close(expected.Data, model.CreateDecoder().ForcedLogits(sources, decoderInput).Data, 1e-5, 1e-5, "int8 step logits vs int8 network");
+    }
+
+    [Fact]
     public void SharedLayersRunInt8OnEveryCall()
     {
         var input = new Input([4]);
