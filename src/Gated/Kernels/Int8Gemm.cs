@@ -257,40 +257,80 @@ internal static class Int8Gemm
         }
     }
 
-    // Per row and panel: for each group of 4 k, the 4 activations as int16 repeated (x0 x1 x2 x3 …), times 4 columns'
-    // sign-extended values (c0k0 c0k1 c0k2 c0k3 c1k0 …) by vpmaddwd: int32 lanes (c0: k0+k1, c0: k2+k3, c1: …),
-    // added up over K; the pairs of lanes are summed at the end.
+    // Per panel and row: for each group of 4 k, the 4 activations as int16 repeated (x0 x1 x2 x3 …), times 4 columns'
+    // sign-extended values (c0k0 c0k1 c0k2 c0k3 c1k0 …) by vpmaddwd: int32 lanes (c0: k0+k1, c0: k2+k3, c1: …), added
+    // up over K; the pairs of lanes are summed at the end. Panels outside, rows in pairs: the sign-extended weights of a
+    // group serve two rows (16 registers hold 8 sums, 4 weights and 2 activations).
     private static void Avx2Path(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
     {
-        int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth;
+        int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth, k = w.PaddedRows;
         ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(w.Packed);
-        ref sbyte activations = ref MemoryMarshal.GetReference(quantized);
-        for (int r = 0; r < m; r++)
+        ref byte activations = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(quantized));
+        ref int target = ref MemoryMarshal.GetReference(sums);
+        for (int p = 0; p < w.Panels; p++)
         {
-            ref sbyte x = ref Unsafe.Add(ref activations, r * w.PaddedRows);
-            for (int p = 0; p < w.Panels; p++)
+            ref sbyte panel = ref Unsafe.Add(ref packed, p * k * QuantizedMatrix.PanelWidth);
+            int r = 0;
+            for (; r + 2 <= m; r += 2)
             {
-                ref sbyte panel = ref Unsafe.Add(ref packed, p * w.PaddedRows * QuantizedMatrix.PanelWidth);
+                ref byte x = ref Unsafe.Add(ref activations, r * k);
+                Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+                for (int g = 0; g < groups; g++)
+                {
+                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    var w0 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref group));
+                    var w1 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 16)));
+                    var w2 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
+                    var w3 = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 48)));
+                    var x0 = Repeat256(ref Unsafe.Add(ref x, g * 4));
+                    var x1 = Repeat256(ref Unsafe.Add(ref x, k + (g * 4)));
+                    a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(x0, w0));
+                    a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(x0, w1));
+                    a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(x0, w2));
+                    a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(x0, w3));
+                    b0 = Avx2.Add(b0, Avx2.MultiplyAddAdjacent(x1, w0));
+                    b1 = Avx2.Add(b1, Avx2.MultiplyAddAdjacent(x1, w1));
+                    b2 = Avx2.Add(b2, Avx2.MultiplyAddAdjacent(x1, w2));
+                    b3 = Avx2.Add(b3, Avx2.MultiplyAddAdjacent(x1, w3));
+                }
+
+                ref int row = ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth));
+                StorePairSums(a0, a1, a2, a3, ref row);
+                StorePairSums(b0, b1, b2, b3, ref Unsafe.Add(ref row, stride));
+            }
+
+            for (; r < m; r++)
+            {
+                ref byte x = ref Unsafe.Add(ref activations, r * k);
                 Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
                 for (int g = 0; g < groups; g++)
                 {
-                    var xs = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref x, g * 4)))).AsSByte();
-                    var x16 = Avx2.ConvertToVector256Int16(xs);
                     ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+                    var x16 = Repeat256(ref Unsafe.Add(ref x, g * 4));
                     a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref group))));
                     a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 16)))));
                     a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 32)))));
                     a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(x16, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref Unsafe.Add(ref group, 48)))));
                 }
 
-                // vphaddd sums adjacent pairs within 128-bit lanes: (a0, a1) → c0 c1 c4 c5 | c2 c3 c6 c7; permute to order.
-                var low = Avx2.PermuteVar8x32(Avx2.HorizontalAdd(a0, a1), Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
-                var high = Avx2.PermuteVar8x32(Avx2.HorizontalAdd(a2, a3), Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
-                ref int target = ref MemoryMarshal.GetReference(sums.Slice((r * stride) + (p * QuantizedMatrix.PanelWidth), QuantizedMatrix.PanelWidth));
-                low.StoreUnsafe(ref target);
-                high.StoreUnsafe(ref Unsafe.Add(ref target, 8));
+                StorePairSums(a0, a1, a2, a3, ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth)));
             }
         }
+    }
+
+    // Four int8 activations as int16, repeated across 256 bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Repeat256(ref byte x) =>
+        Avx2.ConvertToVector256Int16(Vector128.Create(Unsafe.ReadUnaligned<int>(ref x)).AsSByte());
+
+    // Sums of lane pairs of (a0..a3), 4 columns each: vphaddd pairs within 128-bit lanes, (a0, a1) → c0 c1 c4 c5 | c2 c3
+    // c6 c7, and a permute puts them in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairSums(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3, ref int target)
+    {
+        var order = Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7);
+        Avx2.PermuteVar8x32(Avx2.HorizontalAdd(a0, a1), order).StoreUnsafe(ref target);
+        Avx2.PermuteVar8x32(Avx2.HorizontalAdd(a2, a3), order).StoreUnsafe(ref Unsafe.Add(ref target, 8));
     }
 
     // As Avx2Path with 8 columns per vpmaddwd (a0: columns 0–7, a1: 8–15), panels outside, rows in tiles of 4.
