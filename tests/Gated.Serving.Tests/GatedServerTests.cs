@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Gated.Serialization;
 using Gated.Tensors;
 using Gated.Time;
 using Xunit;
@@ -58,6 +59,31 @@ public sealed class GatedServerTests : IClassFixture<ServerFixture>, IAsyncLifet
 
         using var columnar = await PostJsonAsync("/v1/models/seq:predict", Body("inputs", instances), HttpStatusCode.OK);
         Assert.Equal(expected.Data, columnar.RootElement.GetProperty("outputs").EnumerateArray().SelectMany(p => p.EnumerateArray()).Select(v => v.GetSingle()));
+    }
+
+    [Fact]
+    public async Task AQuantizedModelServesItsInt8Predictions()
+    {
+        // The fixture's model quantized by `gated quantize` (the file holds int8 weights): served as any other.
+        var quantized = GatedModelFile.Load(_fixture.SequencePath).Model;
+        quantized.QuantizeInt8();
+        string path = Path.Combine(_fixture.Folder, "seq-int8.safetensors");
+        GatedModelFile.Save(path, quantized);
+        var (server, client) = await _fixture.StartAsync(o => o with { Models = new Dictionary<string, string> { ["q"] = path } });
+        await using (server)
+        {
+            using (client)
+            {
+                float[][] instances = [Instance(1), Instance(2)];
+                var expected = quantized.Predict(new Tensor([.. instances.SelectMany(i => i)], 2, 6, 3));
+                using var response = await client.PostAsync("/v1/models/q:predict", new StringContent(Body("instances", instances), Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                float[] predicted = [.. json.RootElement.GetProperty("predictions").EnumerateArray().SelectMany(p => p.EnumerateArray()).Select(v => v.GetSingle())];
+                Assert.Equal(expected.Data, predicted);
+                Assert.NotEqual(_fixture.Sequence.Predict(new Tensor([.. instances.SelectMany(i => i)], 2, 6, 3)).Data, predicted);
+            }
+        }
     }
 
     [Fact]
