@@ -457,28 +457,40 @@ internal static class Int8Gemm
 
             for (; r < m; r++)
             {
-                // One row: alternate groups go to two sets of sums, so two chains of vpdpbusd's latency overlap.
+                // One row: groups go round four sets of sums, so four chains of vpdpbusd's latency overlap (a streaming
+                // step is one row, and one set would wait on the latency at every group).
                 ref byte x = ref Unsafe.Add(ref activations, r * k);
-                Vector256<int> a0 = default, a1 = default, b0 = default, b1 = default;
+                Vector256<int> a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
                 int g = 0;
-                for (; g + 2 <= groups; g += 2)
+                for (; g + 4 <= groups; g += 4)
                 {
                     ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
-                    var xs = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
-                    var ys = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 4))).AsByte() ^ flip;
-                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, xs, Vector256.LoadUnsafe(ref group));
-                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, xs, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
-                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, ys, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 64)));
-                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, ys, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 96)));
+                    var xa = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
+                    var xb = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 4))).AsByte() ^ flip;
+                    var xc = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 8))).AsByte() ^ flip;
+                    var xd = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 12))).AsByte() ^ flip;
+                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, xa, Vector256.LoadUnsafe(ref group));
+                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, xa, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
+                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, xb, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 64)));
+                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, xb, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 96)));
+                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, xc, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 128)));
+                    c1 = AvxVnni.MultiplyWideningAndAdd(c1, xc, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 160)));
+                    d0 = AvxVnni.MultiplyWideningAndAdd(d0, xd, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 192)));
+                    d1 = AvxVnni.MultiplyWideningAndAdd(d1, xd, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 224)));
                 }
 
-                if (g < groups)
+                for (; g < groups; g++)
                 {
                     ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
                     var xs = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
                     a0 = AvxVnni.MultiplyWideningAndAdd(a0, xs, Vector256.LoadUnsafe(ref group));
                     a1 = AvxVnni.MultiplyWideningAndAdd(a1, xs, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
                 }
+
+                a0 += c0;
+                a1 += c1;
+                b0 += d0;
+                b1 += d1;
 
                 ref int row = ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth));
                 (a0 + b0 - offset0).StoreUnsafe(ref row);
