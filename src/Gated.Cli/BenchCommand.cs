@@ -135,7 +135,7 @@ internal static class BenchCommand
             ["gflops"] = flops / median / 1e9,
             ["peak_working_set_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
             ["fma_peak_gflops_1_thread"] = FmaPeak(),
-            ["engine"] = $"Gated, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "no wide SIMD")}{(precision == "int8" ? $", int8 on {Int8InstructionSet()}" : "")}, .NET {Environment.Version}",
+            ["engine"] = $"Gated, {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "no wide SIMD")}{(precision == "int8" ? $", int8 on {Parallelism.Int8InstructionSet}" : "")}, .NET {Environment.Version}",
         };
 
         if (json)
@@ -151,13 +151,6 @@ internal static class BenchCommand
 
         return 0;
     }
-
-    // The int8 path the library picks (Int8Gemm.DefaultPath): vpdpbusd where AVX-VNNI is, else vpmaddwd.
-    private static string Int8InstructionSet() =>
-        System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? "AVX-VNNI"
-        : System.Runtime.Intrinsics.X86.Avx512BW.IsSupported ? "AVX-512BW"
-        : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2"
-        : "scalar";
 
     /// <summary>
     /// Multiply-adds counted as 2 FLOPs: per layer and step the input and recurrent GEMMs, 2·B·G·H·(I + H); the

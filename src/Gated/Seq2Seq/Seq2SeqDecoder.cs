@@ -58,7 +58,7 @@ public sealed class Seq2SeqDecoder
             _featureWidth = _units + _encodedWidth;
         }
 
-        // The embedding rows are read from the table and the output Dense runs on (rows, features): the layers' own
+        // The embedding rows are read one by one (Embedding.CopyRow) and the output Dense runs on (rows, features): the layers' own
         // wrappers (index checks, TimeDistributed's reshapes) would allocate at every step.
         _targetEmbedding = (Embedding)model.TargetEmbedding;
         _output = LayerChain.ShareLayer(((TimeDistributed)model.Output).Inner, [[_featureWidth]], "output");

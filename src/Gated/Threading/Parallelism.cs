@@ -12,6 +12,15 @@ public static class Parallelism
 
     private static int s_threads = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>The instruction set dynamic int8 products run on here, fixed for the process: AVX-VNNI, AVX-512BW, AVX2 or scalar.</summary>
+    public static string Int8InstructionSet => Kernels.Int8Gemm.DefaultPath switch
+    {
+        Kernels.Int8Path.AvxVnni => "AVX-VNNI",
+        Kernels.Int8Path.Avx512 => "AVX-512BW",
+        Kernels.Int8Path.Avx2 => "AVX2",
+        _ => "scalar",
+    };
+
     /// <summary>Cores to use, 1 to <see cref="MaxThreads"/>; 1 runs everything on the calling thread.</summary>
     public static int Threads
     {

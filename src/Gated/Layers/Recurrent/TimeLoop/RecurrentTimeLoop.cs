@@ -203,16 +203,10 @@ internal sealed partial class RecurrentTimeLoop
         var gates = w.InputGates.AsSpan(0, w.Batch * g);
         RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
         // A streaming step of a few rows has no batch to split: large H splits its units (each part then reads only
-        // its columns of the weights).
-        int parts = w.Batch <= UnitSplitMaxStreamRows && Weights.Int8 is null ? PlanUnitParts(w, out w.StreamUnitChunk) : 1;
-        if (Weights.Int8 is { } int8)
-        {
-            LastUnitParts = 1;
-            w.UsePacked = false;
-            Int8Gemm.Multiply(input, w.InputSize, w.Batch, int8.Kernel, gates, g, accumulate: true);
-            StepForward(w, 0, BatchSlice.All(w.Batch));
-        }
-        else if (parts > 1)
+        // its columns of the weights). Int8 steps run whole (the split reads float columns).
+        var int8 = Weights.Int8;
+        int parts = w.Batch <= UnitSplitMaxStreamRows && int8 is null ? PlanUnitParts(w, out w.StreamUnitChunk) : 1;
+        if (parts > 1)
         {
             // The input goes where the parts can read it; a stream never packs (it would pack at every step).
             input.CopyTo(w.Inputs);
@@ -224,7 +218,16 @@ internal sealed partial class RecurrentTimeLoop
         else
         {
             LastUnitParts = 1;
-            Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, Weights.Kernel.Values, g, 1f, gates, g);
+            if (int8 is null)
+            {
+                Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, Weights.Kernel.Values, g, 1f, gates, g);
+            }
+            else
+            {
+                w.UsePacked = false;
+                Int8Gemm.Multiply(input, w.InputSize, w.Batch, int8.Kernel, gates, g, accumulate: true);
+            }
+
             StepForward(w, 0, BatchSlice.All(w.Batch));
         }
 
