@@ -10,7 +10,8 @@ Usage:
 
 Input lines are `WORD  PH1 PH2 ...` (two spaces after the word; alternate pronunciations are
 `WORD(1)`, `WORD(2)`, `WORD(3)` and follow the first one directly). Output lines are
-`word<TAB>PH1 PH2 ...`, UTF-8, LF, in the input's order:
+`word<TAB>PH1 PH2 ...`, UTF-8, LF, in the input's order (and beside it, OUT-no-stress.tsv: the same
+lines with the stress digits removed, a word's pronunciations that then repeat an earlier one dropped):
   * the word is lowercased and its `(n)` suffix removed;
   * every pronunciation is kept, one line each; a word's first line is the dictionary's primary one;
   * phonemes are copied as they are (ARPAbet, vowels keep their stress digit 0/1/2);
@@ -85,6 +86,20 @@ def main(argv):
     with open(target, "w", encoding="utf-8", newline="\n") as f:
         f.writelines(out)
 
+    # The same lines without stress digits (the 39 phonemes of the G2P benchmarks on CMUdict): pronunciations of a
+    # word that differed only in stress become one, the first one kept.
+    no_stress = []
+    seen_no_stress = set()
+    for line in out:
+        word, phones = line.rstrip("\n").split("\t")
+        phones = re.sub(r"[012]", "", phones)
+        if (word, phones) not in seen_no_stress:
+            seen_no_stress.add((word, phones))
+            no_stress.append(f"{word}\t{phones}\n")
+    target_no_stress = re.sub(r"(\.tsv)?$", "-no-stress.tsv", target, count=1)
+    with open(target_no_stress, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(no_stress)
+
     first_only = len(words)
     per_word = {}
     for line in out:
@@ -100,8 +115,9 @@ def main(argv):
         f"distinct words written:                  {first_only:7,d}",
         f"words with 2, 3 or 4 pronunciations:     {multi:7,d}",
     ]
+    report.append(f"without stress digits, lines written:     {len(no_stress):7,d} ({len(out) - len(no_stress):,d} pronunciations differed only in stress)")
     print("\n".join(report), file=sys.stderr)
-    print(f"wrote {target}", file=sys.stderr)
+    print(f"wrote {target} and {target_no_stress}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ internal static class Flags
     private static readonly Dictionary<Option, List<string>> LibraryNames = [];
 
     /// <summary>An integer option. Every integer flag counts something (steps, units, epochs), hence the parse message.</summary>
-    public static Option<int> Count(string name, int fallback, string help, string? library = null) =>
+    public static Option<int> Count(string name, int fallback, string help, string? library = null, bool zeroAllowed = false) =>
         Declare(name, help, fallback, library, (string text, out int value) =>
-            int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value), "a positive integer");
+            int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value), zeroAllowed ? "a non-negative integer" : "a positive integer");
 
     /// <summary>A finite number.</summary>
     public static Option<T> Number<T>(string name, T fallback, string help, string? library = null)

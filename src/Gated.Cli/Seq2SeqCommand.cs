@@ -30,6 +30,7 @@ internal static class Seq2SeqCommand
         var batchSize = Flags.Count("--batch-size", Defaults.BatchSize, "sentence pairs per batch");
         var learningRate = Flags.Number("--learning-rate", Defaults.LearningRate, "Adam learning rate");
         var patience = Flags.Count("--patience", Defaults.Patience, "epochs without a better validation loss before training stops (the best weights are kept)");
+        var plateauPatience = Flags.Count("--plateau-patience", Defaults.PlateauPatience, "epochs without a better validation loss before the learning rate halves (0: never)", nameof(Seq2SeqOptions.PlateauPatience), zeroAllowed: true);
         var seed = Flags.Seed("--seed", Defaults.Seed, "seed for the split by source, the weights and shuffling");
         var beamWidth = Flags.Count("--beam-width", Defaults.BeamWidth, "beam width of beam-search decoding, saved with the model for `gated predict`");
         var lengthPenalty = Flags.Number("--length-penalty", Defaults.LengthPenalty, "α of beam search's length normalisation: a hypothesis scores log P / length^α (0: none)");
@@ -40,7 +41,7 @@ internal static class Seq2SeqCommand
         var outDir = Flags.Text("--out", "out", "where model.safetensors, loss.svg, metrics.json and predictions.tsv go", "DIR");
         var command = new Command("seq2seq", "train a sequence-to-sequence GRU (attention, beam search) on a tab-separated file of source and target lines, and score it against copying the source")
         {
-            pairs, sourceTokens, targetTokens, units, embedding, epochs, batchSize, learningRate, patience, seed, beamWidth, lengthPenalty, noAttention, bidirectional, dropout, minCount, outDir,
+            pairs, sourceTokens, targetTokens, units, embedding, epochs, batchSize, learningRate, patience, plateauPatience, seed, beamWidth, lengthPenalty, noAttention, bidirectional, dropout, minCount, outDir,
         };
         command.SetAction(parse =>
         {
@@ -59,6 +60,7 @@ internal static class Seq2SeqCommand
                 BatchSize = parse.GetValue(batchSize),
                 Epochs = parse.GetValue(epochs),
                 Patience = parse.GetValue(patience),
+                PlateauPatience = parse.GetValue(plateauPatience),
                 Seed = parse.GetValue(seed),
                 BeamWidth = parse.GetValue(beamWidth),
                 LengthPenalty = parse.GetValue(lengthPenalty),
@@ -109,6 +111,11 @@ internal static class Seq2SeqCommand
         var model = report.Model;
         var (train, validation, testSources) = report.Counts;
         stdout.WriteLine($"Split by source: {train - validation} training pairs, {validation} validation, {testSources} test sources; kept the weights of the best validation loss after {report.History.Epochs} epoch(s)");
+        if (model.LearningRateReductions.Count > 0)
+        {
+            var culture = System.Globalization.CultureInfo.InvariantCulture;
+            stdout.WriteLine($"Learning rate halved after epoch {string.Join(", ", model.LearningRateReductions.Select(r => (r.Epoch + 1).ToString(culture)))}, to {model.LearningRateReductions[^1].LearningRate.ToString("G4", culture)}");
+        }
         stdout.WriteLine(
             $"Vocabulary: source {model.SourceVocabulary.Count} tokens, up to {model.SourceLength} per line; target {model.TargetVocabulary.Count} tokens, up to {model.TargetLength - 1} per line (+ end)");
         PrintScores(stdout, report, options);

@@ -146,11 +146,23 @@ public sealed class Seq2SeqModel
 
         var x = EncodeSources(sources);
         var (decoderInput, y) = EncodeTargets(targets);
-        var all = new List<FitCallback>(callbacks ?? []) { new EarlyStopping(monitor: "val_loss", patience: Options.Patience, restoreBestWeights: true) };
+        var all = new List<FitCallback>(callbacks ?? []);
+        var plateau = Options.PlateauPatience > 0 ? new ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: Options.PlateauPatience) : null;
+        if (plateau is not null)
+        {
+            all.Add(plateau);
+        }
+
+        all.Add(new EarlyStopping(monitor: "val_loss", patience: Options.Patience, restoreBestWeights: true));
         // Each batch is cut after its longest pair: the padding is masked and the loss ignores it, so only the
         // cost changes (files from before variable-length inputs train at full length).
-        return Network.Fit([x, decoderInput], [y], Options.Epochs, Options.BatchSize, validationSplit, shuffle: true, Options.Seed, all, trimPadding: VariableSourceLength);
+        var history = Network.Fit([x, decoderInput], [y], Options.Epochs, Options.BatchSize, validationSplit, shuffle: true, Options.Seed, all, trimPadding: VariableSourceLength);
+        LearningRateReductions = plateau?.Reductions.ToList() ?? [];
+        return history;
     }
+
+    /// <summary>The learning rate's halvings in the last <see cref="Fit"/> (zero-based epoch, new rate); empty without <see cref="Seq2SeqOptions.PlateauPatience"/>.</summary>
+    public IReadOnlyList<(int Epoch, float LearningRate)> LearningRateReductions { get; private set; } = [];
 
     /// <summary>A decoder that runs this model's weights one step at a time, for greedy and beam search; one thread at a time.</summary>
     public Seq2SeqDecoder CreateDecoder() => new(this);

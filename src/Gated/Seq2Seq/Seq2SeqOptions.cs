@@ -50,6 +50,12 @@ public sealed record Seq2SeqOptions
     /// <summary>Epochs without a better validation loss before training stops (the best weights are restored).</summary>
     public int Patience { get; init; } = 3;
 
+    /// <summary>
+    /// Epochs without a better validation loss before the learning rate halves (Keras's ReduceLROnPlateau with factor
+    /// 0.5; its minimum improvement 1e-4, no cooldown); 0, the default: the rate stays.
+    /// </summary>
+    public int PlateauPatience { get; init; }
+
     /// <summary>The weight-initialisation and shuffling seed.</summary>
     public ulong Seed { get; init; }
 
@@ -72,6 +78,7 @@ public sealed record Seq2SeqOptions
         Check(BatchSize > 0, nameof(BatchSize), BatchSize, "must be positive");
         Check(Epochs > 0, nameof(Epochs), Epochs, "must be positive");
         Check(Patience > 0, nameof(Patience), Patience, "must be positive");
+        Check(PlateauPatience >= 0, nameof(PlateauPatience), PlateauPatience, "must be 0 or more");
         Check(BeamWidth > 0, nameof(BeamWidth), BeamWidth, "must be positive");
         Check(LengthPenalty >= 0 && double.IsFinite(LengthPenalty), nameof(LengthPenalty), LengthPenalty, "must be 0 or more");
     }

@@ -122,6 +122,8 @@ public sealed class Seq2SeqCommandTests(TrainedSeq2Seq run) : IClassFixture<Trai
         { "zero batch size", ["seq2seq", "--pairs", "{pairs}", "--batch-size", "0"], "--batch-size must be positive, got 0." },
         { "zero learning rate", ["seq2seq", "--pairs", "{pairs}", "--learning-rate", "0"], "--learning-rate must be positive, got 0." },
         { "zero patience", ["seq2seq", "--pairs", "{pairs}", "--patience", "0"], "--patience must be positive, got 0." },
+        { "negative plateau patience", ["seq2seq", "--pairs", "{pairs}", "--plateau-patience", "-1"], "--plateau-patience must be 0 or more, got -1." },
+        { "non-numeric plateau patience", ["seq2seq", "--pairs", "{pairs}", "--plateau-patience", "one"], "--plateau-patience must be a non-negative integer, got 'one'" },
         { "zero beam width", ["seq2seq", "--pairs", "{pairs}", "--beam-width", "0"], "--beam-width must be positive, got 0." },
         { "negative length penalty", ["seq2seq", "--pairs", "{pairs}", "--length-penalty", "-1"], "--length-penalty must be 0 or more, got -1." },
         { "zero min count", ["seq2seq", "--pairs", "{pairs}", "--min-count", "0"], "--min-count must be positive, got 0." },

@@ -165,6 +165,45 @@ public sealed class Seq2SeqDecoderTests : IDisposable
         Assert.True(wrong <= 10, $"{wrong} of 100 reversed wrongly after {history.Epochs} epochs (loss {history.Loss[^1]:F3})");
     }
 
+    [Fact]
+    public void PlateauPatienceHalvesTheRateAfterEachEpochWithoutABetterValidationLoss()
+    {
+        var random = new SeededRandom(12);
+        var words = Enumerable.Range(0, 120).Select(_ =>
+            new string(Enumerable.Range(0, 2 + random.NextInt(3)).Select(_ => (char)('a' + random.NextInt(5))).ToArray())).ToList();
+        var sources = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(w, TokenUnit.Chars)).ToList();
+        var targets = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(new string(w.Reverse().ToArray()), TokenUnit.Chars)).ToList();
+        var vocabulary = Vocabulary.Build(sources);
+        // A rate far too high for the task, so the validation loss stalls and the rule has something to do.
+        var options = new Seq2SeqOptions { Units = 8, EmbeddingSize = 4, Epochs = 12, BatchSize = 8, LearningRate = 0.2, Patience = 12, PlateauPatience = 1 };
+        var model = Seq2SeqModel.Create(vocabulary, vocabulary, 4, 5, options);
+
+        var history = model.Fit(sources, targets, validationSplit: 0.2);
+
+        // Keras's rule with patience 1 and min_delta 1e-4: every epoch not below the best by more than 1e-4 halves the rate.
+        var expected = new List<(int, float)>();
+        double best = double.PositiveInfinity;
+        float rate = 0.2f;
+        for (int epoch = 0; epoch < history.Epochs; epoch++)
+        {
+            double loss = history.ValidationLoss[epoch];
+            if (loss < best - 1e-4)
+            {
+                best = loss;
+            }
+            else
+            {
+                rate *= 0.5f;
+                expected.Add((epoch, rate));
+            }
+        }
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, model.LearningRateReductions);
+        Assert.Empty(Seq2SeqModel.Create(vocabulary, vocabulary, 4, 5, options with { PlateauPatience = 0, Epochs = 1 }).LearningRateReductions);
+        Assert.Contains("PlateauPatience must be 0 or more, got -1", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { PlateauPatience = -1 }).Validate()).Message, StringComparison.Ordinal);
+    }
+
     private static (int[] Ids, double Score) Exhaustive(Seq2SeqDecoder decoder, Tensor source, int maxLength, double lengthPenalty)
     {
         int[] alphabet = [Vocabulary.Unk, 4, 5];
