@@ -151,12 +151,7 @@ public sealed class Seq2SeqDecoderTests : IDisposable
     [Fact]
     public void LearnsToReverseShortStrings()
     {
-        var random = new SeededRandom(11);
-        var words = Enumerable.Range(0, 400).Select(_ =>
-            new string(Enumerable.Range(0, 2 + random.NextInt(3)).Select(_ => (char)('a' + random.NextInt(5))).ToArray())).ToList();
-        var sources = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(w, TokenUnit.Chars)).ToList();
-        var targets = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(new string(w.Reverse().ToArray()), TokenUnit.Chars)).ToList();
-        var vocabulary = Vocabulary.Build(sources);
+        var (words, sources, targets, vocabulary) = ReversalTask(seed: 11, count: 400);
         var options = new Seq2SeqOptions { Units = 32, EmbeddingSize = 16, Epochs = 40, BatchSize = 16, LearningRate = 0.01, Patience = 40 };
         var model = Seq2SeqModel.Create(vocabulary, vocabulary, 4, 5, options);
         var history = model.Fit(sources, targets, validationSplit: 0.1);
@@ -168,12 +163,7 @@ public sealed class Seq2SeqDecoderTests : IDisposable
     [Fact]
     public void PlateauPatienceHalvesTheRateAfterEachEpochWithoutABetterValidationLoss()
     {
-        var random = new SeededRandom(12);
-        var words = Enumerable.Range(0, 120).Select(_ =>
-            new string(Enumerable.Range(0, 2 + random.NextInt(3)).Select(_ => (char)('a' + random.NextInt(5))).ToArray())).ToList();
-        var sources = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(w, TokenUnit.Chars)).ToList();
-        var targets = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(new string(w.Reverse().ToArray()), TokenUnit.Chars)).ToList();
-        var vocabulary = Vocabulary.Build(sources);
+        var (_, sources, targets, vocabulary) = ReversalTask(seed: 12, count: 120);
         // A rate far too high for the task, so the validation loss stalls and the rule has something to do.
         var options = new Seq2SeqOptions { Units = 8, EmbeddingSize = 4, Epochs = 12, BatchSize = 8, LearningRate = 0.2, Patience = 12, PlateauPatience = 1 };
         var model = Seq2SeqModel.Create(vocabulary, vocabulary, 4, 5, options);
@@ -202,6 +192,17 @@ public sealed class Seq2SeqDecoderTests : IDisposable
         Assert.Equal(expected, model.LearningRateReductions);
         Assert.Empty(Seq2SeqModel.Create(vocabulary, vocabulary, 4, 5, options with { PlateauPatience = 0, Epochs = 1 }).LearningRateReductions);
         Assert.Contains("PlateauPatience must be 0 or more, got -1", Assert.Throws<ArgumentOutOfRangeException>(() => (options with { PlateauPatience = -1 }).Validate()).Message, StringComparison.Ordinal);
+    }
+
+    // Words of 2–4 letters from a–e, each to be reversed, as characters, with their one vocabulary.
+    private static (List<string> Words, List<IReadOnlyList<string>> Sources, List<IReadOnlyList<string>> Targets, Vocabulary Vocabulary) ReversalTask(ulong seed, int count)
+    {
+        var random = new SeededRandom(seed);
+        var words = Enumerable.Range(0, count).Select(_ =>
+            new string(Enumerable.Range(0, 2 + random.NextInt(3)).Select(_ => (char)('a' + random.NextInt(5))).ToArray())).ToList();
+        var sources = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(w, TokenUnit.Chars)).ToList();
+        var targets = words.Select(w => (IReadOnlyList<string>)LineTokens.Split(new string(w.Reverse().ToArray()), TokenUnit.Chars)).ToList();
+        return (words, sources, targets, Vocabulary.Build(sources));
     }
 
     private static (int[] Ids, double Score) Exhaustive(Seq2SeqDecoder decoder, Tensor source, int maxLength, double lengthPenalty)
