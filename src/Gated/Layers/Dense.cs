@@ -86,8 +86,7 @@ public sealed class Dense : Layer, IConfigurableLayer
     /// <inheritdoc/>
     internal override void LoadInt8(IReadOnlyDictionary<Parameter, QuantizedMatrix> matrices)
     {
-        ArgumentNullException.ThrowIfNull(matrices);
-        if (!matrices.TryGetValue(_kernel!, out var kernel) || matrices.Count != 1 || kernel.Rows != _kernel!.Shape[0] || kernel.Columns != Units)
+        if (Int8Of(matrices, _kernel!) is not { } kernel || matrices.Count != 1)
         {
             throw new ArgumentException("A quantized Dense holds its kernel, and only it, in int8.", nameof(matrices));
         }

@@ -87,8 +87,7 @@ public sealed class Embedding : Layer, IConfigurableLayer
     /// <inheritdoc/>
     internal override void LoadInt8(IReadOnlyDictionary<Parameter, QuantizedMatrix> matrices)
     {
-        ArgumentNullException.ThrowIfNull(matrices);
-        if (!matrices.TryGetValue(_embeddings!, out var table) || matrices.Count != 1 || table.Rows != InputDim || table.Columns != OutputDim)
+        if (Int8Of(matrices, _embeddings!) is not { } table || matrices.Count != 1)
         {
             throw new ArgumentException("A quantized Embedding holds its table, and only it, in int8.", nameof(matrices));
         }

@@ -99,6 +99,13 @@ public abstract class Layer
     internal virtual void LoadInt8(IReadOnlyDictionary<Parameter, QuantizedMatrix> matrices) =>
         throw new ArgumentException($"{TypeName} has no int8 weights.", nameof(matrices));
 
+    /// <summary>parameter's matrix in a file's int8 matrices when there is one of the parameter's (rows, columns); otherwise null.</summary>
+    private protected static QuantizedMatrix? Int8Of(IReadOnlyDictionary<Parameter, QuantizedMatrix> matrices, Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        return matrices.TryGetValue(parameter, out var matrix) && matrix.Rows == parameter.Shape[0] && matrix.Columns == parameter.Shape[1] ? matrix : null;
+    }
+
     /// <summary>Makes this copy (whose parameters are views of source's, <see cref="Models.LayerChain.ShareLayer"/>) run on source's int8 weights too.</summary>
     internal virtual void ShareInt8Of(Layer source)
     {

@@ -136,9 +136,7 @@ public abstract class RecurrentLayer : Layer
     /// <inheritdoc/>
     internal override void LoadInt8(IReadOnlyDictionary<Parameter, Kernels.QuantizedMatrix> matrices)
     {
-        ArgumentNullException.ThrowIfNull(matrices);
-        if (!matrices.TryGetValue(Kernel, out var kernel) || !matrices.TryGetValue(RecurrentKernel, out var recurrent)
-            || kernel.Rows != Kernel.Shape[0] || kernel.Columns != Kernel.Shape[1] || recurrent.Rows != RecurrentKernel.Shape[0] || recurrent.Columns != RecurrentKernel.Shape[1])
+        if (Int8Of(matrices, Kernel) is not { } kernel || Int8Of(matrices, RecurrentKernel) is not { } recurrent)
         {
             throw new ArgumentException($"A quantized {TypeName} holds its kernel and recurrent kernel in int8.", nameof(matrices));
         }
