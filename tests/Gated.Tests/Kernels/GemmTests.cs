@@ -101,6 +101,44 @@ public class GemmTests
         Check(Gemm.DefaultPath, false, true, 9, 4500, 20, 1f, 1f, 0, 0, 0, 15);
     }
 
+    [Fact]
+    public void RowPathComputesEachColumnAsOneFusedChain()
+    {
+        // The row path (M ≤ 4, B read in place) promises each C value is fma(a[k−1], b, … fma(a[0], b, 0)) in k
+        // order, scaled after: the contract that lets threads split its columns. Widths around the AVX-512 wide
+        // strip (384 columns) and the narrower strips, with a padded B, must give exactly those bits.
+        var random = new SeededRandom(77);
+        foreach (int n in (int[])[1, 15, 64, 383, 384, 385, 400, 775, 1152])
+        {
+            foreach (int k in (int[])[1, 9, 64])
+            {
+                int m = 1 + (n % 4), ldb = n + 3;
+                float[] a = Filled(m, k, k, float.NaN, random);
+                float[] b = Filled(k, n, ldb, float.NaN, random);
+                float[] c = Filled(m, n, n, CPadding, random);
+                float[] expected = (float[])c.Clone();
+                for (int i = 0; i < m; i++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        float sum = 0;
+                        for (int p = 0; p < k; p++)
+                        {
+                            sum = MathF.FusedMultiplyAdd(a[(i * k) + p], b[(p * ldb) + j], sum);
+                        }
+
+                        expected[(i * n) + j] = (sum * 0.5f) + (expected[(i * n) + j] * 1f);
+                    }
+                }
+
+                // Any vector path takes the row path for M ≤ 4 (the scalar path is the plain loop instead); the row
+                // path's own width follows the hardware, so ISA-off runs reach its narrower strips.
+                Gemm.Multiply(GemmPath.Vector128, false, false, m, n, k, 0.5f, a, k, b, ldb, 1f, c, n);
+                Assert.True(expected.AsSpan().SequenceEqual(c), $"M={m} N={n} K={k}: the row path's bits differ from one fused chain per column");
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public void DepthZeroScalesC(string pathName)
