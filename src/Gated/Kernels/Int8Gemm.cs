@@ -65,6 +65,10 @@ internal static class Int8Gemm
     public static void Multiply(ReadOnlySpan<float> a, int lda, int m, QuantizedMatrix w, Span<float> c, int ldc, bool accumulate) =>
         Multiply(DefaultPath, a, lda, m, w, [], c, ldc, accumulate, t_scratch ??= new Int8Scratch());
 
+    /// <summary>C (M, N) (rows ldc apart) = quantize(A (M, K), rows lda apart) · W + bias, on the default path with this thread's scratch.</summary>
+    public static void Multiply(ReadOnlySpan<float> a, int lda, int m, QuantizedMatrix w, ReadOnlySpan<float> bias, Span<float> c, int ldc) =>
+        Multiply(DefaultPath, a, lda, m, w, bias, c, ldc, accumulate: false, t_scratch ??= new Int8Scratch());
+
     /// <summary>The general form: A rows lda apart, C rows ldc apart, C overwritten or added to.</summary>
     /// <exception cref="ArgumentException">Sizes disagree, or the path is not supported here.</exception>
     public static void Multiply(

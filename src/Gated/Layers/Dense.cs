@@ -105,10 +105,6 @@ public sealed class Dense : Layer, IConfigurableLayer
         shape[^1] = Units;
         var output = ResultTensor(ForwardResult, shape);
         var y = output.Data.AsSpan();
-        for (int i = 0; i < rows; i++)
-        {
-            _bias!.Values.CopyTo(y.Slice(i * Units, Units));
-        }
 
         // x (rows, F) · kernel (F, U) + bias → y (rows, U)
         if (_int8 is not null)
@@ -118,10 +114,15 @@ public sealed class Dense : Layer, IConfigurableLayer
                 throw new InvalidOperationException("A quantized Dense layer only infers; train the float model and quantize it again.");
             }
 
-            ParallelInt8Gemm.Multiply(input.Data, features, rows, _int8, y, Units, accumulate: true);
+            ParallelInt8Gemm.Multiply(input.Data, features, rows, _int8, _bias!.Values, y, Units);
         }
         else
         {
+            for (int i = 0; i < rows; i++)
+            {
+                _bias!.Values.CopyTo(y.Slice(i * Units, Units));
+            }
+
             Gemm.Multiply(false, false, rows, Units, features, 1f, input.Data, features, _kernel!.Values, Units, 1f, y, Units);
         }
 

@@ -103,12 +103,11 @@ internal sealed partial class RecurrentTimeLoop
         // Input projection for every step at once: (T·B, I) · kernel (I, G·H) + bias.
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, steps * batch * g);
-        RowMath.BroadcastRows(InputBias(w), gates, steps * batch);
         if (Weights.Int8 is { } int8)
         {
-            // Quantized (inference only; the layer refuses training): every product in int8, the steps split by
-            // batch rows, never packed.
-            ParallelInt8Gemm.Multiply(w.Inputs, inputSize, steps * batch, int8.Kernel, gates, g, accumulate: true);
+            // Quantized (inference only; the layer refuses training): every product in int8, the bias added by the
+            // product itself, the steps split by batch rows, never packed.
+            ParallelInt8Gemm.Multiply(w.Inputs, inputSize, steps * batch, int8.Kernel, InputBias(w), gates, g);
             w.UsePacked = false;
             LastUnitParts = 1;
             _sliceCount = SliceCount(batch);
@@ -116,6 +115,7 @@ internal sealed partial class RecurrentTimeLoop
             return;
         }
 
+        RowMath.BroadcastRows(InputBias(w), gates, steps * batch);
         ParallelGemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, Weights.Kernel.Values, g, 1f, gates, g);
 
         if (!TryRunTimeLoopByUnits(w, backward: false))
@@ -201,7 +201,6 @@ internal sealed partial class RecurrentTimeLoop
     {
         int g = w.GateWidth;
         var gates = w.InputGates.AsSpan(0, w.Batch * g);
-        RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
         // A streaming step of a few rows has no batch to split: large H splits its units (each part then reads only
         // its columns of the weights). Int8 steps run whole (the split reads float columns).
         var int8 = Weights.Int8;
@@ -209,6 +208,7 @@ internal sealed partial class RecurrentTimeLoop
         if (parts > 1)
         {
             // The input goes where the parts can read it; a stream never packs (it would pack at every step).
+            RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
             input.CopyTo(w.Inputs);
             w.UsePacked = false;
             w.StreamUnits ??= StreamUnitsOf(w);
@@ -220,12 +220,13 @@ internal sealed partial class RecurrentTimeLoop
             LastUnitParts = 1;
             if (int8 is null)
             {
+                RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
                 Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, Weights.Kernel.Values, g, 1f, gates, g);
             }
             else
             {
                 w.UsePacked = false;
-                Int8Gemm.Multiply(input, w.InputSize, w.Batch, int8.Kernel, gates, g, accumulate: true);
+                Int8Gemm.Multiply(input, w.InputSize, w.Batch, int8.Kernel, InputBias(w), gates, g);
             }
 
             StepForward(w, 0, BatchSlice.All(w.Batch));
