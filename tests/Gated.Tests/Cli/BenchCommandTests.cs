@@ -51,6 +51,19 @@ public sealed class BenchCommandTests
         Assert.Contains("--precision int8 times inference", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1e-3, 1)]
+    [InlineData(20e-6, 1)]
+    [InlineData(19e-6, 2)]
+    [InlineData(0.9e-6, 23)]
+    [InlineData(1.3e-6, 16)]
+    [InlineData(0.0, 20_000)]
+    public void ShortCallsAreTimedInBatchesOfAbout20Microseconds(double meanSeconds, int expected)
+    {
+        // Reading the clock costs tens of nanoseconds: timed alone, a 1 µs call would carry a few percent of it.
+        Assert.Equal(expected, BenchCommand.CallsPerTiming(meanSeconds));
+    }
+
     [Fact]
     public void FlopsCountBothGemmsOfEveryLayerAndTripleForTraining()
     {

@@ -19,7 +19,7 @@ public sealed class Int8GemmTests
     {
         Assert.Contains(Int8Path.Scalar, Paths);
         var random = new SeededRandom(11);
-        int[] columns = [1, 7, 16, 17, 40];
+        int[] columns = [1, 7, 16, 17, 40, 64, 100, 129]; // up to 9 panels
         var scratch = new Int8Scratch();
         for (int k = 1; k <= 260; k++)
         {
