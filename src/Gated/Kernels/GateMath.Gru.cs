@@ -114,6 +114,29 @@ internal static partial class GateMath
             ref float er = ref At(step.RecurrentCandidate, unit, count);
             ref float dx = ref At(step.InputGateGradients, (b * h3) + start, h3 - start), du = ref At(step.RecurrentGateGradients, (b * h3) + start, h3 - start);
             nuint j = 0, width = (nuint)count, stride = (nuint)h;
+            if (vectorized && Vector512.IsHardwareAccelerated)
+            {
+                // 16 units at a time; the 8-wide loop below takes what is left over.
+                var one = Vector512<float>.One;
+                for (; j + 16 <= width; j += 16)
+                {
+                    var gv = Load512(ref g, j);
+                    var zv = Load512(ref zr, j);
+                    var rv = Load512(ref rr, j);
+                    var nv = Load512(ref nr, j);
+                    var dn = gv * (one - zv) * (one - (nv * nv));
+                    var dz = gv * (Load512(ref hp, j) - nv) * zv * (one - zv);
+                    var dr = dn * Load512(ref er, j) * rv * (one - rv);
+                    dz.StoreUnsafe(ref dx, j);
+                    dz.StoreUnsafe(ref du, j);
+                    dr.StoreUnsafe(ref dx, stride + j);
+                    dr.StoreUnsafe(ref du, stride + j);
+                    dn.StoreUnsafe(ref dx, (2 * stride) + j);
+                    (dn * rv).StoreUnsafe(ref du, (2 * stride) + j);
+                    (gv * zv).StoreUnsafe(ref g, j);
+                }
+            }
+
             if (vectorized)
             {
                 var one = Vector256<float>.One;

@@ -22,7 +22,21 @@ internal static partial class GateMath
             ref float gr = ref At(step.CellCandidate, unit, count), or = ref At(step.OutputGate, unit, count);
             ref float tr = ref At(step.CellTanh, unit, count), cn = ref At(step.NextCell, unit, count), hn = ref At(step.NextState, unit, count);
             nuint j = 0, width = (nuint)count, stride = (nuint)h, uStride = (nuint)step.RecurrentGateStride;
-            if (vectorized)
+            if (vectorized && Vector512.IsHardwareAccelerated && width >= 16)
+            {
+                // 16 units at a time, the same operations lane by lane (so the same bits).
+                for (; j + 16 <= width; j += 16)
+                {
+                    LstmUnits512(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, j);
+                }
+
+                if (j < width)
+                {
+                    LstmUnits512(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, width - 16);
+                    j = width;
+                }
+            }
+            else if (vectorized)
             {
                 for (; j + 8 <= width; j += 8)
                 {
@@ -119,6 +133,27 @@ internal static partial class GateMath
         var gv = TanhOperator.Invoke(Load(ref x, (2 * stride) + k) + Load(ref u, (2 * uStride) + k));
         var ov = SigmoidOperator.Invoke(Load(ref x, (3 * stride) + k) + Load(ref u, (3 * uStride) + k));
         var cv = (fv * Load(ref cPrev, k)) + (iv * gv);
+        var tv = TanhOperator.Invoke(cv);
+        iv.StoreUnsafe(ref i, k);
+        fv.StoreUnsafe(ref f, k);
+        gv.StoreUnsafe(ref g, k);
+        ov.StoreUnsafe(ref o, k);
+        cv.StoreUnsafe(ref cNext, k);
+        tv.StoreUnsafe(ref cellTanh, k);
+        (ov * tv).StoreUnsafe(ref hNext, k);
+    }
+
+    // LstmUnits on 16 units.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LstmUnits512(
+        ref float x, ref float u, ref float cPrev, ref float i, ref float f, ref float g, ref float o, ref float cellTanh,
+        ref float cNext, ref float hNext, nuint stride, nuint uStride, nuint k)
+    {
+        var iv = SigmoidOperator.Invoke(Load512(ref x, k) + Load512(ref u, k));
+        var fv = SigmoidOperator.Invoke(Load512(ref x, stride + k) + Load512(ref u, uStride + k));
+        var gv = TanhOperator.Invoke(Load512(ref x, (2 * stride) + k) + Load512(ref u, (2 * uStride) + k));
+        var ov = SigmoidOperator.Invoke(Load512(ref x, (3 * stride) + k) + Load512(ref u, (3 * uStride) + k));
+        var cv = (fv * Load512(ref cPrev, k)) + (iv * gv);
         var tv = TanhOperator.Invoke(cv);
         iv.StoreUnsafe(ref i, k);
         fv.StoreUnsafe(ref f, k);

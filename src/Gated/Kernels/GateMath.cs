@@ -8,7 +8,7 @@ namespace Gated.Kernels;
 /// The element-wise part of a GRU or LSTM step, fused: one pass over a row reads the two projections and the
 /// previous state and writes the gates, the caches backward needs and the new state, where separate loops
 /// would stream the same (B, H) blocks through the cache five or six times. Each formula is written twice, on
-/// Vector256 and on floats (the GRU's reset-after forward, what inference runs most, also on Vector512); the
+/// Vector256 and on floats (the GRU reset-after and LSTM steps also on Vector512, for AVX-512's 16 lanes); the
 /// float version is the reference (tests run both on every width 0..260), and since the activations are
 /// bit-identical across widths and no multiply-add is contracted, so are the results.
 /// One partial file per cell (GateMath.Gru.cs, GateMath.Lstm.cs); their operands travel in
