@@ -37,17 +37,22 @@ internal static partial class Gemm
         : Vector128.IsHardwareAccelerated ? GemmPath.Vector128
         : GemmPath.Scalar;
 
+    /// <summary>
+    /// C = alpha · op(A) · op(B) + beta · C; with an initial row (N values), every row of C is first set to it (a
+    /// bias): the same bits as filling C before the call, but the blocked path fills each tile as it first reaches
+    /// it, so a C too big for the caches (a whole sequence's input projection) is not streamed through memory twice.
+    /// </summary>
     public static void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc)
-        => Multiply(DefaultPath, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        float beta, Span<float> c, int ldc, ReadOnlySpan<float> initialRow = default)
+        => Multiply(DefaultPath, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, initialRow: initialRow);
 
     /// <summary>Runs one chosen path; tests use it to reach every path on one machine (unaccelerated vectors are emulated, slowly).</summary>
     internal static unsafe void Multiply(
         GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc, bool allowRowPath = true)
+        float beta, Span<float> c, int ldc, bool allowRowPath = true, ReadOnlySpan<float> initialRow = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -55,6 +60,23 @@ internal static partial class Gemm
         ValidateMatrix(transposeA ? k : m, transposeA ? m : k, a.Length, lda, nameof(a), nameof(lda));
         ValidateMatrix(transposeB ? n : k, transposeB ? k : n, b.Length, ldb, nameof(b), nameof(ldb));
         ValidateMatrix(m, n, c.Length, ldc, nameof(c), nameof(ldc));
+        if (!initialRow.IsEmpty && initialRow.Length != n)
+        {
+            throw new ArgumentException($"The initial row holds {initialRow.Length} values; C has {n} columns.", nameof(initialRow));
+        }
+
+        bool blocked = path != GemmPath.Scalar && !(m <= RowPathMaxRows && allowRowPath) && !(n == 1 && !transposeA) && k > 0 && alpha != 0;
+        if (!initialRow.IsEmpty && !blocked)
+        {
+            // The small paths fill C first; their C is small.
+            for (int i = 0; i < m; i++)
+            {
+                initialRow.CopyTo(c.Slice(i * ldc, n));
+            }
+
+            initialRow = default;
+        }
+
         if (IsTrivial(m, n, k, alpha, beta, c, ldc))
         {
             return;
@@ -66,7 +88,7 @@ internal static partial class Gemm
             return;
         }
 
-        fixed (float* pa = a, pb = b, pc = c)
+        fixed (float* pa = a, pb = b, pc = c, pRow = initialRow)
         {
             // A piece of a larger product split among threads stays on the blocked path, so its bits match the whole's.
             if (m <= RowPathMaxRows && allowRowPath)
@@ -91,13 +113,13 @@ internal static partial class Gemm
             switch (path)
             {
                 case GemmPath.Vector512:
-                    Blocked<Vector512Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none);
+                    Blocked<Vector512Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, initialRow.IsEmpty ? null : pRow);
                     break;
                 case GemmPath.Vector256:
-                    Blocked<Vector256Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none);
+                    Blocked<Vector256Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, initialRow.IsEmpty ? null : pRow);
                     break;
                 case GemmPath.Vector128:
-                    Blocked<Vector128Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none);
+                    Blocked<Vector128Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, initialRow.IsEmpty ? null : pRow);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(path), path, "Unknown GEMM path.");
@@ -195,11 +217,12 @@ internal static partial class Gemm
     // Loop order jc → pc → ic → jr → ir (BLIS): each packed B slice serves all row blocks, each packed A
     // block all column slivers. Blocks are balanced so that no block is a sliver of a few rows or steps.
     // With groupColumns > 0, once the last K slice has passed a group's columns for a block of rows, the epilogue gets
-    // that block while it is still in cache.
+    // that block while it is still in cache. With an initial row, the first K slice sets each C tile's rows to it just
+    // before its kernel runs (the tile is then in L1 for the kernel's beta · C).
     private static unsafe void Blocked<TKernel, TEpilogue>(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float* prePackedB, float beta, float* c, nint ldc,
-        int groupColumns, ref TEpilogue epilogue)
+        int groupColumns, ref TEpilogue epilogue, float* initialRow = null)
         where TKernel : struct, IGemmMicroKernel
         where TEpilogue : struct, IGemmEpilogue
     {
@@ -246,6 +269,11 @@ internal static partial class Gemm
                             int rows = Math.Min(mr, mc - ir);
                             float* aSliver = packedA + ((nint)ir * kc);
                             float* cTile = c + ((ic + ir) * ldc) + jc + jr;
+                            if (initialRow is not null && pc == 0)
+                            {
+                                FillTile(initialRow + jc + jr, cTile, ldc, rows, columns);
+                            }
+
                             if (rows == mr && columns == nr)
                             {
                                 TKernel.Run(kc, aSliver, bSliver, cTile, ldc, alpha, sliceBeta);
@@ -264,6 +292,16 @@ internal static partial class Gemm
                     }
                 }
             }
+        }
+    }
+
+    // Each of the tile's rows = the initial row's columns.
+    private static unsafe void FillTile(float* row, float* c, nint ldc, int rows, int columns)
+    {
+        var source = new ReadOnlySpan<float>(row, columns);
+        for (int i = 0; i < rows; i++, c += ldc)
+        {
+            source.CopyTo(new Span<float>(c, columns));
         }
     }
 

@@ -2,7 +2,7 @@ namespace Gated.Kernels;
 
 /// <summary>
 /// The obvious SGEMM: one dot product per output. It is the fallback where no SIMD is accelerated and the
-/// readable statement of what <see cref="Gemm"/> computes. Same contract as <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>;
+/// readable statement of what <see cref="Gemm"/> computes. Same contract as <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, ReadOnlySpan{float})"/>;
 /// arguments are validated there.
 /// </summary>
 internal static class GemmScalar

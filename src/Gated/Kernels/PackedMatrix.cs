@@ -5,7 +5,7 @@ namespace Gated.Kernels;
 
 /// <summary>
 /// op(B) (K, N) packed once for many products with different A: a recurrent kernel is multiplied by a new
-/// state at every step of a sequence, so packing it at every step (as a plain <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+/// state at every step of a sequence, so packing it at every step (as a plain <see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, ReadOnlySpan{float})"/>
 /// would) costs as much as a third of the step. The layout is exactly what <see cref="Gemm"/> packs per call,
 /// for the path chosen at packing time; the scalar path keeps a plain row-major copy of op(B).
 /// </summary>

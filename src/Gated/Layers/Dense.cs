@@ -118,12 +118,7 @@ public sealed class Dense : Layer, IConfigurableLayer
         }
         else
         {
-            for (int i = 0; i < rows; i++)
-            {
-                _bias!.Values.CopyTo(y.Slice(i * Units, Units));
-            }
-
-            Gemm.Multiply(false, false, rows, Units, features, 1f, input.Data, features, _kernel!.Values, Units, 1f, y, Units);
+            Gemm.Multiply(false, false, rows, Units, features, 1f, input.Data, features, _kernel!.Values, Units, 1f, y, Units, _bias!.Values);
         }
 
         _lastInput = training ? input : null;

@@ -23,9 +23,11 @@ internal static unsafe class ParallelGemm
     [ThreadStatic]
     private static Job? t_job;
 
+    /// <summary>C = alpha · op(A) · op(B) + beta · C, C's rows first set to the initial row when there is one (see <see cref="Gemm"/>).</summary>
     public static void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        ReadOnlySpan<float> initialRow = default)
     {
         int threads = Parallelism.Threads;
         bool byColumns = n >= m;
@@ -33,17 +35,23 @@ internal static unsafe class ParallelGemm
         int parts = Math.Min(threads, extent / quantum);
         if (threads == 1 || (long)m * n * k < MinimumWork || m <= Gemm.RowPathMaxRows || parts < 2)
         {
-            Gemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            Gemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, initialRow);
             return;
+        }
+
+        if (!initialRow.IsEmpty && initialRow.Length != n)
+        {
+            throw new ArgumentException($"The initial row holds {initialRow.Length} values; C has {n} columns.", nameof(initialRow));
         }
 
         int block = (extent + parts - 1) / parts;
         block = (block + quantum - 1) / quantum * quantum;
         parts = (extent + block - 1) / block;
-        fixed (float* pa = a, pb = b, pc = c)
+        fixed (float* pa = a, pb = b, pc = c, pRow = initialRow)
         {
             var job = t_job ??= new Job();
             job.Set(transposeA, transposeB, m, n, k, alpha, pa, a.Length, lda, pb, b.Length, ldb, beta, pc, c.Length, ldc, byColumns, block);
+            job.SetInitialRow(pRow, initialRow.Length);
             WorkerPool.Shared.Run(parts, job.Part);
         }
     }
@@ -53,7 +61,8 @@ internal static unsafe class ParallelGemm
         private bool _transposeA, _transposeB, _byColumns;
         private int _m, _n, _k, _lda, _ldb, _ldc, _aLength, _bLength, _cLength, _block;
         private float _alpha, _beta;
-        private float* _a, _b, _c;
+        private float* _a, _b, _c, _initialRow;
+        private int _initialRowLength;
 
         public Job() => Part = RunPart;
 
@@ -71,24 +80,31 @@ internal static unsafe class ParallelGemm
             (_byColumns, _block) = (byColumns, block);
         }
 
+        public void SetInitialRow(float* row, int length)
+        {
+            _initialRow = row;
+            _initialRowLength = length;
+        }
+
         private void RunPart(int part)
         {
             var a = new ReadOnlySpan<float>(_a, _aLength);
             var b = new ReadOnlySpan<float>(_b, _bLength);
             var c = new Span<float>(_c, _cLength);
+            var row = new ReadOnlySpan<float>(_initialRow, _initialRowLength);
             int start = part * _block;
             if (_byColumns)
             {
                 // Columns j0.. of C come from columns j0.. of op(B): offset j0 in B (K,N), or rows j0.. of B stored (N,K).
                 int count = Math.Min(_block, _n - start);
                 int bOffset = _transposeB ? start * _ldb : start;
-                Gemm.Multiply(Gemm.DefaultPath, _transposeA, _transposeB, _m, count, _k, _alpha, a, _lda, b[bOffset..], _ldb, _beta, c[start..], _ldc, allowRowPath: false);
+                Gemm.Multiply(Gemm.DefaultPath, _transposeA, _transposeB, _m, count, _k, _alpha, a, _lda, b[bOffset..], _ldb, _beta, c[start..], _ldc, allowRowPath: false, row.IsEmpty ? row : row.Slice(start, count));
             }
             else
             {
                 int count = Math.Min(_block, _m - start);
                 int aOffset = _transposeA ? start : start * _lda;
-                Gemm.Multiply(Gemm.DefaultPath, _transposeA, _transposeB, count, _n, _k, _alpha, a[aOffset..], _lda, b, _ldb, _beta, c[(start * _ldc)..], _ldc, allowRowPath: false);
+                Gemm.Multiply(Gemm.DefaultPath, _transposeA, _transposeB, count, _n, _k, _alpha, a[aOffset..], _lda, b, _ldb, _beta, c[(start * _ldc)..], _ldc, allowRowPath: false, row);
             }
         }
     }

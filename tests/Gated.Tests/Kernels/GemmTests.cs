@@ -101,6 +101,41 @@ public class GemmTests
         Check(Gemm.DefaultPath, false, true, 9, 4500, 20, 1f, 1f, 0, 0, 0, 15);
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void InitialRowGivesTheBitsOfFillingCFirst(string pathName)
+    {
+        // The row path, the one-column path, no products (K = 0), edge tiles and two K slices (K > 256), with C's
+        // prior content (NaN) never read.
+        GemmPath path = Enum.Parse<GemmPath>(pathName);
+        var random = new SeededRandom(23);
+        foreach (var (ta, tb) in Transposes)
+        {
+            foreach (var (m, n, k) in ((int, int, int)[])[(3, 40, 9), (37, 1, 20), (20, 13, 0), (45, 70, 17), (30, 33, 300)])
+            {
+                foreach (float beta in (float[])[1f, 0.5f])
+                {
+                    float[] a = Filled(ta ? k : m, ta ? m : k, Math.Max(1, ta ? m : k), float.NaN, random);
+                    float[] b = Filled(tb ? n : k, tb ? k : n, Math.Max(1, tb ? k : n), float.NaN, random);
+                    float[] row = Filled(1, n, n, 0f, random);
+                    float[] filled = new float[m * n], direct = new float[m * n];
+                    Array.Fill(direct, float.NaN);
+                    for (int i = 0; i < m; i++)
+                    {
+                        row.CopyTo(filled, i * n);
+                    }
+
+                    int lda = Math.Max(1, ta ? m : k), ldb = Math.Max(1, tb ? k : n);
+                    Gemm.Multiply(path, ta, tb, m, n, k, 0.75f, a, lda, b, ldb, beta, filled, n);
+                    Gemm.Multiply(path, ta, tb, m, n, k, 0.75f, a, lda, b, ldb, beta, direct, n, initialRow: row);
+                    Assert.True(filled.AsSpan().SequenceEqual(direct), $"{path} tA={ta} tB={tb} M={m} N={n} K={k} beta={beta}");
+                }
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, false, false, 2, 3, 1, 1f, new float[2], 1, new float[3], 3, 1f, new float[6], 3, initialRow: new float[2]));
+    }
+
     [Fact]
     public void RowPathComputesEachColumnAsOneFusedChain()
     {

@@ -114,6 +114,30 @@ public class ThreadCountInvarianceTests
         }
     }
 
+    [Fact]
+    public void ParallelGemmWithAnInitialRowIsBitIdenticalToFillingCFirst()
+    {
+        // Split by columns (wide C: each part gets its slice of the row) and by rows (tall C: the whole row).
+        var random = new SeededRandom(19);
+        foreach (var (m, n, k) in ((int, int, int)[])[(40, 770, 300), (3200, 150, 33)])
+        {
+            float[] a = Random(m * k, random), b = Random(k * n, random), row = Random(n, random);
+            float[] filled = new float[m * n], direct = Random(m * n, random);
+            for (int i = 0; i < m; i++)
+            {
+                row.CopyTo(filled, i * n);
+            }
+
+            Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 1f, filled, n);
+            using (new ThreadCount(2))
+            {
+                ParallelGemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 1f, direct, n, row);
+            }
+
+            Assert.Equal(filled, direct);
+        }
+    }
+
     private static (float[] Initial, float[] Weights, float[] Predictions) Train(string cell, int threads)
     {
         using var count = new ThreadCount(threads);

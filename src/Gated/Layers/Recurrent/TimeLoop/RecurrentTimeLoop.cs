@@ -115,8 +115,8 @@ internal sealed partial class RecurrentTimeLoop
             return;
         }
 
-        RowMath.BroadcastRows(InputBias(w), gates, steps * batch);
-        ParallelGemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, Weights.Kernel.Values, g, 1f, gates, g);
+        // + bias: the product sets each tile of the gates to it as it first reaches the tile (one pass over them, not two).
+        ParallelGemm.Multiply(false, false, steps * batch, g, inputSize, 1f, w.Inputs, inputSize, Weights.Kernel.Values, g, 1f, gates, g, InputBias(w));
 
         if (!TryRunTimeLoopByUnits(w, backward: false))
         {
