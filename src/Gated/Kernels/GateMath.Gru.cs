@@ -24,62 +24,12 @@ internal static partial class GateMath
             ref float zr = ref At(step.Update, unit, count), rr = ref At(step.Reset, unit, count), nr = ref At(step.Candidate, unit, count);
             ref float er = ref At(step.RecurrentCandidate, unit, count), hn = ref At(step.NextState, unit, count);
             nuint j = 0, width = (nuint)count, stride = (nuint)h, uStride = (nuint)step.RecurrentGateStride;
-            if (vectorized && Vector512.IsHardwareAccelerated && width >= 16)
+            if (vectorized)
             {
-                // As below, 16 units at a time: the same operations lane by lane, so the same bits, in half the
-                // instructions (1.8× the sigmoid and tanh throughput of 256 bits on Zen 5).
-                nuint full = width & ~(nuint)15;
-                nuint last = width != full ? width - 16 : full;
-                for (nuint k = 0; k < full; k += 16)
-                {
-                    ResetAfterGates512(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, k);
-                }
-
-                if (last != full)
-                {
-                    ResetAfterGates512(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, last);
-                }
-
-                for (; j < full; j += 16)
-                {
-                    ResetAfterCandidate512(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, j);
-                }
-
-                if (last != full)
-                {
-                    ResetAfterCandidate512(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, last);
-                }
-
-                j = width;
-            }
-            else if (vectorized)
-            {
-                // Two passes: n needs r, and a single pass chains a sigmoid into a tanh in every iteration, which
-                // leaves the core waiting on latency; each pass alone keeps several iterations in flight.
-                // A ragged row ends with one vector that overlaps the last full one (the outputs are not inputs,
-                // so recomputing a few values writes the same bits) instead of a slow float tail.
-                nuint full = width & ~(nuint)7;
-                nuint last = width >= 8 && width != full ? width - 8 : full;
-                for (nuint k = 0; k < full; k += 8)
-                {
-                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, k);
-                }
-
-                if (last != full)
-                {
-                    ResetAfterGates(ref x, ref u, ref bias, ref zr, ref rr, stride, uStride, last);
-                }
-
-                for (; j < full; j += 8)
-                {
-                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, j);
-                }
-
-                if (last != full)
-                {
-                    ResetAfterCandidate(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, stride, uStride, last);
-                    j = width;
-                }
+                // 16 units at a time where AVX-512 runs them and the row has 16, else 8 (the same bits either way).
+                j = Vector512.IsHardwareAccelerated && width >= 16
+                    ? ResetAfterRow<Lanes16>(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, width, stride, uStride)
+                    : ResetAfterRow<Lanes8>(ref x, ref u, ref bias, ref hp, ref zr, ref rr, ref er, ref nr, ref hn, width, stride, uStride);
             }
 
             for (; j < width; j++)
@@ -114,29 +64,6 @@ internal static partial class GateMath
             ref float er = ref At(step.RecurrentCandidate, unit, count);
             ref float dx = ref At(step.InputGateGradients, (b * h3) + start, h3 - start), du = ref At(step.RecurrentGateGradients, (b * h3) + start, h3 - start);
             nuint j = 0, width = (nuint)count, stride = (nuint)h;
-            if (vectorized && Vector512.IsHardwareAccelerated)
-            {
-                // 16 units at a time; the 8-wide loop below takes what is left over.
-                var one = Vector512<float>.One;
-                for (; j + 16 <= width; j += 16)
-                {
-                    var gv = Load512(ref g, j);
-                    var zv = Load512(ref zr, j);
-                    var rv = Load512(ref rr, j);
-                    var nv = Load512(ref nr, j);
-                    var dn = gv * (one - zv) * (one - (nv * nv));
-                    var dz = gv * (Load512(ref hp, j) - nv) * zv * (one - zv);
-                    var dr = dn * Load512(ref er, j) * rv * (one - rv);
-                    dz.StoreUnsafe(ref dx, j);
-                    dz.StoreUnsafe(ref du, j);
-                    dr.StoreUnsafe(ref dx, stride + j);
-                    dr.StoreUnsafe(ref du, stride + j);
-                    dn.StoreUnsafe(ref dx, (2 * stride) + j);
-                    (dn * rv).StoreUnsafe(ref du, (2 * stride) + j);
-                    (gv * zv).StoreUnsafe(ref g, j);
-                }
-            }
-
             if (vectorized)
             {
                 var one = Vector256<float>.One;
@@ -172,6 +99,44 @@ internal static partial class GateMath
                 Unsafe.Add(ref g, j) = gs * zs;
             }
         }
+    }
+
+    // The vector part of one row of GruResetAfterForward, TWidth.Lanes units at a time; returns where the float tail
+    // starts. Two passes: n needs r, and a single pass chains a sigmoid into a tanh in every iteration, which leaves
+    // the core waiting on latency; each pass alone keeps several iterations in flight. A ragged row ends with one
+    // vector that overlaps the last full one (the outputs are not inputs, so recomputing a few values writes the
+    // same bits) instead of a slow float tail.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint ResetAfterRow<TWidth>(
+        ref float x, ref float u, ref float bias, ref float hPrev, ref float z, ref float r, ref float e, ref float n, ref float hNext,
+        nuint width, nuint stride, nuint uStride)
+        where TWidth : struct, IGateWidth
+    {
+        nuint lanes = TWidth.Lanes;
+        nuint full = width & ~(lanes - 1);
+        nuint last = width >= lanes && width != full ? width - lanes : full;
+        for (nuint k = 0; k < full; k += lanes)
+        {
+            TWidth.ResetAfterGates(ref x, ref u, ref bias, ref z, ref r, stride, uStride, k);
+        }
+
+        if (last != full)
+        {
+            TWidth.ResetAfterGates(ref x, ref u, ref bias, ref z, ref r, stride, uStride, last);
+        }
+
+        for (nuint k = 0; k < full; k += lanes)
+        {
+            TWidth.ResetAfterCandidate(ref x, ref u, ref bias, ref hPrev, ref z, ref r, ref e, ref n, ref hNext, stride, uStride, k);
+        }
+
+        if (last == full)
+        {
+            return full;
+        }
+
+        TWidth.ResetAfterCandidate(ref x, ref u, ref bias, ref hPrev, ref z, ref r, ref e, ref n, ref hNext, stride, uStride, last);
+        return width;
     }
 
     // z and r for the 8 units at k of one row (first pass of GruResetAfterForward).

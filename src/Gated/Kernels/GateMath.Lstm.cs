@@ -22,33 +22,12 @@ internal static partial class GateMath
             ref float gr = ref At(step.CellCandidate, unit, count), or = ref At(step.OutputGate, unit, count);
             ref float tr = ref At(step.CellTanh, unit, count), cn = ref At(step.NextCell, unit, count), hn = ref At(step.NextState, unit, count);
             nuint j = 0, width = (nuint)count, stride = (nuint)h, uStride = (nuint)step.RecurrentGateStride;
-            if (vectorized && Vector512.IsHardwareAccelerated && width >= 16)
+            if (vectorized)
             {
-                // 16 units at a time, the same operations lane by lane (so the same bits).
-                for (; j + 16 <= width; j += 16)
-                {
-                    LstmUnits512(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, j);
-                }
-
-                if (j < width)
-                {
-                    LstmUnits512(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, width - 16);
-                    j = width;
-                }
-            }
-            else if (vectorized)
-            {
-                for (; j + 8 <= width; j += 8)
-                {
-                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, j);
-                }
-
-                // A ragged row ends with a vector overlapping the last full one, as in the GRU pass (outputs are not inputs).
-                if (j < width && width >= 8)
-                {
-                    LstmUnits(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, stride, uStride, width - 8);
-                    j = width;
-                }
+                // 16 units at a time where AVX-512 runs them and the row has 16, else 8 (the same bits either way).
+                j = Vector512.IsHardwareAccelerated && width >= 16
+                    ? LstmRow<Lanes16>(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, width, stride, uStride)
+                    : LstmRow<Lanes8>(ref x, ref u, ref cp, ref ir, ref fr, ref gr, ref or, ref tr, ref cn, ref hn, width, stride, uStride);
             }
 
             for (; j < width; j++)
@@ -120,6 +99,29 @@ internal static partial class GateMath
                 Unsafe.Add(ref dhr, j) = 0f;
             }
         }
+    }
+
+    // The vector part of one row of LstmForward, TWidth.Lanes units at a time; returns where the float tail starts.
+    // A ragged row ends with a vector overlapping the last full one, as in the GRU pass (outputs are not inputs).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint LstmRow<TWidth>(
+        ref float x, ref float u, ref float cPrev, ref float i, ref float f, ref float g, ref float o, ref float cellTanh,
+        ref float cNext, ref float hNext, nuint width, nuint stride, nuint uStride)
+        where TWidth : struct, IGateWidth
+    {
+        nuint lanes = TWidth.Lanes, j = 0;
+        for (; j + lanes <= width; j += lanes)
+        {
+            TWidth.LstmUnits(ref x, ref u, ref cPrev, ref i, ref f, ref g, ref o, ref cellTanh, ref cNext, ref hNext, stride, uStride, j);
+        }
+
+        if (j < width && width >= lanes)
+        {
+            TWidth.LstmUnits(ref x, ref u, ref cPrev, ref i, ref f, ref g, ref o, ref cellTanh, ref cNext, ref hNext, stride, uStride, width - lanes);
+            j = width;
+        }
+
+        return j;
     }
 
     // The LSTM forward for the 8 units at k of one row; gate blocks lie `stride` apart in gx, `uStride` in gh.
