@@ -7,13 +7,13 @@ using BenchmarkDotNet.Attributes;
 namespace Gated.Benchmarks;
 
 /// <summary>
-/// What one core of this machine can do at most, for the ceilings the engine's goals run into: the float FMA rate at
-/// the widest width .NET runs here, the int8 vpdpbusd rate at the widest width .NET 10 exposes (256 bits: it has no
-/// 512-bit form outside AVX10), and how fast a 288 KiB block (a GRU step's float weights at I = 64, H = 128) streams
-/// from L2. Each reports the time per instruction (or per 64-byte line) through OperationsPerInvoke: G MAC/s =
-/// lanes / ns (16 for an FMA on 512 bits, 8 on 256; 32 for vpdpbusd on 256), and B/ns = 64 / ns for the read. Ten
-/// independent chains cover latency × throughput (4 cycles × 2 pipes on current cores). Run with
-/// <c>--filter '*MachinePeak*'</c>; a path the machine lacks returns at once (and says so in its name).
+/// What one core of this machine can do at most, for the ceilings the engine's goals run into, beside the float FMA
+/// peak that `gated bench` measures in every run (<c>fma_peak_gflops_1_thread</c>): the int8 vpdpbusd rate at the
+/// widest width .NET 10 exposes (256 bits: it has no 512-bit form outside AVX10), and how fast a 288 KiB block (a GRU
+/// step's float weights at I = 64, H = 128) streams from L2. Each reports the time per instruction or per 64-byte line
+/// through OperationsPerInvoke: G multiply-adds/s = 32 / ns for vpdpbusd on 256 bits (against FMA GFLOP/s / 2 for
+/// float), B/ns = 64 / ns for the read. Ten independent chains cover latency × throughput (4 cycles × 2 pipes on
+/// current cores). Run with <c>--filter '*MachinePeak*'</c>; without AVX-VNNI the vpdpbusd benchmark returns at once.
 /// </summary>
 public class MachinePeakBenchmarks
 {
@@ -30,59 +30,10 @@ public class MachinePeakBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Chains * Iterations)]
-    public float FloatFmaWidest() => Vector512.IsHardwareAccelerated ? Fma512() : Fma256();
-
-    [Benchmark(OperationsPerInvoke = Chains * Iterations)]
     public int Int8VpdpbusdAvxVnni256() => AvxVnni.IsSupported ? Vnni256() : 0;
 
     [Benchmark(OperationsPerInvoke = ReadBytes / 64)]
     public float ReadL2Block() => Read(_block);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float Fma512()
-    {
-        var a = Vector512.Create(1.0000001f);
-        var b = Vector512.Create(0.9999999f);
-        Vector512<float> c0 = a, c1 = b, c2 = a, c3 = b, c4 = a, c5 = b, c6 = a, c7 = b, c8 = a, c9 = b;
-        for (int i = 0; i < Iterations; i++)
-        {
-            c0 = Vector512.FusedMultiplyAdd(c0, a, b);
-            c1 = Vector512.FusedMultiplyAdd(c1, a, b);
-            c2 = Vector512.FusedMultiplyAdd(c2, a, b);
-            c3 = Vector512.FusedMultiplyAdd(c3, a, b);
-            c4 = Vector512.FusedMultiplyAdd(c4, a, b);
-            c5 = Vector512.FusedMultiplyAdd(c5, a, b);
-            c6 = Vector512.FusedMultiplyAdd(c6, a, b);
-            c7 = Vector512.FusedMultiplyAdd(c7, a, b);
-            c8 = Vector512.FusedMultiplyAdd(c8, a, b);
-            c9 = Vector512.FusedMultiplyAdd(c9, a, b);
-        }
-
-        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float Fma256()
-    {
-        var a = Vector256.Create(1.0000001f);
-        var b = Vector256.Create(0.9999999f);
-        Vector256<float> c0 = a, c1 = b, c2 = a, c3 = b, c4 = a, c5 = b, c6 = a, c7 = b, c8 = a, c9 = b;
-        for (int i = 0; i < Iterations; i++)
-        {
-            c0 = Vector256.FusedMultiplyAdd(c0, a, b);
-            c1 = Vector256.FusedMultiplyAdd(c1, a, b);
-            c2 = Vector256.FusedMultiplyAdd(c2, a, b);
-            c3 = Vector256.FusedMultiplyAdd(c3, a, b);
-            c4 = Vector256.FusedMultiplyAdd(c4, a, b);
-            c5 = Vector256.FusedMultiplyAdd(c5, a, b);
-            c6 = Vector256.FusedMultiplyAdd(c6, a, b);
-            c7 = Vector256.FusedMultiplyAdd(c7, a, b);
-            c8 = Vector256.FusedMultiplyAdd(c8, a, b);
-            c9 = Vector256.FusedMultiplyAdd(c9, a, b);
-        }
-
-        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9);
-    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Vnni256()
