@@ -138,41 +138,24 @@ internal static partial class Gemm
     private static unsafe void GatherColumns(float* source, nint ld, int count, float* destination, int kc, int width)
     {
         int r = 0;
-        if (count == 8 && width == 8 && Avx.IsSupported)
+        if ((count == 8 || count == 4) && width == count && Avx.IsSupported)
         {
-            // A full sliver of AVX-512's 8-row tile: 8 × 8 blocks transposed in registers, each k step's 8 values
-            // stored together (element by element this gather took a tenth of a mid-sized training step).
+            // A full sliver of AVX-512's 8-row or AVX2's 4-row tile: blocks of 4 rows × 8 k steps transposed in
+            // registers (element by element this gather took a tenth of a mid-sized training step).
             int p = 0;
             for (; p + 8 <= kc; p += 8)
             {
-                Transpose8x8(source + p, ld, destination + (p * 8));
-            }
-
-            for (; p < kc; p++)
-            {
-                for (int i = 0; i < 8; i++)
+                for (int rows = 0; rows < count; rows += 4)
                 {
-                    destination[(p * 8) + i] = source[(i * ld) + p];
+                    Transpose4x8(source + (rows * ld) + p, ld, destination + (p * width) + rows, width);
                 }
             }
 
-            return;
-        }
-
-        if (count == 4 && width == 4 && Avx.IsSupported)
-        {
-            // The same for AVX2's 4-row tile: 4 × 8 blocks.
-            int p = 0;
-            for (; p + 8 <= kc; p += 8)
-            {
-                Transpose4x8(source + p, ld, destination + (p * 4));
-            }
-
             for (; p < kc; p++)
             {
-                for (int i = 0; i < 4; i++)
+                for (int i = 0; i < count; i++)
                 {
-                    destination[(p * 4) + i] = source[(i * ld) + p];
+                    destination[(p * width) + i] = source[(i * ld) + p];
                 }
             }
 
@@ -212,48 +195,10 @@ internal static partial class Gemm
         }
     }
 
-    // destination[j·8 + i] = source[i·ld + j] for an 8 × 8 block: unpack pairs of rows, shuffle pairs of pairs, then
-    // swap 128-bit halves (the usual AVX transpose; a copy, so the values are the same bits).
+    // destination[j·width + i] = source[i·ld + j] for 4 rows i and 8 k steps j: unpack pairs of rows, shuffle pairs of
+    // pairs (each 128-bit half then holds one k step's 4 values), store the halves (a copy: the same bits).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose8x8(float* source, nint ld, float* destination)
-    {
-        var r0 = Avx.LoadVector256(source);
-        var r1 = Avx.LoadVector256(source + ld);
-        var r2 = Avx.LoadVector256(source + (2 * ld));
-        var r3 = Avx.LoadVector256(source + (3 * ld));
-        var r4 = Avx.LoadVector256(source + (4 * ld));
-        var r5 = Avx.LoadVector256(source + (5 * ld));
-        var r6 = Avx.LoadVector256(source + (6 * ld));
-        var r7 = Avx.LoadVector256(source + (7 * ld));
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(destination, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(destination + 8, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(destination + 16, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(destination + 24, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(destination + 32, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(destination + 40, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(destination + 48, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(destination + 56, Avx.Permute2x128(u3, u7, 0x31));
-    }
-
-    // destination[j·4 + i] = source[i·ld + j] for 4 rows of 8: as Transpose8x8 with half the rows.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose4x8(float* source, nint ld, float* destination)
+    private static unsafe void Transpose4x8(float* source, nint ld, float* destination, int width)
     {
         var r0 = Avx.LoadVector256(source);
         var r1 = Avx.LoadVector256(source + ld);
@@ -263,14 +208,18 @@ internal static partial class Gemm
         var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3);
         var t3 = Avx.UnpackHigh(r2, r3);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Avx.Store(destination, Avx.Permute2x128(u0, u1, 0x20));
-        Avx.Store(destination + 8, Avx.Permute2x128(u2, u3, 0x20));
-        Avx.Store(destination + 16, Avx.Permute2x128(u0, u1, 0x31));
-        Avx.Store(destination + 24, Avx.Permute2x128(u2, u3, 0x31));
+        var k04 = Avx.Shuffle(t0, t2, 0x44);
+        var k15 = Avx.Shuffle(t0, t2, 0xEE);
+        var k26 = Avx.Shuffle(t1, t3, 0x44);
+        var k37 = Avx.Shuffle(t1, t3, 0xEE);
+        Sse.Store(destination, k04.GetLower());
+        Sse.Store(destination + width, k15.GetLower());
+        Sse.Store(destination + (2 * width), k26.GetLower());
+        Sse.Store(destination + (3 * width), k37.GetLower());
+        Sse.Store(destination + (4 * width), k04.GetUpper());
+        Sse.Store(destination + (5 * width), k15.GetUpper());
+        Sse.Store(destination + (6 * width), k26.GetUpper());
+        Sse.Store(destination + (7 * width), k37.GetUpper());
     }
 
     /// <summary>The micro-kernel's tile width NR on a path (1 for the scalar loop).</summary>

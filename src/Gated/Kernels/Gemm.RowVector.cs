@@ -35,13 +35,13 @@ internal static partial class Gemm
         }
     }
 
-    // B stored (K,N): c = alpha · (a · B) + beta · c. With AVX-512, 384-column wide strips first (RowAxpyWideStrip).
-    // Then columns go in strips of eight vectors whose sums stay in
-    // registers while all K rows of the strip stream past, so c is read and written once and two FMA pipes stay
-    // busy with eight independent chains (adding a row at a time into c in memory would load and store c again
-    // for every few rows). Strips of four, two and one vector, then single floats, finish the row. Every column,
-    // whichever strip it falls in, is one chain of fused multiply-adds over k in order, so a product split by
-    // columns among threads computes each value exactly as the whole product does.
+    // B stored (K,N): c = alpha · (a · B) + beta · c. With AVX-512, 384-column wide strips first (RowAxpyWideStrip);
+    // then columns go in strips of eight vectors whose sums stay in registers while all K rows of the strip stream
+    // past, so c is read and written once and two FMA pipes stay busy with eight independent chains (adding a row at
+    // a time into c in memory would load and store c again for every few rows). Strips of four, two and one vector,
+    // then single floats, finish the row. Every column, whichever strip it falls in, is one chain of fused
+    // multiply-adds over k in order, so a product split by columns among threads computes each value exactly as the
+    // whole product does.
     private static unsafe void RowAxpyRows(int n, int k, float alpha, float* a, float* b, nint ldb, float beta, float* c)
     {
         int w = Vector<float>.Count;

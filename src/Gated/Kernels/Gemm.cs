@@ -60,11 +60,7 @@ internal static partial class Gemm
         ValidateMatrix(transposeA ? k : m, transposeA ? m : k, a.Length, lda, nameof(a), nameof(lda));
         ValidateMatrix(transposeB ? n : k, transposeB ? k : n, b.Length, ldb, nameof(b), nameof(ldb));
         ValidateMatrix(m, n, c.Length, ldc, nameof(c), nameof(ldc));
-        if (!initialRow.IsEmpty && initialRow.Length != n)
-        {
-            throw new ArgumentException($"The initial row holds {initialRow.Length} values; C has {n} columns.", nameof(initialRow));
-        }
-
+        ValidateInitialRow(initialRow, n);
         bool blocked = path != GemmPath.Scalar && !(m <= RowPathMaxRows && allowRowPath) && !(n == 1 && !transposeA) && k > 0 && alpha != 0;
         if (!initialRow.IsEmpty && !blocked)
         {
@@ -88,6 +84,7 @@ internal static partial class Gemm
             return;
         }
 
+        // pRow is null when there is no initial row (an empty span pins to null).
         fixed (float* pa = a, pb = b, pc = c, pRow = initialRow)
         {
             // A piece of a larger product split among threads stays on the blocked path, so its bits match the whole's.
@@ -113,13 +110,13 @@ internal static partial class Gemm
             switch (path)
             {
                 case GemmPath.Vector512:
-                    Blocked<Vector512Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, initialRow.IsEmpty ? null : pRow);
+                    Blocked<Vector512Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, pRow);
                     break;
                 case GemmPath.Vector256:
-                    Blocked<Vector256Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, initialRow.IsEmpty ? null : pRow);
+                    Blocked<Vector256Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, pRow);
                     break;
                 case GemmPath.Vector128:
-                    Blocked<Vector128Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, initialRow.IsEmpty ? null : pRow);
+                    Blocked<Vector128Kernel, NoEpilogue>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, 0, ref none, pRow);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(path), path, "Unknown GEMM path.");
@@ -351,6 +348,15 @@ internal static partial class Gemm
                     row[j] *= beta;
                 }
             }
+        }
+    }
+
+    // An initial row is empty (none) or one value per column of C.
+    internal static void ValidateInitialRow(ReadOnlySpan<float> initialRow, int n)
+    {
+        if (!initialRow.IsEmpty && initialRow.Length != n)
+        {
+            throw new ArgumentException($"The initial row holds {initialRow.Length} values; C has {n} columns.", nameof(initialRow));
         }
     }
 

@@ -39,19 +39,14 @@ internal static unsafe class ParallelGemm
             return;
         }
 
-        if (!initialRow.IsEmpty && initialRow.Length != n)
-        {
-            throw new ArgumentException($"The initial row holds {initialRow.Length} values; C has {n} columns.", nameof(initialRow));
-        }
-
+        Gemm.ValidateInitialRow(initialRow, n);
         int block = (extent + parts - 1) / parts;
         block = (block + quantum - 1) / quantum * quantum;
         parts = (extent + block - 1) / block;
         fixed (float* pa = a, pb = b, pc = c, pRow = initialRow)
         {
             var job = t_job ??= new Job();
-            job.Set(transposeA, transposeB, m, n, k, alpha, pa, a.Length, lda, pb, b.Length, ldb, beta, pc, c.Length, ldc, byColumns, block);
-            job.SetInitialRow(pRow, initialRow.Length);
+            job.Set(transposeA, transposeB, m, n, k, alpha, pa, a.Length, lda, pb, b.Length, ldb, beta, pc, c.Length, ldc, pRow, initialRow.Length, byColumns, block);
             WorkerPool.Shared.Run(parts, job.Part);
         }
     }
@@ -70,20 +65,17 @@ internal static unsafe class ParallelGemm
 
         public void Set(
             bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int aLength, int lda,
-            float* b, int bLength, int ldb, float beta, float* c, int cLength, int ldc, bool byColumns, int block)
+            float* b, int bLength, int ldb, float beta, float* c, int cLength, int ldc, float* initialRow, int initialRowLength,
+            bool byColumns, int block)
         {
             (_transposeA, _transposeB, _m, _n, _k, _alpha, _beta) = (transposeA, transposeB, m, n, k, alpha, beta);
             (_aLength, _lda, _bLength, _ldb, _cLength, _ldc) = (aLength, lda, bLength, ldb, cLength, ldc);
             _a = a;
             _b = b;
             _c = c;
+            _initialRow = initialRow;
+            _initialRowLength = initialRowLength;
             (_byColumns, _block) = (byColumns, block);
-        }
-
-        public void SetInitialRow(float* row, int length)
-        {
-            _initialRow = row;
-            _initialRowLength = length;
         }
 
         private void RunPart(int part)

@@ -204,11 +204,16 @@ internal sealed partial class RecurrentTimeLoop
         // A streaming step of a few rows has no batch to split: large H splits its units (each part then reads only
         // its columns of the weights). Int8 steps run whole (the split reads float columns).
         var int8 = Weights.Int8;
+        if (int8 is null)
+        {
+            // The float products add onto the bias (an int8 product adds it itself).
+            RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
+        }
+
         int parts = w.Batch <= UnitSplitMaxStreamRows && int8 is null ? PlanUnitParts(w, out w.StreamUnitChunk) : 1;
         if (parts > 1)
         {
             // The input goes where the parts can read it; a stream never packs (it would pack at every step).
-            RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
             input.CopyTo(w.Inputs);
             w.UsePacked = false;
             w.StreamUnits ??= StreamUnitsOf(w);
@@ -220,7 +225,6 @@ internal sealed partial class RecurrentTimeLoop
             LastUnitParts = 1;
             if (int8 is null)
             {
-                RowMath.BroadcastRows(InputBias(w), gates, w.Batch);
                 Gemm.Multiply(false, false, w.Batch, g, w.InputSize, 1f, input, w.InputSize, Weights.Kernel.Values, g, 1f, gates, g);
             }
             else
