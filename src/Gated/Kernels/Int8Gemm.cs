@@ -94,10 +94,10 @@ internal static class Int8Gemm
         {
             int rows = Math.Min(RowChunk, m - start);
             scratch.Ensure(rows, w);
-            var quantized = scratch.Activations.AsSpan(0, rows * w.PaddedRows);
-            var rowScales = scratch.RowScales.AsSpan(0, rows);
+            var quantized = scratch.Activations[..(rows * w.PaddedRows)];
+            var rowScales = scratch.RowScales[..rows];
             QuantizeRows(a[(start * lda)..], lda, rows, k, w.PaddedRows, quantized, rowScales);
-            var sums = scratch.Sums.AsSpan(0, rows * stride);
+            var sums = scratch.Sums[..(rows * stride)];
             Accumulate(path, quantized, rows, w, sums);
             for (int r = 0; r < rows; r++)
             {
@@ -106,32 +106,42 @@ internal static class Int8Gemm
         }
     }
 
-    // c = (float)acc · rowScale · s (+ bias), or c += that; the vector loop does the same float operations in the same
+    // c = (float)acc · rowScale · s (+ bias), or c += that; the vector loops do the same float operations in the same
     // order as the scalar tail, so the bits do not depend on the width.
     private static void ToFloat(ReadOnlySpan<int> acc, float rowScale, ReadOnlySpan<float> scales, ReadOnlySpan<float> bias, Span<float> c, bool accumulate)
     {
         int n = acc.Length, j = 0;
+        ref int sums = ref MemoryMarshal.GetReference(acc);
+        ref float scale = ref MemoryMarshal.GetReference(scales);
+        ref float target = ref MemoryMarshal.GetReference(c);
+        bool hasBias = bias.Length != 0;
+        ref float add = ref hasBias ? ref MemoryMarshal.GetReference(bias) : ref target;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var row = Vector512.Create(rowScale);
+            for (; j + 16 <= n; j += 16)
+            {
+                var value = Vector512.ConvertToSingle(Vector512.LoadUnsafe(ref sums, (nuint)j)) * row * Vector512.LoadUnsafe(ref scale, (nuint)j);
+                value = hasBias ? value + Vector512.LoadUnsafe(ref add, (nuint)j) : value;
+                (accumulate ? Vector512.LoadUnsafe(ref target, (nuint)j) + value : value).StoreUnsafe(ref target, (nuint)j);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
-            var scale = Vector256.Create(rowScale);
+            var row = Vector256.Create(rowScale);
             for (; j + 8 <= n; j += 8)
             {
-                var value = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(acc), (nuint)j)) * scale
-                    * Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(scales), (nuint)j);
-                if (bias.Length != 0)
-                {
-                    value += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)j);
-                }
-
-                ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(c), j);
-                (accumulate ? Vector256.LoadUnsafe(ref target) + value : value).StoreUnsafe(ref target);
+                var value = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref sums, (nuint)j)) * row * Vector256.LoadUnsafe(ref scale, (nuint)j);
+                value = hasBias ? value + Vector256.LoadUnsafe(ref add, (nuint)j) : value;
+                (accumulate ? Vector256.LoadUnsafe(ref target, (nuint)j) + value : value).StoreUnsafe(ref target, (nuint)j);
             }
         }
 
         for (; j < n; j++)
         {
             float value = acc[j] * rowScale * scales[j];
-            value = bias.Length == 0 ? value : value + bias[j];
+            value = hasBias ? value + bias[j] : value;
             c[j] = accumulate ? c[j] + value : value;
         }
     }
@@ -150,27 +160,43 @@ internal static class Int8Gemm
             float scale = max / QuantizedMatrix.Limit;
             rowScales[r] = scale;
             var target = quantized.Slice(r * paddedK, paddedK);
-            target.Clear();
             if (scale == 0 || !float.IsFinite(scale))
             {
+                target.Clear();
                 continue;
             }
 
+            target[k..].Clear();
             float inverse = 1f / scale;
             int i = 0;
+            ref float source = ref MemoryMarshal.GetReference(row);
+            ref sbyte destination = ref MemoryMarshal.GetReference(target);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Round to nearest even, as MathF.Round(ToEven); the clamp keeps ±127; narrowing is then exact.
+                var factor = Vector512.Create(inverse);
+                var limit = Vector512.Create((float)QuantizedMatrix.Limit);
+                for (; i + 64 <= k; i += 64)
+                {
+                    var q0 = Quantize16(Vector512.LoadUnsafe(ref source, (nuint)i), factor, limit);
+                    var q1 = Quantize16(Vector512.LoadUnsafe(ref source, (nuint)(i + 16)), factor, limit);
+                    var q2 = Quantize16(Vector512.LoadUnsafe(ref source, (nuint)(i + 32)), factor, limit);
+                    var q3 = Quantize16(Vector512.LoadUnsafe(ref source, (nuint)(i + 48)), factor, limit);
+                    Vector512.Narrow(Vector512.Narrow(q0, q1), Vector512.Narrow(q2, q3)).StoreUnsafe(ref destination, (nuint)i);
+                }
+            }
+
             if (Avx.IsSupported)
             {
-                // vroundps to nearest even, as MathF.Round(ToEven); the clamp keeps ±127; narrowing is then exact.
                 var factor = Vector256.Create(inverse);
                 var limit = Vector256.Create((float)QuantizedMatrix.Limit);
-                ref float source = ref MemoryMarshal.GetReference(row);
                 for (; i + 32 <= k; i += 32)
                 {
                     var q0 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)i), factor, limit);
                     var q1 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)(i + 8)), factor, limit);
                     var q2 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)(i + 16)), factor, limit);
                     var q3 = Quantize8(Vector256.LoadUnsafe(ref source, (nuint)(i + 24)), factor, limit);
-                    Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).StoreUnsafe(ref MemoryMarshal.GetReference(target), (nuint)i);
+                    Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).StoreUnsafe(ref destination, (nuint)i);
                 }
             }
 
@@ -191,6 +217,21 @@ internal static class Int8Gemm
             var best = Vector256<float>.Zero;
             var nan = Vector256<float>.Zero;
             ref float source = ref MemoryMarshal.GetReference(row);
+            if (Vector512.IsHardwareAccelerated && row.Length >= 16)
+            {
+                var best16 = Vector512<float>.Zero;
+                var nan16 = Vector512<float>.Zero;
+                for (; i + 16 <= row.Length; i += 16)
+                {
+                    var x = Vector512.LoadUnsafe(ref source, (nuint)i);
+                    best16 = Vector512.Max(best16, Vector512.Abs(x));
+                    nan16 |= ~Vector512.Equals(x, x);
+                }
+
+                best = Vector256.Max(best16.GetLower(), best16.GetUpper());
+                nan = nan16.GetLower() | nan16.GetUpper();
+            }
+
             for (; i + 8 <= row.Length; i += 8)
             {
                 var x = Vector256.LoadUnsafe(ref source, (nuint)i);
@@ -203,10 +244,10 @@ internal static class Int8Gemm
                 return float.NaN;
             }
 
-            for (int j = 0; j < 8; j++)
-            {
-                max = MathF.Max(max, best[j]);
-            }
+            // No NaN and nothing negative: the maximum is the same in any order, so halve the vector three times.
+            var half = Vector128.Max(best.GetLower(), best.GetUpper());
+            half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+            max = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2))).ToScalar();
         }
 
         for (; i < row.Length; i++)
@@ -216,6 +257,10 @@ internal static class Int8Gemm
 
         return max;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Quantize16(Vector512<float> x, Vector512<float> factor, Vector512<float> limit) =>
+        Vector512.ConvertToInt32(Vector512.Min(Vector512.Max(Vector512.Round(x * factor), -limit), limit));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Quantize8(Vector256<float> x, Vector256<float> factor, Vector256<float> limit) =>
@@ -268,7 +313,7 @@ internal static class Int8Gemm
     private static void Avx2Path(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
     {
         int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth, k = w.PaddedRows;
-        ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(w.Packed);
+        ref sbyte packed = ref MemoryMarshal.GetReference(w.Packed);
         ref byte activations = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(quantized));
         ref int target = ref MemoryMarshal.GetReference(sums);
         for (int p = 0; p < w.Panels; p++)
@@ -341,7 +386,7 @@ internal static class Int8Gemm
     private static void Avx512Path(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
     {
         int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth, k = w.PaddedRows;
-        ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(w.Packed);
+        ref sbyte packed = ref MemoryMarshal.GetReference(w.Packed);
         ref byte activations = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(quantized));
         ref int target = ref MemoryMarshal.GetReference(sums);
         for (int p = 0; p < w.Panels; p++)
@@ -413,7 +458,7 @@ internal static class Int8Gemm
     private static void VnniPath(ReadOnlySpan<sbyte> quantized, int m, QuantizedMatrix w, Span<int> sums)
     {
         int groups = w.PaddedRows / 4, stride = w.Panels * QuantizedMatrix.PanelWidth, k = w.PaddedRows;
-        ref sbyte packed = ref MemoryMarshal.GetArrayDataReference(w.Packed);
+        ref sbyte packed = ref MemoryMarshal.GetReference(w.Packed);
         ref byte activations = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetReference(quantized));
         ref int columnSums = ref MemoryMarshal.GetArrayDataReference(w.ColumnSums);
         ref int target = ref MemoryMarshal.GetReference(sums);
@@ -461,78 +506,78 @@ internal static class Int8Gemm
 
             for (; r < m; r++)
             {
-                // One row: groups go round four sets of sums, so four chains of vpdpbusd's latency overlap (a streaming
-                // step is one row, and one set would wait on the latency at every group).
-                ref byte x = ref Unsafe.Add(ref activations, r * k);
-                Vector256<int> a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
-                int g = 0;
-                for (; g + 4 <= groups; g += 4)
-                {
-                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
-                    var xa = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
-                    var xb = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 4))).AsByte() ^ flip;
-                    var xc = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 8))).AsByte() ^ flip;
-                    var xd = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, (g * 4) + 12))).AsByte() ^ flip;
-                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, xa, Vector256.LoadUnsafe(ref group));
-                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, xa, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
-                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, xb, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 64)));
-                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, xb, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 96)));
-                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, xc, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 128)));
-                    c1 = AvxVnni.MultiplyWideningAndAdd(c1, xc, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 160)));
-                    d0 = AvxVnni.MultiplyWideningAndAdd(d0, xd, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 192)));
-                    d1 = AvxVnni.MultiplyWideningAndAdd(d1, xd, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 224)));
-                }
-
-                for (; g < groups; g++)
-                {
-                    ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
-                    var xs = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
-                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, xs, Vector256.LoadUnsafe(ref group));
-                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, xs, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
-                }
-
-                a0 += c0;
-                a1 += c1;
-                b0 += d0;
-                b1 += d1;
-
-                ref int row = ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth));
-                (a0 + b0 - offset0).StoreUnsafe(ref row);
-                (a1 + b1 - offset1).StoreUnsafe(ref Unsafe.Add(ref row, 8));
+                VnniRow(ref Unsafe.Add(ref activations, r * k), ref panel, groups, offset0, offset1, ref Unsafe.Add(ref target, (r * stride) + (p * QuantizedMatrix.PanelWidth)));
             }
         }
+    }
+
+    // One row times one panel. Groups go round four sets of sums, so four chains of vpdpbusd's latency overlap (a streaming step is one row, and
+    // one set would wait on the latency at every group).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void VnniRow(ref byte x, ref sbyte panel, int groups, Vector256<int> offset0, Vector256<int> offset1, ref int row)
+    {
+        var flip = Vector256.Create(0x80808080u).AsByte();
+        Vector256<int> a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
+        int g = 0;
+        for (; g + 4 <= groups; g += 4)
+        {
+            ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+            // The four groups' activations in one load, each spread by a shuffle: a broadcast load per
+            // group would add a quarter to the loads, which bound a one-row product.
+            var x4 = (Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip).AsInt32();
+            var xa = Avx2.Shuffle(x4, 0x00).AsByte();
+            var xb = Avx2.Shuffle(x4, 0x55).AsByte();
+            var xc = Avx2.Shuffle(x4, 0xAA).AsByte();
+            var xd = Avx2.Shuffle(x4, 0xFF).AsByte();
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, xa, Vector256.LoadUnsafe(ref group));
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, xa, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
+            b0 = AvxVnni.MultiplyWideningAndAdd(b0, xb, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 64)));
+            b1 = AvxVnni.MultiplyWideningAndAdd(b1, xb, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 96)));
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, xc, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 128)));
+            c1 = AvxVnni.MultiplyWideningAndAdd(c1, xc, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 160)));
+            d0 = AvxVnni.MultiplyWideningAndAdd(d0, xd, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 192)));
+            d1 = AvxVnni.MultiplyWideningAndAdd(d1, xd, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 224)));
+        }
+
+        for (; g < groups; g++)
+        {
+            ref sbyte group = ref Unsafe.Add(ref panel, g * 64);
+            var xs = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * 4))).AsByte() ^ flip;
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, xs, Vector256.LoadUnsafe(ref group));
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, xs, Vector256.LoadUnsafe(ref Unsafe.Add(ref group, 32)));
+        }
+
+        a0 += c0;
+        a1 += c1;
+        b0 += d0;
+        b1 += d1;
+
+        (a0 + b0 - offset0).StoreUnsafe(ref row);
+        (a1 + b1 - offset1).StoreUnsafe(ref Unsafe.Add(ref row, 8));
     }
 }
 
 /// <summary>The buffers of <see cref="Int8Gemm.Multiply(ReadOnlySpan{float}, int, QuantizedMatrix, ReadOnlySpan{float}, Span{float}, Int8Scratch)"/>, grown on demand and reused, so steady-state calls allocate nothing. One thread at a time.</summary>
 internal sealed class Int8Scratch
 {
+    private AlignedBuffer<sbyte> _activations;
+    private AlignedBuffer<float> _rowScales;
+    private AlignedBuffer<int> _sums;
+
     /// <summary>The quantized activations, rows of PaddedRows.</summary>
-    public sbyte[] Activations { get; private set; } = [];
+    public Span<sbyte> Activations => _activations.Span;
 
     /// <summary>One scale per activation row.</summary>
-    public float[] RowScales { get; private set; } = [];
+    public Span<float> RowScales => _rowScales.Span;
 
     /// <summary>The int32 sums, rows of whole panels.</summary>
-    public int[] Sums { get; private set; } = [];
+    public Span<int> Sums => _sums.Span;
 
-    /// <summary>Grows the buffers for m rows times w.</summary>
+    /// <summary>Grows the buffers for m rows times w (64-byte aligned, as the packed weights).</summary>
     public void Ensure(int m, QuantizedMatrix w)
     {
-        if (Activations.Length < m * w.PaddedRows)
-        {
-            Activations = new sbyte[m * w.PaddedRows];
-        }
-
-        if (RowScales.Length < m)
-        {
-            RowScales = new float[m];
-        }
-
-        int sums = m * w.Panels * QuantizedMatrix.PanelWidth;
-        if (Sums.Length < sums)
-        {
-            Sums = new int[sums];
-        }
+        _activations = _activations.AtLeast(m * w.PaddedRows);
+        _rowScales = _rowScales.AtLeast(m);
+        _sums = _sums.AtLeast(m * w.Panels * QuantizedMatrix.PanelWidth);
     }
 }

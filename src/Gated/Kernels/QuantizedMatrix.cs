@@ -19,6 +19,8 @@ internal sealed class QuantizedMatrix
     /// <summary>The largest magnitude a value takes.</summary>
     public const int Limit = 127;
 
+    private readonly AlignedBuffer<sbyte> _packed;
+
     private QuantizedMatrix(int rows, int columns, sbyte[] values, float[] scales)
     {
         Rows = rows;
@@ -27,7 +29,8 @@ internal sealed class QuantizedMatrix
         Scales = scales;
         PaddedRows = (rows + 3) & ~3;
         Panels = (columns + PanelWidth - 1) / PanelWidth;
-        Packed = new sbyte[Panels * PaddedRows * PanelWidth];
+        _packed = AlignedBuffer<sbyte>.Allocate(Panels * PaddedRows * PanelWidth);
+        var packed = Packed;
         ColumnSums = new int[Panels * PanelWidth];
         for (int k = 0; k < rows; k++)
         {
@@ -35,7 +38,7 @@ internal sealed class QuantizedMatrix
             {
                 sbyte q = values[(k * columns) + n];
                 int panel = n / PanelWidth, column = n % PanelWidth;
-                Packed[(panel * PaddedRows * PanelWidth) + ((k / 4) * PanelWidth * 4) + (column * 4) + (k % 4)] = q;
+                packed[(panel * PaddedRows * PanelWidth) + ((k / 4) * PanelWidth * 4) + (column * 4) + (k % 4)] = q;
                 ColumnSums[n] += q;
             }
         }
@@ -59,8 +62,8 @@ internal sealed class QuantizedMatrix
     /// <summary>Column panels of <see cref="PanelWidth"/>.</summary>
     internal int Panels { get; }
 
-    /// <summary>The values in the panel layout (see remarks).</summary>
-    internal sbyte[] Packed { get; }
+    /// <summary>The values in the panel layout (see remarks), from a 64-byte boundary (each 64-byte group on a cache line).</summary>
+    internal Span<sbyte> Packed => _packed.Span;
 
     /// <summary>Σ_k q[k, n] per column (padded to whole panels): AVX-VNNI multiplies unsigned activations x + 128 and subtracts 128 · this.</summary>
     internal int[] ColumnSums { get; }

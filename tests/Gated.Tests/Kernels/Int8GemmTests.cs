@@ -29,13 +29,60 @@ public sealed class Int8GemmTests
             var bias = k % 2 == 0 ? Uniform(random, n, 1f) : [];
             var expected = new float[m * n];
             Int8Gemm.Multiply(Int8Path.Scalar, a, m, w, bias, expected, scratch);
-            var expectedSums = scratch.Sums.AsSpan(0, m * w.Panels * QuantizedMatrix.PanelWidth).ToArray();
+            var expectedSums = scratch.Sums[..(m * w.Panels * QuantizedMatrix.PanelWidth)].ToArray();
             foreach (var path in Paths)
             {
                 var actual = new float[m * n];
                 Int8Gemm.Multiply(path, a, m, w, bias, actual, scratch);
-                Assert.True(expectedSums.AsSpan().SequenceEqual(scratch.Sums.AsSpan(0, expectedSums.Length)), $"{path} sums, K {k}, M {m}, N {n}");
+                Assert.True(expectedSums.AsSpan().SequenceEqual(scratch.Sums[..expectedSums.Length]), $"{path} sums, K {k}, M {m}, N {n}");
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"{path} results, K {k}, M {m}, N {n}");
+            }
+        }
+    }
+
+    [Fact]
+    public void VectorQuantizingAndConvertingKeepTheScalarFormulas()
+    {
+        // The rows are quantized and the sums converted by vector loops of 64, 32 and 16 lanes with a scalar tail: every
+        // element must equal the scalar formula (round half to even, clamp; acc · a_r · s_n + bias), on every length.
+        var random = new SeededRandom(14);
+        var scratch = new Int8Scratch();
+        for (int k = 1; k <= 200; k++)
+        {
+            int n = 1 + ((k * 7) % 70);
+            var a = Uniform(random, 3 * k, 2f);
+            a[k % a.Length] = 127f; // row 0 (or 1) gets scale 1, so the halves below are exact ties
+            for (int i = 0; i < k; i += 5)
+            {
+                a[i] = (i % 2 == 0 ? 2.5f : -3.5f) + (i % 3);
+            }
+
+            var w = QuantizedMatrix.Quantize(Uniform(random, k * n, 0.5f), k, n);
+            var bias = Uniform(random, n, 1f);
+            var c = new float[3 * n];
+            Int8Gemm.Multiply(a, 3, w, bias, c, scratch);
+            int stride = w.Panels * QuantizedMatrix.PanelWidth;
+            for (int r = 0; r < 3; r++)
+            {
+                float max = 0;
+                for (int i = 0; i < k; i++)
+                {
+                    max = MathF.Max(max, MathF.Abs(a[(r * k) + i]));
+                }
+
+                float scale = max / QuantizedMatrix.Limit, inverse = 1f / scale;
+                Assert.Equal(scale, scratch.RowScales[r]);
+                for (int i = 0; i < w.PaddedRows; i++)
+                {
+                    int expected = i < k ? Math.Clamp((int)MathF.Round(a[(r * k) + i] * inverse, MidpointRounding.ToEven), -127, 127) : 0;
+                    Assert.True(expected == scratch.Activations[(r * w.PaddedRows) + i], $"K {k}, row {r}, value {i}: {scratch.Activations[(r * w.PaddedRows) + i]}, expected {expected}");
+                }
+
+                for (int j = 0; j < n; j++)
+                {
+                    float expected = (scratch.Sums[(r * stride) + j] * scale * w.Scales[j]) + bias[j];
+                    Assert.True(expected == c[(r * n) + j], $"K {k}, N {n}, row {r}, column {j}");
+                }
             }
         }
     }
