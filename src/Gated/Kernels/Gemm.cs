@@ -319,12 +319,37 @@ internal static partial class Gemm
         return false;
     }
 
-    // C (rows, columns) = alpha · tile + beta · C, reading C only when beta ≠ 0.
-    private static unsafe void MergeTile(float* tile, nint ldt, float* c, nint ldc, int rows, int columns, float alpha, float beta)
+    // C (rows, columns) = alpha · tile + beta · C, reading C only when beta ≠ 0. The vector loops do the scalar tail's
+    // operations (a product, a product, a sum; never fused), so the bits do not depend on the width. Edge tiles of
+    // small products (a seed step's 150 columns end in one of 22) merge at every step: a scalar loop took 5 % there.
+    internal static unsafe void MergeTile(float* tile, nint ldt, float* c, nint ldc, int rows, int columns, float alpha, float beta)
     {
         for (int i = 0; i < rows; i++, tile += ldt, c += ldc)
         {
-            for (int j = 0; j < columns; j++)
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var alpha16 = Vector512.Create(alpha);
+                var beta16 = Vector512.Create(beta);
+                for (; j + 16 <= columns; j += 16)
+                {
+                    var product = alpha16 * Vector512.Load(tile + j);
+                    (beta == 0 ? product : product + (beta16 * Vector512.Load(c + j))).Store(c + j);
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var alpha8 = Vector256.Create(alpha);
+                var beta8 = Vector256.Create(beta);
+                for (; j + 8 <= columns; j += 8)
+                {
+                    var product = alpha8 * Vector256.Load(tile + j);
+                    (beta == 0 ? product : product + (beta8 * Vector256.Load(c + j))).Store(c + j);
+                }
+            }
+
+            for (; j < columns; j++)
             {
                 c[j] = beta == 0 ? alpha * tile[j] : (alpha * tile[j]) + (beta * c[j]);
             }

@@ -174,6 +174,48 @@ public class GemmTests
         }
     }
 
+    [Fact]
+    public unsafe void EdgeTilesMergeWithTheScalarFormula()
+    {
+        // An edge tile is computed aside and merged: C = alpha · tile + beta · C, vector loops of 16 and 8 with a
+        // scalar tail. Each element must be exactly that formula (two products and a sum, unfused) on every width,
+        // and beta = 0 must not read C (NaN there must not survive).
+        var random = new SeededRandom(78);
+        const int rows = 3, ldt = 48, ldc = 53;
+        foreach (float beta in (float[])[0f, 0.5f, 1f])
+        {
+            for (int columns = 1; columns <= 40; columns++)
+            {
+                float[] tile = Filled(rows, ldt, ldt, float.NaN, random);
+                float[] c = Filled(rows, ldc, ldc, CPadding, random);
+                if (beta == 0)
+                {
+                    Array.Fill(c, float.NaN);
+                }
+
+                float[] expected = (float[])c.Clone();
+                for (int i = 0; i < rows; i++)
+                {
+                    for (int j = 0; j < columns; j++)
+                    {
+                        float product = 0.75f * tile[(i * ldt) + j];
+                        expected[(i * ldc) + j] = beta == 0 ? product : product + (beta * expected[(i * ldc) + j]);
+                    }
+                }
+
+                fixed (float* pt = tile, pc = c)
+                {
+                    Gemm.MergeTile(pt, ldt, pc, ldc, rows, columns, 0.75f, beta);
+                }
+
+                for (int i = 0; i < c.Length; i++)
+                {
+                    Assert.True(expected[i].Equals(c[i]), $"beta {beta}, {columns} columns, element {i}: {c[i]}, expected {expected[i]}");
+                }
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public void DepthZeroScalesC(string pathName)
