@@ -73,6 +73,12 @@ public abstract class Layer
     /// <summary>Given dLoss/dOutput of the last training Forward, adds parameter gradients and returns dLoss/dInput.</summary>
     public abstract Tensor Backward(Tensor outputGradient);
 
+    /// <summary>
+    /// Backward for a layer whose input is the model's data, which needs no gradient (as PyTorch skips inputs that do
+    /// not require one): adds the parameter gradients only. Layers whose input gradient costs a product skip it.
+    /// </summary>
+    internal virtual void BackwardParameters(Tensor outputGradient) => Backward(outputGradient);
+
     /// <summary>The generator behind the layer's randomness (dropout masks), if any; checkpoints save its state.</summary>
     internal virtual SeededRandom? RandomStream => null;
 

@@ -289,10 +289,13 @@ public sealed class Sequential : ITrainableModel
             try
             {
                 SetReuse(true);
-                for (int i = _layers.Count - 1; i >= 0; i--)
+                for (int i = _layers.Count - 1; i > 0; i--)
                 {
                     gradient = _layers[i].Backward(gradient);
                 }
+
+                // The first layer's input is the data: its gradient would be thrown away.
+                _layers[0].BackwardParameters(gradient);
             }
             finally
             {

@@ -214,7 +214,14 @@ public abstract class RecurrentLayer : Layer
     /// <param name="outputGradient">dLoss/d(output), shaped as Forward's output.</param>
     /// <param name="finalStateGradients">dLoss/d(final state) per state kind; null entries for none.</param>
     /// <returns>dLoss/d(input), (B, T, I).</returns>
-    public Tensor Backward(Tensor outputGradient, IReadOnlyList<Tensor?>? finalStateGradients)
+    public Tensor Backward(Tensor outputGradient, IReadOnlyList<Tensor?>? finalStateGradients) =>
+        Backward(outputGradient, finalStateGradients, inputGradient: true)!;
+
+    /// <inheritdoc/>
+    internal override void BackwardParameters(Tensor outputGradient) => Backward(outputGradient, null, inputGradient: false);
+
+    // Backpropagation through time; dLoss/d(input) only when asked for (null otherwise).
+    private Tensor? Backward(Tensor outputGradient, IReadOnlyList<Tensor?>? finalStateGradients, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         var loop = Loop;
@@ -255,8 +262,8 @@ public abstract class RecurrentLayer : Layer
             }
         }
 
-        var dx = ResultTensor(BackwardResult, [batch, steps, w.InputSize]);
-        loop.Backward(outputGradient.Data, dx.Data);
+        var dx = inputGradient ? ResultTensor(BackwardResult, [batch, steps, w.InputSize]) : null;
+        loop.Backward(outputGradient.Data, dx is null ? [] : dx.Data, inputGradient);
         InitialStateGradients = w.HadInitialStates ? CopyStateGradients(w) : null;
         return dx;
     }

@@ -139,9 +139,10 @@ internal sealed partial class RecurrentTimeLoop
     /// <summary>
     /// Backpropagation through time after a training <see cref="Forward"/>. outputGradient is (B, T, H) with
     /// sequences, or (B, H) for the last output only; w.StateGradients hold the gradients flowing into the final
-    /// states on entry and those of the initial states on exit. Adds the parameter gradients; writes dx (B, T, I).
+    /// states on entry and those of the initial states on exit. Adds the parameter gradients; writes dx (B, T, I)
+    /// unless computeInputGradient is false (a model's first layer, whose input is data).
     /// </summary>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool computeInputGradient = true)
     {
         var w = Work;
         int batch = w.Batch, steps = w.Steps, inputSize = w.InputSize, g = w.GateWidth, block = batch * Units;
@@ -178,6 +179,12 @@ internal sealed partial class RecurrentTimeLoop
         if (Weights.RecurrentBias is Parameter recurrentBias)
         {
             RowMath.Add(biasSums, recurrentBias.Gradients);
+        }
+
+        if (!computeInputGradient)
+        {
+            // A model's first layer: its input is data, so dx = dgx · kernelᵀ, a (T·B, I) product, is not needed.
+            return;
         }
 
         var dxTimeMajor = w.InputGradients.AsSpan(0, rows * inputSize);
