@@ -61,7 +61,9 @@ internal static partial class Gemm
         ValidateMatrix(transposeB ? n : k, transposeB ? k : n, b.Length, ldb, nameof(b), nameof(ldb));
         ValidateMatrix(m, n, c.Length, ldc, nameof(c), nameof(ldc));
         ValidateInitialRow(initialRow, n);
-        bool blocked = path != GemmPath.Scalar && !(m <= RowPathMaxRows && allowRowPath) && !(n == 1 && !transposeA) && k > 0 && alpha != 0;
+        // The small vector paths, decided once: a row of A at a time, or a single column of B.
+        bool rowPath = m <= RowPathMaxRows && allowRowPath, columnPath = n == 1 && !transposeA;
+        bool blocked = path != GemmPath.Scalar && !rowPath && !columnPath && k > 0 && alpha != 0;
         if (!initialRow.IsEmpty && !blocked)
         {
             // The small paths fill C first; their C is small.
@@ -88,7 +90,7 @@ internal static partial class Gemm
         fixed (float* pa = a, pb = b, pc = c, pRow = initialRow)
         {
             // A piece of a larger product split among threads stays on the blocked path, so its bits match the whole's.
-            if (m <= RowPathMaxRows && allowRowPath)
+            if (rowPath)
             {
                 // Row i of op(A) is contiguous at a + i·lda, or strided by lda from a + i when A is stored (K,M).
                 for (int i = 0; i < m; i++)
@@ -100,7 +102,7 @@ internal static partial class Gemm
                 return;
             }
 
-            if (n == 1 && !transposeA)
+            if (columnPath)
             {
                 MatrixTimesColumn(transposeB, m, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
                 return;

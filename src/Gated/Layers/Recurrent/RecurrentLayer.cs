@@ -263,7 +263,7 @@ public abstract class RecurrentLayer : Layer
         }
 
         var dx = inputGradient ? ResultTensor(BackwardResult, [batch, steps, w.InputSize]) : null;
-        loop.Backward(outputGradient.Data, dx is null ? [] : dx.Data, inputGradient);
+        loop.Backward(outputGradient.Data, dx is null ? [] : dx.Data);
         InitialStateGradients = w.HadInitialStates ? CopyStateGradients(w) : null;
         return dx;
     }

@@ -139,10 +139,10 @@ internal sealed partial class RecurrentTimeLoop
     /// <summary>
     /// Backpropagation through time after a training <see cref="Forward"/>. outputGradient is (B, T, H) with
     /// sequences, or (B, H) for the last output only; w.StateGradients hold the gradients flowing into the final
-    /// states on entry and those of the initial states on exit. Adds the parameter gradients; writes dx (B, T, I)
-    /// unless computeInputGradient is false (a model's first layer, whose input is data).
+    /// states on entry and those of the initial states on exit. Adds the parameter gradients; writes dx (B, T, I) into
+    /// inputGradient, or skips it when inputGradient is empty (a model's first layer, whose input is data).
     /// </summary>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool computeInputGradient = true)
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         var w = Work;
         int batch = w.Batch, steps = w.Steps, inputSize = w.InputSize, g = w.GateWidth, block = batch * Units;
@@ -181,7 +181,7 @@ internal sealed partial class RecurrentTimeLoop
             RowMath.Add(biasSums, recurrentBias.Gradients);
         }
 
-        if (!computeInputGradient)
+        if (inputGradient.IsEmpty)
         {
             // A model's first layer: its input is data, so dx = dgx · kernelᵀ, a (T·B, I) product, is not needed.
             return;
